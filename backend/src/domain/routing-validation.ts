@@ -1,0 +1,39 @@
+/**
+ * Checks of a route input that need more than its schema: nodes must name existing providers,
+ * and the free-form `config` may only hold the keys routing reads with values it understands.
+ */
+import { type FieldError, ValidationError } from '../core/errors.js'
+
+/** The part of a create or PATCH body these checks read; absent parts are not checked, and a null config key means unset. */
+export interface RouteInput {
+  config?: Record<string, unknown>
+  nodes?: readonly { api_id: number }[]
+}
+
+/** A `Set<number>` of provider ids fits, and so does a `Map` keyed by id. */
+export interface KnownProviders {
+  has(providerId: number): boolean
+}
+
+export function routeInputErrors(input: RouteInput, knownProviders: KnownProviders): FieldError[] {
+  const errors: FieldError[] = []
+  input.nodes?.forEach((node, i) => {
+    if (!knownProviders.has(node.api_id)) {
+      errors.push({ field: `nodes[${i}].api_id`, message: `No provider has id ${node.api_id}` })
+    }
+  })
+  const { strategy, model } = input.config ?? {}
+  if (strategy !== undefined && strategy !== null && strategy !== 'round-robin' && strategy !== 'failover') {
+    errors.push({ field: 'config.strategy', message: "Must be 'round-robin' or 'failover'" })
+  }
+  if (model !== undefined && model !== null && (typeof model !== 'string' || model === '')) {
+    errors.push({ field: 'config.model', message: 'Must be a non-empty string' })
+  }
+  return errors
+}
+
+/** Throws a 422 listing every problem at once, so a form can mark all its bad fields. */
+export function assertValidRouteInput(input: RouteInput, knownProviders: KnownProviders): void {
+  const errors = routeInputErrors(input, knownProviders)
+  if (errors.length > 0) throw new ValidationError('The route is not valid', errors)
+}

@@ -1,0 +1,293 @@
+/**
+ * Route selection (DESIGN.md §5): pure functions over a snapshot of providers and one route.
+ * The only state is the round-robin positions, kept by the caller in a `RoundRobinState`.
+ *
+ * Round-robin index semantics: the stored number is an index into the route's full candidate
+ * list (every node of the mode's list, available or not). Selecting scans forward from it,
+ * wrapping, to the first available node and stores the position just after that node. So an
+ * unhealthy node is skipped without disturbing the order, the rest stay evenly served, and
+ * it rejoins at its own place once it is healthy again.
+ */
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../core/errors.js'
+import type { ModelRoute, Provider, RouteNode, Strategy } from './model.js'
+
+/** The providers a selection may use, by id: the gateway keeps one per snapshot. */
+export type ProviderIndex<P extends Provider = Provider> = ReadonlyMap<number, P>
+
+/** Providers in a 429 cooldown; a `Set<number>` fits, so does any tracker with `has`. */
+export interface CoolingProviders {
+  has(providerId: number): boolean
+}
+
+export interface PlanOptions {
+  /** The requested model: filters nodes in `specific` mode, else only picks the node's model. */
+  model?: string | null
+  state: RoundRobinState
+  coolingDown?: CoolingProviders
+}
+
+/**
+ * One provider to try. `model` is null only when neither the node nor its provider lists a model:
+ * the caller then leaves the request's model as it is.
+ */
+export interface Attempt<P extends Provider = Provider> {
+  provider: P
+  model: string | null
+}
+
+/** What `POST /api/model-routes/{id}/select` answers. */
+export interface Selection {
+  provider_id: number
+  provider_name: string
+  model: string | null
+}
+
+export interface RouteState {
+  round_robin_indices: Record<string, number>
+}
+
+/** Round-robin positions per route, in memory: each process balances its own traffic. */
+export class RoundRobinState {
+  readonly #byRoute = new Map<number, Map<string, number>>()
+
+  indexOf(routeId: number, key: string): number {
+    return this.#byRoute.get(routeId)?.get(key) ?? 0
+  }
+
+  store(routeId: number, key: string, nextIndex: number): void {
+    let indices = this.#byRoute.get(routeId)
+    if (!indices) {
+      indices = new Map()
+      this.#byRoute.set(routeId, indices)
+    }
+    indices.set(key, nextIndex)
+  }
+
+  stateOf(routeId: number): RouteState {
+    return { round_robin_indices: Object.fromEntries(this.#byRoute.get(routeId) ?? []) }
+  }
+
+  /** Drop a deleted route's positions. */
+  forget(routeId: number): void {
+    this.#byRoute.delete(routeId)
+  }
+}
+
+/** Builds the index `planAttempts` takes from a provider list. */
+export function indexProviders<P extends Provider>(providers: Iterable<P>): ProviderIndex<P> {
+  const index = new Map<number, P>()
+  for (const provider of providers) index.set(provider.id, provider)
+  return index
+}
+
+/** What `select` returns: the first planned attempt, advancing round-robin once. */
+export function select(route: ModelRoute, providers: ProviderIndex, options: PlanOptions): Selection {
+  const [first] = planAttempts(route, providers, options)
+  // planAttempts throws rather than return an empty plan
+  const { provider, model } = first!
+  return { provider_id: provider.id, provider_name: provider.name, model }
+}
+
+/**
+ * Every provider one request may try, in order: the selection first (advancing round-robin state
+ * once), then the other available nodes of its list or group in rotation order after it, then, in
+ * `multi` mode, the available nodes of the lower-priority groups in node order. No (provider, model)
+ * pair appears twice.
+ */
+export function planAttempts<P extends Provider>(
+  route: ModelRoute,
+  providers: ProviderIndex<P>,
+  options: PlanOptions,
+): Attempt<P>[] {
+  if (!route.is_active) throw new ConflictError('route_inactive', `Route '${route.name}' is inactive`)
+  const compiled = compile(route)
+  const model = options.model || (route.mode === 'specific' ? compiled.model : null)
+  const plan = new Planner(route, providers, options, model)
+  switch (route.mode) {
+    case 'auto':
+      plan.pick(compiled.ordered, compiled.strategy ?? firstStrategy(compiled.ordered), String(route.id))
+      break
+    case 'specific':
+      planSpecific(plan, compiled, route, model)
+      break
+    case 'multi':
+      for (const group of compiled.groups) {
+        if (plan.attempts.length > 0) plan.appendAvailable(group.nodes, 0)
+        else plan.pick(group.nodes, compiled.strategy ?? firstStrategy(group.nodes), String(group.priority))
+      }
+      break
+  }
+  if (plan.attempts.length === 0) throw noProviderAvailable(route)
+  return plan.attempts
+}
+
+/**
+ * A bare model name (not a route): every active, healthy, not cooling provider offering it, in id
+ * order. None offers it at all (active or not) → 404; only unavailable ones do → 503.
+ */
+export function planForModel<P extends Provider>(
+  modelName: string,
+  providers: ProviderIndex<P>,
+  coolingDown?: CoolingProviders,
+): Attempt<P>[] {
+  const attempts: Attempt<P>[] = []
+  let isOffered = false
+  let isSorted = true
+  for (const provider of providers.values()) {
+    if (!provider.models.includes(modelName)) continue
+    isOffered ||= provider.is_active
+    if (!isAvailable(provider, coolingDown)) continue
+    const last = attempts.at(-1)
+    if (last && last.provider.id > provider.id) isSorted = false
+    attempts.push({ provider, model: modelName })
+  }
+  if (!isOffered)
+    throw new NotFoundError('model_not_found', `No route or active provider offers '${modelName}'`)
+  if (attempts.length === 0) {
+    throw new UnavailableError('no_provider_available', `No provider is available for model '${modelName}'`)
+  }
+  // snapshots are usually built in id order: sort only when this one was not
+  if (!isSorted) attempts.sort((a, b) => a.provider.id - b.provider.id)
+  return attempts
+}
+
+export function isAvailable(provider: Provider, coolingDown?: CoolingProviders): boolean {
+  return provider.is_active && provider.is_healthy && !coolingDown?.has(provider.id)
+}
+
+/** A node's models are its own, or, when it lists none, its provider's. */
+export function modelsOf(node: RouteNode, provider: Provider | undefined): readonly string[] {
+  return node.models.length > 0 ? node.models : (provider?.models ?? [])
+}
+
+function planSpecific<P extends Provider>(
+  plan: Planner<P>,
+  compiled: CompiledRoute,
+  route: ModelRoute,
+  model: string | null,
+): void {
+  if (model === null) {
+    const message = `Route '${route.name}' is in specific mode: send a model or set config.model`
+    throw new ValidationError(message, [{ field: 'model', message }])
+  }
+  const offering = compiled.ordered.filter((node) =>
+    modelsOf(node, plan.providers.get(node.api_id)).includes(model),
+  )
+  if (offering.length === 0) {
+    throw new NotFoundError('model_not_offered', `No node of route '${route.name}' offers model '${model}'`)
+  }
+  plan.pick(offering, compiled.strategy ?? firstStrategy(offering), model)
+}
+
+/** Collects the attempts of one plan; holds what every step needs so the steps stay short. */
+class Planner<P extends Provider> {
+  readonly attempts: Attempt<P>[] = []
+  readonly #routeId: number
+  readonly #state: RoundRobinState
+  readonly #coolingDown: CoolingProviders | undefined
+
+  constructor(
+    route: ModelRoute,
+    readonly providers: ProviderIndex<P>,
+    options: PlanOptions,
+    /** The requested model (in `specific` mode, else `config.model`). */
+    readonly model: string | null,
+  ) {
+    this.#routeId = route.id
+    this.#state = options.state
+    this.#coolingDown = options.coolingDown
+  }
+
+  /** Chooses within `nodes` by `strategy`, then appends the chosen node and the rest after it. */
+  pick(nodes: readonly RouteNode[], strategy: Strategy, key: string): void {
+    const isRoundRobin = strategy === 'round-robin'
+    const start = isRoundRobin ? this.#state.indexOf(this.#routeId, key) % Math.max(nodes.length, 1) : 0
+    const chosen = this.#firstAvailable(nodes, start)
+    if (chosen < 0) return
+    if (isRoundRobin) this.#state.store(this.#routeId, key, (chosen + 1) % nodes.length)
+    this.appendAvailable(nodes, chosen)
+  }
+
+  /** Appends the available nodes, starting at `from` and wrapping round. */
+  appendAvailable(nodes: readonly RouteNode[], from: number): void {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[(from + i) % nodes.length]!
+      const provider = this.#availableProvider(node)
+      if (provider) this.#append(provider, this.#modelFor(node, provider))
+    }
+  }
+
+  #firstAvailable(nodes: readonly RouteNode[], start: number): number {
+    for (let i = 0; i < nodes.length; i++) {
+      const at = (start + i) % nodes.length
+      if (this.#availableProvider(nodes[at]!)) return at
+    }
+    return -1
+  }
+
+  #availableProvider(node: RouteNode): P | undefined {
+    const provider = this.providers.get(node.api_id)
+    return provider && isAvailable(provider, this.#coolingDown) ? provider : undefined
+  }
+
+  #modelFor(node: RouteNode, provider: P): string | null {
+    const models = modelsOf(node, provider)
+    return this.model !== null && models.includes(this.model) ? this.model : (models[0] ?? null)
+  }
+
+  // Plans hold a handful of attempts: a linear scan beats allocating a Set per request.
+  #append(provider: P, model: string | null): void {
+    const isDuplicate = this.attempts.some((a) => a.provider.id === provider.id && a.model === model)
+    if (!isDuplicate) this.attempts.push({ provider, model })
+  }
+}
+
+function noProviderAvailable(route: ModelRoute): UnavailableError {
+  return new UnavailableError('no_provider_available', `No provider is available for route '${route.name}'`, {
+    route_id: route.id,
+    route_name: route.name,
+  })
+}
+
+function firstStrategy(nodes: readonly RouteNode[]): Strategy {
+  return nodes[0]?.strategy ?? 'failover'
+}
+
+interface CompiledRoute {
+  /** What this was compiled from: new nodes or config recompile; a node edited in place is not seen. */
+  nodes: readonly RouteNode[]
+  config: Record<string, unknown>
+  /** All nodes, priority ascending, then position. */
+  ordered: readonly RouteNode[]
+  /** `ordered` cut by priority, for `multi`. */
+  groups: readonly { priority: number; nodes: readonly RouteNode[] }[]
+  strategy: Strategy | null
+  model: string | null
+}
+
+// Routes come from a snapshot that is replaced, not edited, on change: sorting and grouping once per
+// route object keeps the per-request path free of sorts.
+const compiledRoutes = new WeakMap<ModelRoute, CompiledRoute>()
+
+function compile(route: ModelRoute): CompiledRoute {
+  const cached = compiledRoutes.get(route)
+  if (cached && cached.nodes === route.nodes && cached.config === route.config) return cached
+  const ordered = [...route.nodes].sort((a, b) => a.priority - b.priority) // stable: position breaks ties
+  const groups: { priority: number; nodes: RouteNode[] }[] = []
+  for (const node of ordered) {
+    const last = groups.at(-1)
+    if (last?.priority === node.priority) last.nodes.push(node)
+    else groups.push({ priority: node.priority, nodes: [node] })
+  }
+  const { strategy, model } = route.config
+  const compiled: CompiledRoute = {
+    nodes: route.nodes,
+    config: route.config,
+    ordered,
+    groups,
+    strategy: strategy === 'round-robin' || strategy === 'failover' ? strategy : null,
+    model: typeof model === 'string' && model !== '' ? model : null,
+  }
+  compiledRoutes.set(route, compiled)
+  return compiled
+}
