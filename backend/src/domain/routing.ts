@@ -105,7 +105,7 @@ export function planAttempts<P extends Provider>(
   const plan = new Planner(route, providers, options, model)
   switch (route.mode) {
     case 'auto':
-      plan.pick(compiled.ordered, compiled.strategy ?? firstStrategy(compiled.ordered), String(route.id))
+      plan.pick(compiled.ordered, compiled.strategy ?? firstStrategy(compiled.ordered), compiled.routeKey)
       break
     case 'specific':
       planSpecific(plan, compiled, route, model)
@@ -113,7 +113,7 @@ export function planAttempts<P extends Provider>(
     case 'multi':
       for (const group of compiled.groups) {
         if (plan.attempts.length > 0) plan.appendAvailable(group.nodes, 0)
-        else plan.pick(group.nodes, compiled.strategy ?? firstStrategy(group.nodes), String(group.priority))
+        else plan.pick(group.nodes, compiled.strategy ?? firstStrategy(group.nodes), group.key)
       }
       break
   }
@@ -123,7 +123,7 @@ export function planAttempts<P extends Provider>(
 
 /**
  * A bare model name (not a route): every active, healthy, not cooling provider offering it, in id
- * order. None offers it at all (active or not) → 404; only unavailable ones do → 503.
+ * order. No active provider offers it → 404 `model_not_found`; only unhealthy or cooling ones → 503.
  */
 export function planForModel<P extends Provider>(
   modelName: string,
@@ -259,10 +259,18 @@ interface CompiledRoute {
   config: Record<string, unknown>
   /** All nodes, priority ascending, then position. */
   ordered: readonly RouteNode[]
-  /** `ordered` cut by priority, for `multi`. */
-  groups: readonly { priority: number; nodes: readonly RouteNode[] }[]
+  /** `ordered` cut by priority, for `multi`; `key` is the priority as the state shows it. */
+  groups: readonly Group[]
+  /** The route id as the state shows it, the round-robin key of `auto`. */
+  routeKey: string
   strategy: Strategy | null
   model: string | null
+}
+
+interface Group {
+  priority: number
+  key: string
+  nodes: RouteNode[]
 }
 
 // Routes come from a snapshot that is replaced, not edited, on change: sorting and grouping once per
@@ -273,11 +281,11 @@ function compile(route: ModelRoute): CompiledRoute {
   const cached = compiledRoutes.get(route)
   if (cached && cached.nodes === route.nodes && cached.config === route.config) return cached
   const ordered = [...route.nodes].sort((a, b) => a.priority - b.priority) // stable: position breaks ties
-  const groups: { priority: number; nodes: RouteNode[] }[] = []
+  const groups: Group[] = []
   for (const node of ordered) {
     const last = groups.at(-1)
     if (last?.priority === node.priority) last.nodes.push(node)
-    else groups.push({ priority: node.priority, nodes: [node] })
+    else groups.push({ priority: node.priority, key: String(node.priority), nodes: [node] })
   }
   const { strategy, model } = route.config
   const compiled: CompiledRoute = {
@@ -285,6 +293,7 @@ function compile(route: ModelRoute): CompiledRoute {
     config: route.config,
     ordered,
     groups,
+    routeKey: String(route.id),
     strategy: strategy === 'round-robin' || strategy === 'failover' ? strategy : null,
     model: typeof model === 'string' && model !== '' ? model : null,
   }
