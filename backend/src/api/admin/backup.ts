@@ -1,0 +1,70 @@
+/** /api/admin/providers/*: export and restore of the configuration backup. */
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { Backup } from '../../services/backup.js'
+import type { ConfigChanges } from '../../services/config-changes.js'
+import { problems } from './schemas.js'
+
+const Changes = Type.Object({
+  added: Type.Array(Type.String()),
+  removed: Type.Array(Type.String()),
+  changed: Type.Array(Type.String()),
+})
+const RestoreSummary = Type.Object({
+  dry_run: Type.Boolean(),
+  providers: Changes,
+  routes: Changes,
+  keys: Changes,
+})
+
+const tags = ['backup']
+
+export function backupRoutes(deps: {
+  backup: Backup
+  changes: ConfigChanges
+  backupFile: string
+}): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/api/admin/providers/export',
+      {
+        schema: {
+          tags,
+          summary: 'Download the configuration backup (keys stay encrypted)',
+          response: { 200: Type.Object({}, { additionalProperties: true }) },
+        },
+      },
+      async (_req, reply) => {
+        const doc = await deps.backup.exportDocument()
+        const stamp = doc.exported_at.slice(0, 19).replace(/[:T]/g, '-')
+        reply.header('content-disposition', `attachment; filename="switchboard-backup-${stamp}.json"`)
+        return doc
+      },
+    )
+
+    app.post(
+      '/api/admin/providers/restore',
+      {
+        schema: {
+          tags,
+          summary:
+            'Restore from the posted backup document, or from BACKEND_BACKUP_FILE when the body is empty',
+          querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean({ default: false })) }),
+          body: Type.Optional(Type.Unknown({ description: 'a backup document as written by export' })),
+          response: { 200: RestoreSummary, ...problems(400, 413, 422) },
+        },
+      },
+      async (req) => {
+        const doc =
+          req.body === undefined || req.body === null
+            ? await deps.backup.readFileDocument(deps.backupFile)
+            : deps.backup.parseDocument(req.body)
+        const dryRun = req.query.dry_run === true
+        const summary = await deps.backup.restore(doc, { dryRun })
+        if (!dryRun) await deps.changes.configChanged()
+        return summary
+      },
+    )
+  }
+}

@@ -1,0 +1,22 @@
+/** TypeBox schemas shared by the admin endpoints: one schema gives validation, types and OpenAPI. */
+import { type TSchema, Type } from '@sinclair/typebox'
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { additionalProperties: true, description: 'RFC 9457 problem document' },
+)
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/** Standard error answers, so /docs lists them and the serializer lets extra fields through. */
+export function problems(...codes: number[]): Record<number, typeof Problem> {
+  return Object.fromEntries(codes.map((code) => [code, Problem]))
+}

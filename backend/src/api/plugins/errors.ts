@@ -1,0 +1,117 @@
+/**
+ * Errors leave in one of two shapes, chosen by the route prefix: `/v1` speaks OpenAI's
+ * `{error: {message, type, code}}`, everything else RFC 9457 problem documents. Unknown errors
+ * answer a generic 500; the full error goes to the log with the request id.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, type FieldError, titleByStatus } from '../../core/errors.js'
+
+interface AjvIssue {
+  instancePath?: string
+  keyword?: string
+  message?: string
+  params?: Record<string, unknown>
+}
+
+/** `/nodes/1/api_id` → `nodes[1].api_id`; a missing or unknown property names itself. */
+function issueToField(issue: AjvIssue, part: string | undefined): FieldError {
+  const segments = (issue.instancePath ?? '').split('/').filter(Boolean)
+  const extra = issue.params?.missingProperty ?? issue.params?.additionalProperty
+  if (typeof extra === 'string') segments.push(extra)
+  const field =
+    segments.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('') ||
+    (part === 'body' ? '(body)' : (part ?? '(request)'))
+  let message = issue.message ?? 'is invalid'
+  if (issue.keyword === 'additionalProperties') message = 'is not a known field'
+  if (issue.keyword === 'required') message = 'is required'
+  return { field, message }
+}
+
+export function isGatewayPath(url: string): boolean {
+  return url === '/v1' || url.startsWith('/v1/') || url.startsWith('/v1?')
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  for (const [name, value] of Object.entries(error.details.headers ?? {})) reply.header(name, value)
+  if (isGatewayPath(request.url)) {
+    const type =
+      error.status >= 500
+        ? 'api_error'
+        : error.status === 401
+          ? 'authentication_error'
+          : 'invalid_request_error'
+    return reply
+      .code(error.status)
+      .type('application/json')
+      .send({ error: { message: error.message, type, code: error.code } })
+  }
+  const { headers: _headers, ...extra } = error.details
+  return reply
+    .code(error.status)
+    .type('application/problem+json')
+    .send({
+      type: `https://switchboard.dev/problems/${error.code}`,
+      title: titleByStatus[error.status] ?? 'Error',
+      status: error.status,
+      detail: error.message,
+      ...extra,
+    })
+}
+
+function toAppError(error: FastifyError): AppError | null {
+  if (error instanceof AppError) return error
+  if (error.validation) {
+    const errors = (error.validation as AjvIssue[]).map((issue) =>
+      issueToField(issue, error.validationContext),
+    )
+    const first = errors[0]
+    return new AppError(
+      'validation',
+      'validation_failed',
+      first ? `${first.field} ${first.message}` : 'invalid request',
+      {
+        errors,
+      },
+    )
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(
+        'payload_too_large',
+        'body_too_large',
+        'the request body is larger than this endpoint accepts',
+      )
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('bad_request', 'unsupported_media_type', 'send the body as application/json')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError(
+        'bad_request',
+        'empty_body',
+        'the body is empty; send a JSON document or no content-type',
+      )
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('bad_request', 'malformed_json', 'the body is not valid JSON')
+  }
+  if (error instanceof SyntaxError || error.statusCode === 400) {
+    return new AppError('bad_request', 'bad_request', error.message || 'bad request')
+  }
+  if (error.statusCode === 415)
+    return new AppError('bad_request', 'unsupported_media_type', 'send the body as application/json')
+  return null
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = toAppError(error)
+    if (known) {
+      if (known.status === 415) reply.code(415)
+      return sendError(request, reply, known)
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return sendError(
+      request,
+      reply,
+      new AppError('internal', 'internal_error', 'an internal error occurred; see the server log'),
+    )
+  })
+}

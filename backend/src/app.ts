@@ -1,0 +1,156 @@
+/**
+ * The composition root: creates every service from the settings and registers the HTTP surface.
+ * `createCore` is shared with the CLI, which needs the services but no HTTP server.
+ */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Ajv } from 'ajv'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import type { Logger } from 'pino'
+import { backupRoutes } from './api/admin/backup.js'
+import { providerRoutes } from './api/admin/providers.js'
+import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
+import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
+import { generateRequestId } from './api/plugins/request-id.js'
+import { createKeyBox } from './core/crypto.js'
+import { NotFoundError } from './core/errors.js'
+import { createLogger } from './core/logger.js'
+import { createConfigRepo } from './db/config.repo.js'
+import { openDatabase } from './db/database.js'
+import { createProvidersRepo } from './db/providers.repo.js'
+import { createRoutesRepo } from './db/routes.repo.js'
+import { createBackup, removeBackupLeftovers } from './services/backup.js'
+import { createConfigChanges } from './services/config-changes.js'
+import { createInventory } from './services/inventory.js'
+import { createSnapshot } from './services/snapshot.js'
+import { repoRoot, type Settings } from './settings.js'
+
+export async function createCore(settings: Settings, log: Logger) {
+  const db = await openDatabase(settings.database)
+  const keyBox = createKeyBox(settings.apiKeySecret, settings.apiKeySecretPrevious)
+  const repos = {
+    providers: createProvidersRepo(db.kysely),
+    config: createConfigRepo(db.kysely, db.engine),
+    routes: createRoutesRepo(db.kysely),
+  }
+  removeBackupLeftovers(settings.backupFile)
+  const backup = createBackup({ file: settings.backupFile, config: repos.config, keyBox, log })
+  const changes = createConfigChanges({ backup, config: repos.config, log })
+  const inventory = createInventory({ providers: repos.providers, keyBox, changes })
+  const snapshot = createSnapshot({ providers: repos.providers, routes: repos.routes, changes, log })
+  await snapshot.reload()
+  return { settings, log, db, keyBox, repos, backup, changes, inventory, snapshot }
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The services behind the HTTP surface; tests and main.ts reach them through here. */
+    core: Core
+  }
+}
+
+export interface BuildOptions {
+  /** A logger to use instead of the one built from the settings (tests pass a silent one). */
+  logger?: Logger
+}
+
+function createValidators() {
+  // Bodies are checked strictly (a string is not an integer, unknown fields are refused);
+  // params and query strings arrive as text and are coerced.
+  const strict = new Ajv({
+    allErrors: true,
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+  })
+  const coercing = new Ajv({
+    allErrors: true,
+    coerceTypes: true,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+  })
+  for (const ajv of [strict, coercing]) ajv.addKeyword('kind').addKeyword('modifier')
+  return { strict, coercing }
+}
+
+export async function buildApp(settings: Settings, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const log = options.logger ?? createLogger(settings)
+  const core = await createCore(settings, log)
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    genReqId: generateRequestId,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    bodyLimit: settings.apiBodyLimitBytes,
+    trustProxy: false,
+    return503OnClosing: true,
+  })
+
+  const validators = createValidators()
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? validators.strict : validators.coercing).compile(schema),
+  )
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onClose', async () => {
+    core.snapshot.stop()
+    await core.db.close()
+  })
+
+  registerErrorHandling(app)
+  const clientKeys: ClientKeyVerifier | null = null
+  registerAuth(app, { adminToken: settings.adminToken, clientKeys: () => clientKeys })
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Switchboard',
+        version: '0.1.0',
+        description: 'Manage LLM providers, health, routes, and the OpenAI-compatible gateway at /v1.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: settings.adminToken ? [{ bearer: [] }] : [],
+    },
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  app.get('/ping', { schema: { tags: ['health'], summary: 'Liveness probe', security: [] } }, async () => ({
+    status: 'ok',
+  }))
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>()
+  await typed.register(providerRoutes({ inventory: core.inventory }))
+  await typed.register(
+    backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),
+  )
+
+  await registerUi(app)
+
+  app.decorate('core', core)
+  return app
+}
+
+/** The built UI is served from the backend: one process, one port; deep links get index.html. */
+async function registerUi(app: FastifyInstance): Promise<void> {
+  const dist = resolve(repoRoot, 'frontend', 'dist')
+  const hasUi = existsSync(resolve(dist, 'index.html'))
+  if (hasUi) await app.register(fastifyStatic, { root: dist, wildcard: false, index: false })
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url
+    const isApi = url.startsWith('/api') || isGatewayPath(url) || url.startsWith('/metrics')
+    if (!isApi && hasUi && request.method === 'GET') return reply.sendFile('index.html')
+    return sendError(
+      request,
+      reply,
+      new NotFoundError('route_not_found', `${request.method} ${url.split('?')[0]} does not exist`),
+    )
+  })
+}

@@ -1,0 +1,121 @@
+/**
+ * Migrations live in code (not files found at run time) so the built `dist/` and the tests run the
+ * same list. They run at start-up on both engines; add new ones at the end, never edit shipped ones.
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
+import type { Engine } from './database.js'
+
+type Builder = (db: Kysely<unknown>, engine: Engine) => Promise<void>
+
+function idColumn(engine: Engine) {
+  return engine === 'postgres' ? ('serial' as const) : ('integer' as const)
+}
+
+function floatType(engine: Engine) {
+  return engine === 'postgres' ? sql`double precision` : sql`real`
+}
+
+const initial: Builder = async (db, engine) => {
+  const id = idColumn(engine)
+  await db.schema
+    .createTable('providers')
+    .addColumn('id', id, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('name', 'text', (c) => c.notNull().unique())
+    .addColumn('base_url', 'text', (c) => c.notNull())
+    .addColumn('api_key_sealed', 'text')
+    .addColumn('api_key_hint', 'text')
+    .addColumn('models', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('health_check_path', 'text', (c) => c.notNull().defaultTo('/models'))
+    .addColumn('status', 'text')
+    .addColumn('status_code', 'integer')
+    .addColumn('latency_ms', floatType(engine))
+    .addColumn('last_tested_at', 'text')
+    .addColumn('last_detail', 'text')
+    .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('is_healthy', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('health_override', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('model_routes')
+    .addColumn('id', id, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('name', 'text', (c) => c.notNull().unique())
+    .addColumn('mode', 'text', (c) => c.notNull())
+    .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('config', 'text', (c) => c.notNull().defaultTo('{}'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('route_nodes')
+    .addColumn('id', id, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('route_id', 'integer', (c) => c.notNull().references('model_routes.id').onDelete('cascade'))
+    .addColumn('api_id', 'integer', (c) => c.notNull().references('providers.id'))
+    .addColumn('position', 'integer', (c) => c.notNull())
+    .addColumn('models', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('strategy', 'text', (c) => c.notNull())
+    .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('metadata', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute()
+  await db.schema.createIndex('route_nodes_route_id').on('route_nodes').column('route_id').execute()
+  await db.schema.createIndex('route_nodes_api_id').on('route_nodes').column('api_id').execute()
+
+  await db.schema
+    .createTable('client_keys')
+    .addColumn('id', id, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('prefix', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('last_used_at', 'text')
+    .execute()
+
+  await db.schema
+    .createTable('health_checks')
+    .addColumn('id', id, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('provider_id', 'integer', (c) => c.notNull().references('providers.id').onDelete('cascade'))
+    .addColumn('checked_at', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('status_code', 'integer')
+    .addColumn('latency_ms', floatType(engine))
+    .addColumn('detail', 'text')
+    .execute()
+  await db.schema
+    .createIndex('health_checks_provider_time')
+    .on('health_checks')
+    .columns(['provider_id', 'id'])
+    .execute()
+
+  await db.schema
+    .createTable('meta')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute()
+}
+
+const builders: Record<string, Builder> = {
+  '0001_initial': initial,
+}
+
+export async function migrate(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const migrations: Record<string, Migration> = {}
+      for (const [name, build] of Object.entries(builders)) {
+        migrations[name] = { up: (tx) => build(tx, engine) }
+      }
+      return migrations
+    },
+  }
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    throw new Error(
+      `database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+}

@@ -1,0 +1,75 @@
+/** SQL for the providers table; the one mapping between its rows and the API's objects. */
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
+import { parseJsonColumn } from '../core/json.js'
+import type { HealthOverride, ProbeStatus, ProviderWithSecret } from '../domain/model.js'
+import type { Database, ProvidersTable } from './schema.js'
+
+export type ProviderRow = Selectable<ProvidersTable>
+export type NewProviderRow = Insertable<ProvidersTable>
+export type ProviderRowPatch = Updateable<ProvidersTable>
+
+export function rowToProvider(row: ProviderRow): ProviderWithSecret & { api_key_hint: string | null } {
+  return {
+    id: row.id,
+    name: row.name,
+    base_url: row.base_url,
+    models: parseJsonColumn<string[]>(row.models, []),
+    is_active: row.is_active === 1,
+    health_check_path: row.health_check_path,
+    status: row.status as ProbeStatus | null,
+    latency_ms: row.latency_ms,
+    last_tested_at: row.last_tested_at,
+    consecutive_failures: row.consecutive_failures,
+    is_healthy: row.is_healthy === 1,
+    health_override: row.health_override as HealthOverride,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    api_key_sealed: row.api_key_sealed,
+    api_key_hint: row.api_key_hint,
+  }
+}
+
+export function createProvidersRepo(db: Kysely<Database>) {
+  return {
+    async list(): Promise<ProviderRow[]> {
+      return db.selectFrom('providers').selectAll().orderBy('id').execute()
+    },
+    async get(id: number): Promise<ProviderRow | undefined> {
+      return db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst()
+    },
+    async findByName(name: string): Promise<ProviderRow | undefined> {
+      return db.selectFrom('providers').selectAll().where('name', '=', name).executeTakeFirst()
+    },
+    async insert(row: NewProviderRow): Promise<ProviderRow> {
+      return db.insertInto('providers').values(row).returningAll().executeTakeFirstOrThrow()
+    },
+    async update(id: number, patch: ProviderRowPatch): Promise<ProviderRow | undefined> {
+      return db.updateTable('providers').set(patch).where('id', '=', id).returningAll().executeTakeFirst()
+    },
+    async delete(id: number): Promise<boolean> {
+      const result = await db.deleteFrom('providers').where('id', '=', id).executeTakeFirst()
+      return Number(result.numDeletedRows) > 0
+    },
+    /** Routes whose nodes use the provider: a delete without force is refused naming them. */
+    async routesUsing(id: number): Promise<{ id: number; name: string }[]> {
+      return db
+        .selectFrom('route_nodes')
+        .innerJoin('model_routes', 'model_routes.id', 'route_nodes.route_id')
+        .select(['model_routes.id', 'model_routes.name'])
+        .where('route_nodes.api_id', '=', id)
+        .distinct()
+        .orderBy('model_routes.id')
+        .execute()
+    },
+    /** Deletes the provider and the route nodes that use it, in one transaction. */
+    async deleteWithNodes(id: number): Promise<boolean> {
+      return db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('route_nodes').where('api_id', '=', id).execute()
+        const result = await tx.deleteFrom('providers').where('id', '=', id).executeTakeFirst()
+        return Number(result.numDeletedRows) > 0
+      })
+    },
+  }
+}
+
+export type ProvidersRepo = ReturnType<typeof createProvidersRepo>

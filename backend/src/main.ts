@@ -1,0 +1,48 @@
+/** Process entry: loadSettings → buildApp → listen; graceful close on SIGTERM and SIGINT. */
+import { buildApp } from './app.js'
+import { DEFAULT_SECRET, isLoopbackHost, loadSettings, SettingsError, startupRefusal } from './settings.js'
+
+async function main(): Promise<void> {
+  let settings: ReturnType<typeof loadSettings>
+  try {
+    settings = loadSettings()
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      for (const problem of error.problems) console.error(`switchboard: ${problem}`)
+      process.exit(2)
+    }
+    throw error
+  }
+  const refusal = startupRefusal(settings)
+  if (refusal) {
+    console.error(`switchboard: refusing to start: ${refusal}`)
+    process.exit(2)
+  }
+  const app = await buildApp(settings)
+  if (settings.apiKeySecret === DEFAULT_SECRET) {
+    app.log.warn(
+      'BACKEND_API_KEY_SECRET is the default "change-me": set a strong secret before storing real keys',
+    )
+  }
+  if (!settings.adminToken && isLoopbackHost(settings.host)) {
+    app.log.warn(
+      'development mode: no BACKEND_ADMIN_TOKEN, so /api and /v1 are open to anyone on this machine',
+    )
+  }
+  let closing = false
+  const close = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void close('SIGTERM'))
+  process.on('SIGINT', () => void close('SIGINT'))
+  await app.listen({ host: settings.host, port: settings.port })
+}
+
+main().catch((error: unknown) => {
+  console.error(`switchboard: failed to start: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+})

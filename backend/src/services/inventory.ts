@@ -1,0 +1,170 @@
+/** Provider use-cases: create, read, update, delete, with sealed keys and the URL policy. */
+import { nowIso } from '../core/clock.js'
+import { type KeyBox, keyHint } from '../core/crypto.js'
+import { ConflictError, fieldError, NotFoundError, ValidationError } from '../core/errors.js'
+import type { ProviderRowPatch, ProvidersRepo } from '../db/providers.repo.js'
+import { rowToProvider } from '../db/providers.repo.js'
+import type { PublicProvider } from '../domain/model.js'
+import { checkProviderUrl, sameOrigin } from '../domain/url-policy.js'
+import type { ConfigChanges } from './config-changes.js'
+
+export interface NewProvider {
+  name: string
+  base_url: string
+  api_key?: string | null
+  models?: string[]
+  is_active?: boolean
+  health_check_path?: string
+}
+
+export type ProviderPatch = Partial<NewProvider>
+
+export function toPublicProvider(row: Parameters<typeof rowToProvider>[0]): PublicProvider {
+  const { api_key_sealed, api_key_hint, ...provider } = rowToProvider(row)
+  return {
+    ...provider,
+    has_api_key: api_key_sealed !== null,
+    api_key_hint: api_key_sealed ? api_key_hint : null,
+  }
+}
+
+function checkFields(input: ProviderPatch): void {
+  const errors: { field: string; message: string }[] = []
+  if (input.name !== undefined && input.name.trim() === '')
+    errors.push({ field: 'name', message: 'must not be empty' })
+  if (input.base_url !== undefined) {
+    const problem = checkProviderUrl(input.base_url)
+    if (problem) errors.push({ field: 'base_url', message: problem })
+  }
+  input.models?.forEach((model, i) => {
+    if (model.trim() === '') errors.push({ field: `models[${i}]`, message: 'must not be empty' })
+  })
+  if (input.health_check_path !== undefined && !input.health_check_path.startsWith('/')) {
+    errors.push({ field: 'health_check_path', message: 'must start with /' })
+  }
+  if (input.api_key !== undefined && input.api_key !== null && input.api_key.trim() === '') {
+    errors.push({ field: 'api_key', message: 'must not be empty; send null to remove the key' })
+  }
+  if (errors.length > 0)
+    throw new ValidationError(`invalid provider: ${errors[0]?.field} ${errors[0]?.message}`, errors)
+}
+
+/** Trailing slashes go, so `${base_url}/chat/completions` never has a double slash. */
+function normalizeBaseUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '')
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string }
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint/i.test(e?.message ?? '')
+  )
+}
+
+export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox; changes: ConfigChanges }) {
+  async function requireRow(id: number) {
+    const row = await deps.providers.get(id)
+    if (!row) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+    return row
+  }
+
+  function sealKey(apiKey: string | null | undefined) {
+    if (apiKey === undefined) return {}
+    if (apiKey === null) return { api_key_sealed: null, api_key_hint: null }
+    return { api_key_sealed: deps.keyBox.seal(apiKey.trim()), api_key_hint: keyHint(apiKey.trim()) }
+  }
+
+  async function guardName<T>(name: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write()
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          'provider_name_taken',
+          `a provider named ${JSON.stringify(name)} already exists`,
+        )
+      }
+      throw error
+    }
+  }
+
+  return {
+    async listProviders(): Promise<PublicProvider[]> {
+      return (await deps.providers.list()).map(toPublicProvider)
+    },
+
+    async getProvider(id: number): Promise<PublicProvider> {
+      return toPublicProvider(await requireRow(id))
+    },
+
+    async createProvider(input: NewProvider): Promise<PublicProvider> {
+      checkFields(input)
+      const now = nowIso()
+      const row = await guardName(input.name, () =>
+        deps.providers.insert({
+          name: input.name.trim(),
+          base_url: normalizeBaseUrl(input.base_url),
+          models: JSON.stringify(input.models ?? []),
+          is_active: input.is_active === false ? 0 : 1,
+          health_check_path: input.health_check_path ?? '/models',
+          consecutive_failures: 0,
+          is_healthy: 1,
+          created_at: now,
+          updated_at: now,
+          api_key_sealed: null,
+          api_key_hint: null,
+          ...sealKey(input.api_key),
+        }),
+      )
+      await deps.changes.configChanged()
+      return toPublicProvider(row)
+    },
+
+    async updateProvider(id: number, patch: ProviderPatch): Promise<PublicProvider> {
+      checkFields(patch)
+      const current = await requireRow(id)
+      const newUrl = patch.base_url === undefined ? undefined : normalizeBaseUrl(patch.base_url)
+      // A stored key follows the URL only within one origin: a stolen admin session must not be able
+      // to send it to a host of its choosing.
+      if (
+        newUrl !== undefined &&
+        current.api_key_sealed !== null &&
+        !sameOrigin(newUrl, current.base_url) &&
+        patch.api_key === undefined
+      ) {
+        throw fieldError('api_key', 'send api_key again (or null) when base_url moves to another host')
+      }
+      const changes: ProviderRowPatch = { ...sealKey(patch.api_key), updated_at: nowIso() }
+      if (patch.name !== undefined) changes.name = patch.name.trim()
+      if (newUrl !== undefined) changes.base_url = newUrl
+      if (patch.models !== undefined) changes.models = JSON.stringify(patch.models)
+      if (patch.is_active !== undefined) changes.is_active = patch.is_active ? 1 : 0
+      if (patch.health_check_path !== undefined) changes.health_check_path = patch.health_check_path
+      const row = await guardName(patch.name ?? current.name, () => deps.providers.update(id, changes))
+      if (!row) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      await deps.changes.configChanged()
+      return toPublicProvider(row)
+    },
+
+    async deleteProvider(id: number, opts: { force: boolean }): Promise<void> {
+      await requireRow(id)
+      const routes = await deps.providers.routesUsing(id)
+      if (routes.length > 0 && !opts.force) {
+        const names = routes.map((r) => JSON.stringify(r.name)).join(', ')
+        throw new ConflictError(
+          'provider_in_use',
+          `provider ${id} is used by the routes ${names}; remove it from them first or delete with ?force=true`,
+          { routes },
+        )
+      }
+      const deleted =
+        routes.length > 0 ? await deps.providers.deleteWithNodes(id) : await deps.providers.delete(id)
+      if (!deleted) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      await deps.changes.configChanged()
+    },
+  }
+}
+
+export type Inventory = ReturnType<typeof createInventory>

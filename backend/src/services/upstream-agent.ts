@@ -1,0 +1,45 @@
+/**
+ * The one pooled keep-alive HTTP client for upstreams (probes and the gateway). Its DNS lookup
+ * refuses link-local and metadata addresses, so a provider host that *resolves* there is refused
+ * at connect time too, not only one written as such an address.
+ */
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
+import { Agent } from 'undici'
+import { isForbiddenAddress } from '../domain/url-policy.js'
+
+export class ForbiddenAddressError extends Error {
+  readonly code = 'EFORBIDDENADDRESS'
+  constructor(hostname: string) {
+    super(`${hostname} resolves to a link-local or cloud metadata address, which is not allowed`)
+  }
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void
+
+function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, [])
+    const list = addresses as LookupAddress[]
+    if (list.some((a) => isForbiddenAddress(a.address)))
+      return callback(new ForbiddenAddressError(hostname), [])
+    if (options.all) return callback(null, list)
+    const first = list[0]
+    if (!first)
+      return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), [])
+    callback(null, first.address, first.family)
+  })
+}
+
+export function createUpstreamAgent(opts: { connectTimeoutMs: number; connections?: number }): Agent {
+  return new Agent({
+    connect: { lookup: guardedLookup, timeout: opts.connectTimeoutMs },
+    connections: opts.connections ?? 256,
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    pipelining: 1,
+  })
+}

@@ -1,0 +1,206 @@
+/**
+ * The only reader of process.env. Parses every BACKEND_* variable once (optionally from the
+ * repository's `.env`), validates it, and returns a frozen, typed object. A bad value raises a
+ * SettingsError naming the variable and what it accepts; main.ts and cli.ts print it and exit.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse as parseDotenv } from 'dotenv'
+
+/** backend/src (or backend/dist) → the repository root: relative paths are resolved against it. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+export const DEFAULT_SECRET = 'change-me'
+
+export type DatabaseConfig =
+  | { engine: 'sqlite'; path: string /* ':memory:' or an absolute file path */ }
+  | { engine: 'postgres'; url: string }
+
+export interface Settings {
+  databaseUrl: string
+  database: DatabaseConfig
+  apiKeySecret: string
+  apiKeySecretPrevious: string | null
+  backupFile: string
+  requestTimeoutSeconds: number
+  healthCheckEnabled: boolean
+  healthCheckIntervalSeconds: number
+  healthCheckTimeoutSeconds: number
+  healthCheckFailureThreshold: number
+  host: string
+  port: number
+  adminToken: string | null
+  logDir: string
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
+  /** Rotation size of app.log in bytes (10 MB); BACKEND_LOG_MAX_BYTES exists for tests. */
+  logMaxBytes: number
+  logMaxFiles: number
+  gatewayTimeoutSeconds: number
+  gatewayFirstTokenTimeoutSeconds: number
+  gatewayStreamIdleTimeoutSeconds: number
+  gatewayMaxAttempts: number
+  apiBodyLimitBytes: number
+  gatewayBodyLimitBytes: number
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid settings: ${problems.join('; ')}`)
+    this.name = 'SettingsError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+class Reader {
+  readonly problems: string[] = []
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name]
+    return value === undefined || value.trim() === '' ? undefined : value.trim()
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback
+  }
+
+  number(name: string, fallback: number, opts: { min: number; max?: number; integer?: boolean }): number {
+    const text = this.raw(name)
+    if (text === undefined) return fallback
+    const value = Number(text)
+    const max = opts.max ?? Number.MAX_SAFE_INTEGER
+    if (
+      !Number.isFinite(value) ||
+      value < opts.min ||
+      value > max ||
+      (opts.integer && !Number.isInteger(value))
+    ) {
+      const kind = opts.integer ? 'an integer' : 'a number'
+      this.problems.push(`${name}=${text}: expected ${kind} from ${opts.min} to ${max}`)
+      return fallback
+    }
+    return value
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const text = this.raw(name)?.toLowerCase()
+    if (text === undefined) return fallback
+    if (['true', '1', 'yes', 'on'].includes(text)) return true
+    if (['false', '0', 'no', 'off'].includes(text)) return false
+    this.problems.push(`${name}=${text}: expected true or false`)
+    return fallback
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const text = this.raw(name)?.toLowerCase()
+    if (text === undefined) return fallback
+    if ((allowed as readonly string[]).includes(text)) return text as T
+    this.problems.push(`${name}=${text}: expected one of ${allowed.join(', ')}`)
+    return fallback
+  }
+}
+
+export function resolvePath(path: string): string {
+  return isAbsolute(path) ? path : resolve(repoRoot, path)
+}
+
+/** `sqlite:///./x.db`, `sqlite:./x.db`, `sqlite:/abs/x.db`, `sqlite::memory:`, `postgres(ql)://…`. */
+export function parseDatabaseUrl(url: string): DatabaseConfig | null {
+  if (/^postgres(ql)?:\/\//i.test(url)) return { engine: 'postgres', url }
+  const match = /^sqlite:(.*)$/i.exec(url)
+  if (!match) return null
+  let rest = match[1] ?? ''
+  if (rest === ':memory:' || rest === '///:memory:') return { engine: 'sqlite', path: ':memory:' }
+  // SQLAlchemy style: sqlite:///relative, sqlite:////absolute
+  if (rest.startsWith('///')) rest = rest.slice(3)
+  else if (rest.startsWith('//')) return null
+  if (rest === '') return null
+  return { engine: 'sqlite', path: resolvePath(rest) }
+}
+
+/** Reads `.env` at the repository root; variables already in the environment win. */
+export function readDotenv(root = repoRoot): Env {
+  const file = resolve(root, '.env')
+  return existsSync(file) ? parseDotenv(readFileSync(file)) : {}
+}
+
+export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Readonly<Settings> {
+  const r = new Reader(env)
+  const databaseUrl = r.string('BACKEND_DATABASE_URL', 'sqlite:///./backend/data/providers.db')
+  const database = parseDatabaseUrl(databaseUrl)
+  if (!database) {
+    r.problems.push(
+      'BACKEND_DATABASE_URL: expected sqlite:///./path, sqlite:./path, sqlite::memory: or postgres://user@host/db',
+    )
+  }
+  const settings: Settings = {
+    databaseUrl,
+    database: database ?? { engine: 'sqlite', path: ':memory:' },
+    apiKeySecret: r.string('BACKEND_API_KEY_SECRET', DEFAULT_SECRET),
+    apiKeySecretPrevious: r.raw('BACKEND_API_KEY_SECRET_PREVIOUS') ?? null,
+    backupFile: resolvePath(r.string('BACKEND_BACKUP_FILE', 'backend/config_backup.json')),
+    requestTimeoutSeconds: r.number('BACKEND_REQUEST_TIMEOUT_SECONDS', 10, { min: 0.1, max: 600 }),
+    healthCheckEnabled: r.boolean('BACKEND_HEALTH_CHECK_ENABLED', true),
+    healthCheckIntervalSeconds: r.number('BACKEND_HEALTH_CHECK_INTERVAL_SECONDS', 60, {
+      min: 0.05,
+      max: 86400,
+    }),
+    healthCheckTimeoutSeconds: r.number('BACKEND_HEALTH_CHECK_TIMEOUT_SECONDS', 5, { min: 0.05, max: 600 }),
+    healthCheckFailureThreshold: r.number('BACKEND_HEALTH_CHECK_FAILURE_THRESHOLD', 3, {
+      min: 1,
+      max: 1000,
+      integer: true,
+    }),
+    host: r.string('BACKEND_HOST', '127.0.0.1'),
+    port: r.number('BACKEND_PORT', 8000, { min: 0, max: 65535, integer: true }),
+    adminToken: r.raw('BACKEND_ADMIN_TOKEN') ?? null,
+    logDir: resolvePath(r.string('BACKEND_LOG_DIR', 'backend/logs')),
+    logLevel: r.oneOf('BACKEND_LOG_LEVEL', 'info', [
+      'trace',
+      'debug',
+      'info',
+      'warn',
+      'error',
+      'fatal',
+      'silent',
+    ]),
+    logMaxBytes: r.number('BACKEND_LOG_MAX_BYTES', 10 * 1024 * 1024, { min: 1024, integer: true }),
+    logMaxFiles: r.number('BACKEND_LOG_MAX_FILES', 10, { min: 1, max: 1000, integer: true }),
+    gatewayTimeoutSeconds: r.number('BACKEND_GATEWAY_TIMEOUT_SECONDS', 60, { min: 0.05, max: 3600 }),
+    gatewayFirstTokenTimeoutSeconds: r.number('BACKEND_GATEWAY_FIRST_TOKEN_TIMEOUT_SECONDS', 60, {
+      min: 0.05,
+      max: 3600,
+    }),
+    gatewayStreamIdleTimeoutSeconds: r.number('BACKEND_GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS', 30, {
+      min: 0.05,
+      max: 3600,
+    }),
+    gatewayMaxAttempts: r.number('BACKEND_GATEWAY_MAX_ATTEMPTS', 3, { min: 1, max: 20, integer: true }),
+    apiBodyLimitBytes: r.number('BACKEND_API_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, integer: true }),
+    gatewayBodyLimitBytes: r.number('BACKEND_GATEWAY_BODY_LIMIT_BYTES', 10 * 1024 * 1024, {
+      min: 1024,
+      integer: true,
+    }),
+  }
+  if (r.problems.length > 0) throw new SettingsError(r.problems)
+  return Object.freeze(settings)
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '')
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h)
+}
+
+/** DESIGN.md §7: refuse to serve a non-loopback host without a token or with the default secret. */
+export function startupRefusal(settings: Settings): string | null {
+  if (isLoopbackHost(settings.host)) return null
+  if (!settings.adminToken) {
+    return `BACKEND_HOST=${settings.host} is not a loopback address: set BACKEND_ADMIN_TOKEN before exposing the API`
+  }
+  if (settings.apiKeySecret === DEFAULT_SECRET) {
+    return `BACKEND_HOST=${settings.host} is not a loopback address: set BACKEND_API_KEY_SECRET to a strong secret (it is still the default "change-me")`
+  }
+  return null
+}

@@ -1,0 +1,91 @@
+/** Test helpers: a real database per test (SQLite file or PostgreSQL schema) and the real app. */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import pino, { type Logger } from 'pino'
+import { onTestFinished } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { loadSettings, type Settings } from '../src/settings.js'
+
+export const TEST_SECRET = 'test-secret-0123456789abcdef'
+
+export function isPostgresRun(): boolean {
+  return process.env.SWITCHBOARD_TEST_DB === 'postgres'
+}
+
+/** A temporary folder removed when the test ends. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** A fresh PostgreSQL schema, dropped when the test ends; the URL selects it through search_path. */
+export async function tempPostgresUrl(): Promise<string> {
+  const base = process.env.TEST_POSTGRES_URL
+  if (!base) throw new Error('TEST_POSTGRES_URL is not set')
+  const schema = `t_${randomBytes(6).toString('hex')}`
+  const client = new pg.Client({ connectionString: base })
+  await client.connect()
+  await client.query(`CREATE SCHEMA ${schema}`)
+  await client.end()
+  onTestFinished(async () => {
+    const c = new pg.Client({ connectionString: base })
+    await c.connect()
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await c.end()
+  })
+  const url = new URL(base)
+  url.searchParams.set('options', `-c search_path=${schema}`)
+  return url.toString()
+}
+
+/** The database URL for this test run: a SQLite file in `dir`, or a fresh PostgreSQL schema. */
+export async function testDatabaseUrl(dir: string): Promise<string> {
+  return isPostgresRun() ? tempPostgresUrl() : `sqlite:${join(dir, 'switchboard.db')}`
+}
+
+/** Environment for a test server (also used to run the CLI and main.ts as child processes). */
+export async function testEnv(
+  dir: string,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  return {
+    BACKEND_DATABASE_URL: await testDatabaseUrl(dir),
+    BACKEND_API_KEY_SECRET: TEST_SECRET,
+    BACKEND_BACKUP_FILE: join(dir, 'backup.json'),
+    BACKEND_LOG_DIR: join(dir, 'logs'),
+    BACKEND_HEALTH_CHECK_ENABLED: 'false',
+    BACKEND_LOG_LEVEL: 'info',
+    ...extra,
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  settings: Settings
+  dir: string
+}
+
+/** The real app on a fresh database; closed when the test ends. */
+export async function buildTestApp(
+  extra: Record<string, string> = {},
+  opts: { logger?: Logger; dir?: string } = {},
+): Promise<TestApp> {
+  const dir = opts.dir ?? tempDir()
+  const settings = loadSettings(await testEnv(dir, extra))
+  const app = await buildApp(settings, { logger: opts.logger ?? pino({ level: 'silent' }) })
+  onTestFinished(() => app.close())
+  await app.ready()
+  return { app, settings, dir }
+}
+
+export const sampleProvider = {
+  name: 'OpenAI',
+  base_url: 'https://api.openai.com/v1',
+  api_key: 'sk-test-abcdef0123456789',
+  models: ['gpt-4o', 'gpt-4o-mini'],
+}
