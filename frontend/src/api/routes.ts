@@ -1,0 +1,16 @@
+import { request } from './client'
+import type { ModelRoute, RouteInput, RouteState, Selection } from './types'
+
+const base = '/api/model-routes'
+
+export const routesApi = {
+  list: () => request<ModelRoute[]>(base),
+  get: (id: number) => request<ModelRoute>(`${base}/${id}`),
+  create: (input: RouteInput) => request<ModelRoute>(base, { method: 'POST', body: input }),
+  update: (id: number, patch: Partial<RouteInput>) =>
+    request<ModelRoute>(`${base}/${id}`, { method: 'PATCH', body: patch }),
+  remove: (id: number) => request<void>(`${base}/${id}`, { method: 'DELETE' }),
+  select: (id: number, model?: string) =>
+    request<Selection>(`${base}/${id}/select`, { method: 'POST', body: model ? { model } : {} }),
+  state: (id: number) => request<RouteState>(`${base}/${id}/state`),
+}

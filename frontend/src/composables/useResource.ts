@@ -1,0 +1,27 @@
+import { type Ref, ref, shallowRef } from 'vue'
+import { ApiError, describeError } from '../api/client'
+
+/** Loading, data and error of one API read, so every page can show all three states. */
+export function useResource<T>(load: () => Promise<T>) {
+  const data = shallowRef<T | undefined>(undefined) as Ref<T | undefined>
+  const error = ref<string | null>(null)
+  /** HTTP status of the last failure (0 when the server was unreachable). */
+  const errorStatus = ref<number | null>(null)
+  const loading = ref(false)
+
+  async function reload(): Promise<void> {
+    loading.value = true
+    try {
+      data.value = await load()
+      error.value = null
+      errorStatus.value = null
+    } catch (err) {
+      error.value = describeError(err)
+      errorStatus.value = err instanceof ApiError ? err.status : null
+    } finally {
+      loading.value = false
+    }
+  }
+
+  return { data, error, errorStatus, loading, reload }
+}

@@ -1,0 +1,176 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { NMessageProvider } from 'naive-ui'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
+import type { Provider } from '../../api/types'
+import ProviderForm from './ProviderForm.vue'
+
+const fetchMock = vi.fn<typeof fetch>()
+
+beforeEach(() => {
+  fetchMock.mockReset()
+  vi.stubGlobal('fetch', fetchMock)
+})
+afterEach(() => vi.unstubAllGlobals())
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
+  })
+}
+
+const saved: Provider = {
+  id: 7,
+  name: 'OpenAI',
+  base_url: 'https://api.openai.com/v1',
+  models: ['gpt-4o'],
+  is_active: true,
+  health_check_path: '/models',
+  status: null,
+  latency_ms: null,
+  last_tested_at: null,
+  consecutive_failures: 0,
+  is_healthy: true,
+  health_override: null,
+  has_api_key: true,
+  api_key_hint: 'sk-…9f2c',
+  created_at: '2024-01-01T00:00:00Z',
+  updated_at: '2024-01-01T00:00:00Z',
+}
+
+function mountForm(provider?: Provider) {
+  const Host = defineComponent({
+    setup:
+      (_, { attrs }) =>
+      () =>
+        h(NMessageProvider, null, () => h(ProviderForm, { provider, ...attrs })),
+  })
+  return mount(Host, { attachTo: document.body })
+}
+
+/** The form item (label + control + feedback) that holds the control with this id. */
+function fieldText(wrapper: ReturnType<typeof mountForm>, id: string): string {
+  const item = wrapper.find(`#${id}`).element.closest('.n-form-item')
+  return item?.textContent ?? ''
+}
+
+async function fill(wrapper: ReturnType<typeof mountForm>, id: string, value: string): Promise<void> {
+  await wrapper.find(`#${id}`).setValue(value)
+}
+
+async function submit(wrapper: ReturnType<typeof mountForm>): Promise<void> {
+  await wrapper.find('form').trigger('submit')
+  await flushPromises()
+}
+
+describe('ProviderForm', () => {
+  it('labels every field so it can be found by its label', () => {
+    const wrapper = mountForm()
+    for (const id of ['provider-name', 'provider-base-url', 'provider-api-key', 'provider-models']) {
+      expect(wrapper.find(`label[for="${id}"]`).exists()).toBe(true)
+      expect(wrapper.find(`#${id}`).exists()).toBe(true)
+    }
+    wrapper.unmount()
+  })
+
+  it('refuses an empty name and a URL that is not http(s) without calling the server', async () => {
+    const wrapper = mountForm()
+    await fill(wrapper, 'provider-base-url', 'ftp://files.example.com')
+    await submit(wrapper)
+    expect(fieldText(wrapper, 'provider-name')).toContain('Give the provider a name.')
+    expect(fieldText(wrapper, 'provider-base-url')).toContain('Use an absolute http:// or https:// URL.')
+    expect(fetchMock).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it('refuses a relative URL', async () => {
+    const wrapper = mountForm()
+    await fill(wrapper, 'provider-name', 'Local')
+    await fill(wrapper, 'provider-base-url', 'localhost:8080/v1')
+    await submit(wrapper)
+    expect(fieldText(wrapper, 'provider-base-url')).toContain('absolute http')
+    expect(fetchMock).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it('shows the server field errors beside their fields', async () => {
+    fetchMock.mockResolvedValue(
+      json(422, {
+        type: 'about:blank',
+        title: 'Unprocessable Entity',
+        status: 422,
+        detail: 'Validation failed',
+        errors: [{ field: 'base_url', message: 'link-local addresses are refused' }],
+      }),
+    )
+    const wrapper = mountForm()
+    await fill(wrapper, 'provider-name', 'Metadata')
+    await fill(wrapper, 'provider-base-url', 'http://169.254.169.254/v1')
+    await submit(wrapper)
+    expect(fetchMock).toHaveBeenCalledOnce()
+    expect(fieldText(wrapper, 'provider-base-url')).toContain('link-local addresses are refused')
+    expect(fieldText(wrapper, 'provider-name')).not.toContain('link-local')
+    wrapper.unmount()
+  })
+
+  it('explains a duplicate name beside the name field', async () => {
+    fetchMock.mockResolvedValue(
+      json(409, { title: 'Conflict', status: 409, detail: 'A provider named OpenAI exists' }),
+    )
+    const wrapper = mountForm()
+    await fill(wrapper, 'provider-name', 'OpenAI')
+    await fill(wrapper, 'provider-base-url', 'https://api.openai.com/v1')
+    await submit(wrapper)
+    expect(fieldText(wrapper, 'provider-name')).toContain('A provider named OpenAI exists')
+    wrapper.unmount()
+  })
+
+  it('creates a provider with the trimmed values and emits it', async () => {
+    fetchMock.mockResolvedValue(json(201, saved))
+    const onSaved = vi.fn()
+    const Host = defineComponent({
+      setup: () => () => h(NMessageProvider, null, () => h(ProviderForm, { onSaved })),
+    })
+    const wrapper = mount(Host, { attachTo: document.body })
+    await wrapper.find('#provider-name').setValue('  OpenAI ')
+    await wrapper.find('#provider-base-url').setValue('https://api.openai.com/v1')
+    await wrapper.find('#provider-api-key').setValue('sk-secret')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    const [url, init] = fetchMock.mock.calls[0] ?? []
+    expect(url).toBe('/api/providers')
+    expect(JSON.parse(String(init?.body))).toMatchObject({
+      name: 'OpenAI',
+      base_url: 'https://api.openai.com/v1',
+      api_key: 'sk-secret',
+      models: [],
+    })
+    expect(onSaved).toHaveBeenCalledWith(saved)
+    wrapper.unmount()
+  })
+
+  it('never shows a stored key, only its hint, and asks for it again when the host changes', async () => {
+    const wrapper = mountForm(saved)
+    const keyInput = wrapper.find('#provider-api-key').element as HTMLInputElement
+    expect(keyInput.value).toBe('')
+    expect(keyInput.placeholder).toContain('sk-…9f2c')
+    await fill(wrapper, 'provider-base-url', 'https://other.example.com/v1')
+    await submit(wrapper)
+    expect(fieldText(wrapper, 'provider-api-key')).toContain('enter the API key again')
+    expect(fetchMock).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it('sends only the changed fields when editing', async () => {
+    fetchMock.mockResolvedValue(json(200, { ...saved, name: 'OpenAI EU' }))
+    const wrapper = mountForm(saved)
+    await fill(wrapper, 'provider-name', 'OpenAI EU')
+    await submit(wrapper)
+    const [url, init] = fetchMock.mock.calls[0] ?? []
+    expect(url).toBe('/api/providers/7')
+    expect(init?.method).toBe('PATCH')
+    expect(JSON.parse(String(init?.body))).toEqual({ name: 'OpenAI EU' })
+    wrapper.unmount()
+  })
+})

@@ -1,0 +1,103 @@
+import { type DataTableColumns, NTag, NTooltip } from 'naive-ui'
+import { h } from 'vue'
+import type { Provider } from '../../api/types'
+import StatusBadge from '../../components/StatusBadge.vue'
+import { formatDateTime, formatMs, formatRelative } from '../../lib/format'
+import ProviderDetails from './ProviderDetails.vue'
+import ProviderRowActions from './ProviderRowActions.vue'
+import type { OverrideChoice } from './useProviderActions'
+
+export interface ProviderColumnHandlers {
+  isTesting: (provider: Provider) => boolean
+  test: (provider: Provider) => void
+  edit: (provider: Provider) => void
+  override: (provider: Provider, choice: OverrideChoice) => void
+  remove: (provider: Provider) => void
+}
+
+function renderModels(models: string[]) {
+  if (models.length === 0) return h('span', { class: 'muted' }, 'none')
+  const shown = models
+    .slice(0, 3)
+    .map((m) => h(NTag, { size: 'small', bordered: false }, { default: () => m }))
+  const more = models.length > 3 ? [h('span', { class: 'muted' }, ` +${models.length - 3}`)] : []
+  return h('div', { class: 'tag-row' }, [...shown, ...more])
+}
+
+function renderHealthy(provider: Provider) {
+  return h(
+    NTag,
+    { size: 'small', round: true, bordered: false, type: provider.is_healthy ? 'success' : 'error' },
+    { default: () => (provider.is_healthy ? 'healthy' : 'unhealthy') },
+  )
+}
+
+function renderOverride(provider: Provider) {
+  if (provider.health_override === null) return h('span', { class: 'muted' }, 'automatic')
+  return h(
+    NTag,
+    { size: 'small', type: 'info', bordered: false },
+    { default: () => `held ${provider.health_override}` },
+  )
+}
+
+export function createProviderColumns(handlers: ProviderColumnHandlers): DataTableColumns<Provider> {
+  return [
+    { type: 'expand', renderExpand: (row) => h(ProviderDetails, { provider: row }) },
+    {
+      title: 'Name',
+      key: 'name',
+      minWidth: 140,
+      sorter: (a, b) => a.name.localeCompare(b.name),
+      render: (row) =>
+        h('div', [
+          h('div', { class: 'strong' }, row.name),
+          h('div', { class: 'muted small' }, row.has_api_key ? `key ${row.api_key_hint ?? 'set'}` : 'no key'),
+        ]),
+    },
+    { title: 'Base URL', key: 'base_url', minWidth: 200, ellipsis: { tooltip: true } },
+    { title: 'Models', key: 'models', minWidth: 160, render: (row) => renderModels(row.models) },
+    {
+      title: 'Active',
+      key: 'is_active',
+      width: 80,
+      render: (row) => (row.is_active ? 'yes' : h('span', { class: 'muted' }, 'no')),
+    },
+    { title: 'Status', key: 'status', width: 120, render: (row) => h(StatusBadge, { status: row.status }) },
+    {
+      title: 'Latency',
+      key: 'latency_ms',
+      width: 90,
+      sorter: (a, b) => (a.latency_ms ?? Infinity) - (b.latency_ms ?? Infinity),
+      render: (row) => formatMs(row.latency_ms),
+    },
+    {
+      title: 'Last tested',
+      key: 'last_tested_at',
+      width: 120,
+      render: (row) =>
+        h(NTooltip, null, {
+          trigger: () => h('span', formatRelative(row.last_tested_at)),
+          default: () => formatDateTime(row.last_tested_at),
+        }),
+    },
+    { title: 'Failures', key: 'consecutive_failures', width: 80, align: 'right' },
+    { title: 'Healthy', key: 'is_healthy', width: 100, render: renderHealthy },
+    { title: 'Override', key: 'health_override', width: 120, render: renderOverride },
+    {
+      title: 'Actions',
+      key: 'actions',
+      width: 290,
+      fixed: 'right',
+      render: (row) =>
+        h(ProviderRowActions, {
+          provider: row,
+          testing: handlers.isTesting(row),
+          onTest: () => handlers.test(row),
+          onEdit: () => handlers.edit(row),
+          onOverride: (choice: OverrideChoice) => handlers.override(row, choice),
+          onDelete: () => handlers.remove(row),
+        }),
+    },
+  ]
+}

@@ -1,0 +1,109 @@
+import type { Provider, ProviderInput } from '../../api/types'
+
+export interface ProviderFormState {
+  name: string
+  base_url: string
+  api_key: string
+  remove_key: boolean
+  models: string[]
+  is_active: boolean
+  health_check_path: string
+}
+
+export type ProviderField = 'name' | 'base_url' | 'api_key' | 'models' | 'health_check_path'
+export type FieldErrors = Partial<Record<ProviderField, string>>
+
+export const DEFAULT_HEALTH_CHECK_PATH = '/models'
+
+export function emptyProviderForm(): ProviderFormState {
+  return {
+    name: '',
+    base_url: '',
+    api_key: '',
+    remove_key: false,
+    models: [],
+    is_active: true,
+    health_check_path: DEFAULT_HEALTH_CHECK_PATH,
+  }
+}
+
+export function providerToForm(provider: Provider): ProviderFormState {
+  return {
+    name: provider.name,
+    base_url: provider.base_url,
+    api_key: '',
+    remove_key: false,
+    models: [...provider.models],
+    is_active: provider.is_active,
+    health_check_path: provider.health_check_path || DEFAULT_HEALTH_CHECK_PATH,
+  }
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
+function hostOf(value: string): string | null {
+  try {
+    return new URL(value).host
+  } catch {
+    return null
+  }
+}
+
+/** The same rules the server applies, checked before sending so mistakes show at once. */
+export function validateProviderForm(form: ProviderFormState, original?: Provider): FieldErrors {
+  const errors: FieldErrors = {}
+  if (form.name.trim() === '') errors.name = 'Give the provider a name.'
+  const url = form.base_url.trim()
+  if (url === '') errors.base_url = 'Enter the base URL, e.g. https://api.openai.com/v1.'
+  else if (!isHttpUrl(url)) errors.base_url = 'Use an absolute http:// or https:// URL.'
+  if (form.models.some((m) => m.trim() === '')) errors.models = 'Model names cannot be empty.'
+  const path = form.health_check_path.trim()
+  if (path !== '' && !path.startsWith('/'))
+    errors.health_check_path = 'Start the path with a slash, e.g. /models.'
+  if (original && !errors.base_url && original.has_api_key && !form.api_key && !form.remove_key) {
+    const before = hostOf(original.base_url)
+    if (before !== null && hostOf(url) !== before) {
+      errors.api_key =
+        'The host changed: enter the API key again (or remove it) so it is not sent to a new host.'
+    }
+  }
+  return errors
+}
+
+function cleanModels(models: string[]): string[] {
+  return [...new Set(models.map((m) => m.trim()).filter((m) => m !== ''))]
+}
+
+/** The body of a POST for a new provider. */
+export function formToCreate(form: ProviderFormState): ProviderInput {
+  const input: ProviderInput = {
+    name: form.name.trim(),
+    base_url: form.base_url.trim(),
+    models: cleanModels(form.models),
+    is_active: form.is_active,
+    health_check_path: form.health_check_path.trim() || DEFAULT_HEALTH_CHECK_PATH,
+  }
+  if (form.api_key) input.api_key = form.api_key
+  return input
+}
+
+/** The body of a PATCH: only what changed; the key only when typed in or removed. */
+export function formToPatch(form: ProviderFormState, original: Provider): Partial<ProviderInput> {
+  const next = formToCreate(form)
+  const patch: Partial<ProviderInput> = {}
+  if (next.name !== original.name) patch.name = next.name
+  if (next.base_url !== original.base_url) patch.base_url = next.base_url
+  if (JSON.stringify(next.models) !== JSON.stringify(original.models)) patch.models = next.models
+  if (next.is_active !== original.is_active) patch.is_active = next.is_active
+  if (next.health_check_path !== original.health_check_path) patch.health_check_path = next.health_check_path
+  if (form.remove_key) patch.api_key = null
+  else if (form.api_key) patch.api_key = form.api_key
+  return patch
+}

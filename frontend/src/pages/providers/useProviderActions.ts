@@ -1,0 +1,102 @@
+import { useDialog, useMessage } from 'naive-ui'
+import { h, ref } from 'vue'
+import { ApiError, describeError } from '../../api/client'
+import { providersApi } from '../../api/providers'
+import type { Provider, TestResult } from '../../api/types'
+import { formatMs } from '../../lib/format'
+
+export type OverrideChoice = 'healthy' | 'unhealthy' | 'automatic'
+
+function routeNames(error: ApiError): string[] {
+  const routes = error.body.routes
+  if (!Array.isArray(routes)) return []
+  return routes.map((r: unknown) =>
+    typeof r === 'object' && r !== null && 'name' in r ? String(r.name) : String(r),
+  )
+}
+
+/** The row actions of the providers table: test, health override and delete (with the 409 story). */
+export function useProviderActions(onChanged: () => Promise<void>) {
+  const dialog = useDialog()
+  const message = useMessage()
+  const testingId = ref<number | null>(null)
+  const lastResults = ref<Record<number, TestResult>>({})
+
+  async function test(provider: Provider): Promise<void> {
+    testingId.value = provider.id
+    try {
+      const result = await providersApi.test(provider.id)
+      lastResults.value = { ...lastResults.value, [provider.id]: result }
+      const text = `${provider.name}: ${result.status} in ${formatMs(result.latency_ms)}`
+      if (result.status === 'online') message.success(text)
+      else message.warning(result.detail ? `${text} (${result.detail})` : text)
+      await onChanged()
+    } catch (err) {
+      message.error(describeError(err))
+    } finally {
+      testingId.value = null
+    }
+  }
+
+  async function setOverride(provider: Provider, choice: OverrideChoice): Promise<void> {
+    const value = choice === 'automatic' ? null : choice === 'healthy'
+    try {
+      await providersApi.setHealth(provider.id, value)
+      message.success(
+        choice === 'automatic'
+          ? `${provider.name} follows its health checks again`
+          : `${provider.name} held ${choice}`,
+      )
+      await onChanged()
+    } catch (err) {
+      message.error(describeError(err))
+    }
+  }
+
+  async function removeNow(provider: Provider, force: boolean): Promise<void> {
+    try {
+      await providersApi.remove(provider.id, force)
+      message.success(`Deleted ${provider.name}`)
+      await onChanged()
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && !force) {
+        explainConflict(provider, err)
+        return
+      }
+      message.error(describeError(err))
+    }
+  }
+
+  function explainConflict(provider: Provider, err: ApiError): void {
+    const names = routeNames(err)
+    dialog.warning({
+      title: `${provider.name} is used by routes`,
+      content: () =>
+        h('div', [
+          h('p', err.detail ?? 'Routes send traffic to this provider.'),
+          names.length > 0
+            ? h(
+                'ul',
+                names.map((n) => h('li', n)),
+              )
+            : null,
+          h('p', 'Deleting it anyway removes its nodes from those routes.'),
+        ]),
+      positiveText: 'Delete and remove its nodes',
+      negativeText: 'Keep it',
+      onPositiveClick: () => removeNow(provider, true),
+    })
+  }
+
+  function confirmRemove(provider: Provider): void {
+    dialog.warning({
+      title: `Delete ${provider.name}?`,
+      content: 'The provider and its stored API key are removed. This cannot be undone.',
+      positiveText: 'Delete',
+      negativeText: 'Cancel',
+      onPositiveClick: () => removeNow(provider, false),
+    })
+  }
+
+  return { test, setOverride, confirmRemove, testingId, lastResults }
+}

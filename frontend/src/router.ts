@@ -1,0 +1,50 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    name: 'providers',
+    component: () => import('./pages/providers/ProviderList.vue'),
+    meta: { title: 'Providers' },
+  },
+  {
+    path: '/routes',
+    name: 'routes',
+    component: () => import('./pages/routes/RouteList.vue'),
+    meta: { title: 'Routes' },
+  },
+  {
+    path: '/keys',
+    name: 'keys',
+    component: () => import('./pages/keys/KeyList.vue'),
+    meta: { title: 'Client keys' },
+  },
+  {
+    path: '/observability',
+    name: 'observability',
+    component: () => import('./pages/observability/Observability.vue'),
+    meta: { title: 'Observability' },
+  },
+  {
+    path: '/backup',
+    name: 'backup',
+    component: () => import('./pages/backup/Backup.vue'),
+    meta: { title: 'Backup' },
+  },
+  {
+    path: '/sign-in',
+    name: 'sign-in',
+    component: () => import('./pages/auth/SignIn.vue'),
+    meta: { title: 'Sign in', bare: true },
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHistory(), routes })
+  router.afterEach((to) => {
+    const title = typeof to.meta.title === 'string' ? to.meta.title : ''
+    document.title = title ? `${title} · Switchboard` : 'Switchboard'
+  })
+  return router
+}
