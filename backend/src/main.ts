@@ -1,8 +1,10 @@
 /** Process entry: loadSettings → buildApp → listen; graceful close on SIGTERM and SIGINT. */
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { buildApp } from './app.js'
 import { DEFAULT_SECRET, isLoopbackHost, loadSettings, SettingsError, startupRefusal } from './settings.js'
 
-async function main(): Promise<void> {
+export async function startServer(): Promise<void> {
   let settings: ReturnType<typeof loadSettings>
   try {
     settings = loadSettings()
@@ -42,7 +44,19 @@ async function main(): Promise<void> {
   await app.listen({ host: settings.host, port: settings.port })
 }
 
-main().catch((error: unknown) => {
-  console.error(`switchboard: failed to start: ${error instanceof Error ? error.message : String(error)}`)
-  process.exit(1)
-})
+function isEntryPoint(): boolean {
+  const entry = process.argv[1]
+  if (!entry) return false
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  startServer().catch((error: unknown) => {
+    console.error(`switchboard: failed to start: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  })
+}

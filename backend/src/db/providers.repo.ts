@@ -61,6 +61,25 @@ export function createProvidersRepo(db: Kysely<Database>) {
         .orderBy('model_routes.id')
         .execute()
     },
+    /** Replaces sealed keys in one transaction (secret rotation). */
+    async resealKeys(items: { id: number; sealed: string }[]): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        for (const item of items) {
+          await tx
+            .updateTable('providers')
+            .set({ api_key_sealed: item.sealed })
+            .where('id', '=', item.id)
+            .execute()
+        }
+      })
+    },
+    async count(): Promise<number> {
+      const row = await db
+        .selectFrom('providers')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirst()
+      return Number(row?.n ?? 0)
+    },
     /** Deletes the provider and the route nodes that use it, in one transaction. */
     async deleteWithNodes(id: number): Promise<boolean> {
       return db.transaction().execute(async (tx) => {
