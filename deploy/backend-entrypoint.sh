@@ -31,35 +31,10 @@ backup_file() {
   esac
 }
 
+# Opens (and migrates) the database, then restores the backup only when the database has no
+# providers and the backup file exists; a broken database URL or backup fails here, loudly.
 restore_if_empty() {
-  backup="$(backup_file)"
-  if [ ! -s "$backup" ]; then
-    log "no backup at $backup: nothing to restore"
-    # Still open (and migrate) the database now, so a broken URL fails here with a clear message.
-    current="$(mktemp)"
-    cli export --file "$current" >/dev/null
-    rm -f "$current"
-    return 0
-  fi
-  if cli restore --help 2>/dev/null | grep -q -- '--if-empty'; then
-    cli restore --if-empty --file "$backup"
-    return 0
-  fi
-  # The CLI has no --if-empty: ask it for the current configuration and decide here.
-  current="$(mktemp)"
-  cli export --file "$current" >/dev/null
-  if node -e '
-      const doc = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"))
-      const count = ["providers", "routes", "client_keys"].reduce((n, k) => n + (doc[k]?.length ?? 0), 0)
-      process.exit(count === 0 ? 0 : 1)
-    ' "$current"; then
-    rm -f "$current"
-    log "the database is empty: restoring the configuration from $backup"
-    cli restore --file "$backup"
-  else
-    rm -f "$current"
-    log "the database already holds a configuration: the backup is not restored"
-  fi
+  cli restore --if-empty --file "$(backup_file)"
 }
 
 command="${1:-serve}"
