@@ -41,7 +41,11 @@ function renderOverride(provider: Provider) {
   )
 }
 
-export function createProviderColumns(handlers: ProviderColumnHandlers): DataTableColumns<Provider> {
+/** On a narrow window a fixed actions column would cover the whole table, so it scrolls with the rest. */
+export function createProviderColumns(
+  handlers: ProviderColumnHandlers,
+  isNarrow: boolean,
+): DataTableColumns<Provider> {
   return [
     { type: 'expand', renderExpand: (row) => h(ProviderDetails, { provider: row }) },
     {
@@ -88,7 +92,7 @@ export function createProviderColumns(handlers: ProviderColumnHandlers): DataTab
       title: 'Actions',
       key: 'actions',
       width: 290,
-      fixed: 'right',
+      fixed: isNarrow ? undefined : 'right',
       render: (row) =>
         h(ProviderRowActions, {
           provider: row,

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { inject } from 'vitest'
+import { artifactsDir } from './backend'
+
+const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium'
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+}
+
+export interface PageOptions {
+  signedIn?: boolean
+  width?: number
+  height?: number
+}
+
+/** A fresh context (own sessionStorage) at 1280×800, signed in unless told otherwise. */
+export async function openPage(browser: Browser, options: PageOptions = {}): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: inject('baseURL'),
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    acceptDownloads: true,
+  })
+  context.setDefaultTimeout(10_000)
+  if (options.signedIn !== false) {
+    const token = inject('adminToken')
+    await context.addInitScript((t: string) => {
+      window.sessionStorage.setItem('switchboard.adminToken', t)
+    }, token)
+  }
+  const page = await context.newPage()
+  page.on('pageerror', (err) => console.error(`[browser] ${err.message}`))
+  return page
+}
+
+/** Full-page screenshot into e2e/artifacts/<name>.png, after animations settle. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(artifactsDir, { recursive: true })
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true, animations: 'disabled' })
+}
