@@ -12,6 +12,7 @@ import { Ajv } from 'ajv'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Logger } from 'pino'
 import { backupRoutes } from './api/admin/backup.js'
+import { modelRouteRoutes } from './api/admin/model-routes.js'
 import { providerRoutes } from './api/admin/providers.js'
 import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
 import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
@@ -23,9 +24,11 @@ import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
 import { createProvidersRepo } from './db/providers.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
+import { RoundRobinState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/backup.js'
 import { createConfigChanges } from './services/config-changes.js'
 import { createInventory } from './services/inventory.js'
+import { createModelRoutes } from './services/model-routes.js'
 import { createSnapshot } from './services/snapshot.js'
 import { repoRoot, type Settings } from './settings.js'
 
@@ -43,7 +46,22 @@ export async function createCore(settings: Settings, log: Logger) {
   const inventory = createInventory({ providers: repos.providers, keyBox, changes })
   const snapshot = createSnapshot({ providers: repos.providers, routes: repos.routes, changes, log })
   await snapshot.reload()
-  return { settings, log, db, keyBox, repos, backup, changes, inventory, snapshot }
+  // One per process: the admin select endpoint and the gateway advance the same positions.
+  const roundRobin = new RoundRobinState()
+  const modelRoutes = createModelRoutes({ routes: repos.routes, snapshot, changes, roundRobin })
+  return {
+    settings,
+    log,
+    db,
+    keyBox,
+    repos,
+    backup,
+    changes,
+    inventory,
+    snapshot,
+    roundRobin,
+    modelRoutes,
+  }
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>
@@ -128,6 +146,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   }))
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   await typed.register(providerRoutes({ inventory: core.inventory }))
+  await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
   await typed.register(
     backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),
   )

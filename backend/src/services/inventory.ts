@@ -2,6 +2,7 @@
 import { nowIso } from '../core/clock.js'
 import { type KeyBox, keyHint } from '../core/crypto.js'
 import { ConflictError, fieldError, NotFoundError, ValidationError } from '../core/errors.js'
+import { isUniqueViolation } from '../db/errors.js'
 import type { ProviderRowPatch, ProvidersRepo } from '../db/providers.repo.js'
 import { rowToProvider } from '../db/providers.repo.js'
 import type { PublicProvider } from '../domain/model.js'
@@ -52,15 +53,6 @@ function checkFields(input: ProviderPatch): void {
 /** Trailing slashes go, so `${base_url}/chat/completions` never has a double slash. */
 function normalizeBaseUrl(url: string): string {
   return url.trim().replace(/\/+$/, '')
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string }
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint/i.test(e?.message ?? '')
-  )
 }
 
 export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox; changes: ConfigChanges }) {

@@ -1,0 +1,201 @@
+/**
+ * Model route use-cases: CRUD against the database, selection against the in-memory snapshot.
+ * Selection shares one process-wide `RoundRobinState` with the gateway, so the API's `select`
+ * and `/v1` traffic advance the same positions.
+ */
+import { nowIso } from '../core/clock.js'
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../core/errors.js'
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js'
+import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../db/routes.repo.js'
+import type { ModelRoute, RouteMode, Strategy } from '../domain/model.js'
+import {
+  type CoolingProviders,
+  type RoundRobinState,
+  type RouteState,
+  type Selection,
+  select,
+} from '../domain/routing.js'
+import { routeInputErrors } from '../domain/routing-validation.js'
+import type { ConfigChanges } from './config-changes.js'
+import type { SnapshotService } from './snapshot.js'
+
+export interface NodeInput {
+  api_id: number
+  models?: string[]
+  strategy?: Strategy
+  priority?: number
+  metadata?: Record<string, unknown>
+}
+
+export interface NewRoute {
+  name: string
+  mode: RouteMode
+  is_active?: boolean
+  config?: Record<string, unknown>
+  nodes?: NodeInput[]
+}
+
+/** Only the fields sent change; `nodes`, when sent, replaces every node; `config` replaces the whole object. */
+export type RoutePatch = Partial<NewRoute>
+
+export interface RouteStateView {
+  route_id: number
+  route_name: string
+  state: RouteState
+}
+
+export interface ModelRoutesDeps {
+  routes: RoutesRepo
+  snapshot: SnapshotService
+  changes: ConfigChanges
+  roundRobin: RoundRobinState
+  /** Providers in a 429 cooldown, when the gateway keeps such a tracker. */
+  coolingDown?: CoolingProviders
+}
+
+function toNodeRows(nodes: readonly NodeInput[]): NewNodeRow[] {
+  return nodes.map((node) => ({
+    api_id: node.api_id,
+    models: JSON.stringify((node.models ?? []).map((m) => m.trim())),
+    strategy: node.strategy ?? 'round-robin',
+    priority: node.priority ?? 0,
+    metadata: JSON.stringify(node.metadata ?? {}),
+  }))
+}
+
+/** A key set to null means "unset" (routing-validation.ts): it is dropped rather than stored. */
+function withoutNulls(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null))
+}
+
+/** What TypeBox cannot say: non-blank names and models, known providers, config values routing reads. */
+function fieldErrors(input: RoutePatch, knownProviders: ReadonlySet<number>): FieldError[] {
+  const errors: FieldError[] = []
+  if (input.name !== undefined && input.name.trim() === '') {
+    errors.push({ field: 'name', message: 'must not be empty' })
+  }
+  input.nodes?.forEach((node, i) => {
+    node.models?.forEach((model, j) => {
+      if (model.trim() === '')
+        errors.push({ field: `nodes[${i}].models[${j}]`, message: 'must not be empty' })
+    })
+  })
+  errors.push(...routeInputErrors(input, knownProviders))
+  return errors
+}
+
+export function createModelRoutes(deps: ModelRoutesDeps) {
+  async function validate(input: RoutePatch): Promise<void> {
+    const known = await deps.routes.existingProviderIds((input.nodes ?? []).map((n) => n.api_id))
+    const errors = fieldErrors(input, known)
+    const first = errors[0]
+    if (first) throw new ValidationError(`invalid route: ${first.field} ${first.message}`, errors)
+  }
+
+  /** Turns constraint violations into the answers a client can act on. */
+  async function guardWrite<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write()
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError('route_name_taken', `a route named ${JSON.stringify(name)} already exists`)
+      }
+      // a provider deleted between the check and the write
+      if (isForeignKeyViolation(error)) {
+        throw new ValidationError('invalid route: a node names a provider that no longer exists', [
+          { field: 'nodes', message: 'a node names a provider that no longer exists' },
+        ])
+      }
+      throw error
+    }
+  }
+
+  function notFound(id: number): NotFoundError {
+    return new NotFoundError('model_route_not_found', `model route ${id} does not exist`)
+  }
+
+  /**
+   * The route as the hot path sees it. A miss reloads the snapshot once: the route may have been
+   * created by another replica since this one last reloaded.
+   */
+  async function routeFromSnapshot(id: number) {
+    let snapshot = deps.snapshot.current()
+    let route = snapshot.routesById.get(id)
+    if (!route) {
+      await deps.snapshot.reload()
+      snapshot = deps.snapshot.current()
+      route = snapshot.routesById.get(id)
+    }
+    if (!route) throw notFound(id)
+    return { route, providers: snapshot.providers }
+  }
+
+  return {
+    async listRoutes(): Promise<ModelRoute[]> {
+      return deps.routes.list()
+    },
+
+    async getRoute(id: number): Promise<ModelRoute> {
+      const route = await deps.routes.get(id)
+      if (!route) throw notFound(id)
+      return route
+    },
+
+    async createRoute(input: NewRoute): Promise<ModelRoute> {
+      await validate(input)
+      const now = nowIso()
+      const name = input.name.trim()
+      const route = await guardWrite(name, () =>
+        deps.routes.insert(
+          {
+            name,
+            mode: input.mode,
+            is_active: input.is_active === false ? 0 : 1,
+            config: JSON.stringify(withoutNulls(input.config ?? {})),
+            created_at: now,
+            updated_at: now,
+          },
+          toNodeRows(input.nodes ?? []),
+        ),
+      )
+      // awaited: the snapshot is reloaded before the answer, so a select right after sees the route
+      await deps.changes.configChanged()
+      return route
+    },
+
+    async updateRoute(id: number, patch: RoutePatch): Promise<ModelRoute> {
+      await validate(patch)
+      const row: RouteRowPatch = { updated_at: nowIso() }
+      if (patch.name !== undefined) row.name = patch.name.trim()
+      if (patch.mode !== undefined) row.mode = patch.mode
+      if (patch.is_active !== undefined) row.is_active = patch.is_active ? 1 : 0
+      if (patch.config !== undefined) row.config = JSON.stringify(withoutNulls(patch.config))
+      const nodes = patch.nodes === undefined ? undefined : toNodeRows(patch.nodes)
+      const route = await guardWrite(row.name, () => deps.routes.update(id, row, nodes))
+      if (!route) throw notFound(id)
+      await deps.changes.configChanged()
+      // New nodes or a new mode make the old positions (and their keys) meaningless: start afresh.
+      if (patch.nodes !== undefined || patch.mode !== undefined) deps.roundRobin.forget(id)
+      return route
+    },
+
+    async deleteRoute(id: number): Promise<void> {
+      if (!(await deps.routes.delete(id))) throw notFound(id)
+      await deps.changes.configChanged()
+      deps.roundRobin.forget(id)
+    },
+
+    /** The provider and model the route hands out next (advances round-robin). */
+    async select(id: number, model?: string): Promise<Selection> {
+      const { route, providers } = await routeFromSnapshot(id)
+      return select(route, providers, { model, state: deps.roundRobin, coolingDown: deps.coolingDown })
+    },
+
+    async state(id: number): Promise<RouteStateView> {
+      const { route } = await routeFromSnapshot(id)
+      return { route_id: route.id, route_name: route.name, state: deps.roundRobin.stateOf(route.id) }
+    },
+  }
+}
+
+export type ModelRoutes = ReturnType<typeof createModelRoutes>
