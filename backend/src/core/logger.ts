@@ -1,51 +1,312 @@
 /**
- * pino for the whole process: JSON lines to BACKEND_LOG_DIR/app.log, readable lines on the console.
- * Secrets are redacted wherever they appear under a known name.
+ * pino for the whole process (DESIGN.md §9): JSON lines to BACKEND_LOG_DIR/app.log (rotated by size,
+ * classical app.log.1 … app.log.N), readable plain lines on the console, and a bounded ring of the
+ * recent lines for GET /api/admin/logs, preloaded from the files after a restart.
+ *
+ * Line shape: {"level":"INFO","timestamp":"…Z","logger":"switchboard.http", …fields, "message":"…"}.
+ * Name a logger once with a `logger` binding: `core.log.child({ logger: 'switchboard.health' })`;
+ * lines of a logger without one say "switchboard".
+ *
+ * One sink receives every serialised line and fans it out: the file write is asynchronous (a
+ * Writable that buffers while a write is in flight), the console goes through an asynchronous
+ * SonicBoom, and the ring keeps the raw strings (parsed only when someone reads them).
  */
-import { mkdirSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
+import { createStream, type RotatingFileStream } from 'rotating-file-stream'
 import type { Settings } from '../settings.js'
+import { mayHoldSecret, redactLogObject, redactString, serializeError } from './redact.js'
 
-export const REDACT_PATHS = [
-  'api_key',
-  '*.api_key',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'password',
-  '*.password',
-  'token',
-  '*.token',
-  'secret',
-  '*.secret',
-]
+export type LogLevelName = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'
+
+/** pino's levels in the original's four names; trace folds into DEBUG and fatal into ERROR. */
+const LEVEL_NAMES: Record<string, LogLevelName> = {
+  trace: 'DEBUG',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARNING',
+  error: 'ERROR',
+  fatal: 'ERROR',
+}
+
+/** One entry of GET /api/admin/logs. */
+export interface LogEntry {
+  timestamp: string
+  level: string
+  logger: string
+  message: string
+  request_id?: string
+  method?: string
+  path?: string
+  status_code?: number
+  duration_ms?: number
+}
+
+export interface LogStore {
+  /** The newest `limit` entries, newest first, and how many the store holds. */
+  recent(limit: number): { logs: LogEntry[]; total: number }
+}
+
+export interface LogSink extends LogStore {
+  /** Resolves once every line written so far is in the file (tests grep after this). */
+  flush(): Promise<void>
+  /** Flushes and closes the file; later lines are dropped. */
+  close(): Promise<void>
+}
+
+export const LOG_RING_SIZE = 1000
+export const LOG_FILE = 'app.log'
+/** Past this much unwritten data the file write falls behind; lines are dropped rather than hoarded. */
+const MAX_PENDING_BYTES = 32 * 1024 * 1024
+
+const sinks = new WeakMap<Logger, LogSink>()
+
+/** The sink behind a logger made by createLogger (absent for a logger made elsewhere, e.g. in tests). */
+export function logSinkOf(log: Logger): LogSink | undefined {
+  return sinks.get(log)
+}
+
+/**
+ * The store /api/admin/logs reads: the live sink of this process's logger, or, for a logger made
+ * elsewhere, the tail of the files on disk as they were when the app started.
+ */
+export function logStoreFor(log: Logger, logDir: string): LogStore {
+  return logSinkOf(log) ?? createRing(readLogTail(logDir, LOG_RING_SIZE, 1))
+}
+
+/** A fixed-size ring of raw JSON lines, oldest overwritten first. */
+function createRing(initial: string[]) {
+  const lines: string[] = new Array(LOG_RING_SIZE)
+  let next = 0
+  let size = 0
+  const push = (line: string) => {
+    lines[next] = line
+    next = (next + 1) % LOG_RING_SIZE
+    if (size < LOG_RING_SIZE) size++
+  }
+  for (const line of initial.slice(-LOG_RING_SIZE)) push(line)
+  return {
+    push,
+    recent(limit: number) {
+      const logs: LogEntry[] = []
+      for (let i = 1; i <= size && logs.length < limit; i++) {
+        const line = lines[(next - i + LOG_RING_SIZE) % LOG_RING_SIZE]
+        const entry = line === undefined ? null : toLogEntry(line)
+        if (entry) logs.push(entry)
+      }
+      return { logs, total: size }
+    },
+  }
+}
+
+/** A JSON line as the logs API shows it; null for a line that is not one of ours. */
+export function toLogEntry(line: string): LogEntry | null {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(line)
+  } catch {
+    return null
+  }
+  if (!parsed || typeof parsed !== 'object') return null
+  const o = parsed as Record<string, unknown>
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined)
+  const entry: LogEntry = {
+    timestamp: text(o.timestamp) ?? '',
+    level: text(o.level) ?? 'INFO',
+    logger: text(o.logger) ?? 'switchboard',
+    message: text(o.message) ?? '',
+  }
+  const requestId = text(o.request_id)
+  if (requestId !== undefined) entry.request_id = requestId
+  const method = text(o.method)
+  if (method !== undefined) entry.method = method
+  const path = text(o.path)
+  if (path !== undefined) entry.path = path
+  const status = num(o.status_code)
+  if (status !== undefined) entry.status_code = status
+  const duration = num(o.duration_ms)
+  if (duration !== undefined) entry.duration_ms = duration
+  return entry
+}
+
+/** The last `max` lines of app.log, continued from app.log.1 … when app.log alone has fewer. */
+export function readLogTail(logDir: string, max: number, maxFiles: number): string[] {
+  let lines: string[] = []
+  for (let i = 0; i <= maxFiles && lines.length < max; i++) {
+    const file = join(logDir, i === 0 ? LOG_FILE : `${LOG_FILE}.${i}`)
+    if (!existsSync(file)) {
+      if (i === 0) continue
+      break
+    }
+    lines = [...readLastLines(file, max - lines.length), ...lines]
+  }
+  return lines
+}
+
+function readLastLines(file: string, max: number): string[] {
+  const size = statSync(file).size
+  // Lines are a few hundred bytes; 2 KB each leaves room without reading a 10 MB file whole.
+  const length = Math.min(size, max * 2048)
+  const buffer = Buffer.alloc(length)
+  const fd = openSync(file, 'r')
+  try {
+    readSync(fd, buffer, 0, length, size - length)
+  } finally {
+    closeSync(fd)
+  }
+  const lines = buffer.toString('utf8').split('\n')
+  if (length < size) lines.shift() // the first one is cut
+  return lines.filter((l) => l.startsWith('{')).slice(-max)
+}
+
+/** One readable console line from a JSON line. */
+export function formatConsoleLine(line: string): string {
+  let o: Record<string, unknown>
+  try {
+    o = JSON.parse(line) as Record<string, unknown>
+  } catch {
+    return line
+  }
+  const { timestamp, level, logger, message, ...rest } = o
+  const time = typeof timestamp === 'string' ? timestamp.replace('T', ' ').replace('Z', '') : ''
+  const fields = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ')
+  return `${time} ${String(level).padEnd(7)} ${String(logger ?? 'switchboard')}: ${String(message ?? '')}${fields ? `  ${fields}` : ''}\n`
+}
+
+const LOGGER_KEY = '"logger":'
+
+/** A line with two `logger` keys (a named child of a named logger) keeps the innermost name only. */
+function dedupeLoggerKey(line: string): string {
+  const first = line.indexOf(LOGGER_KEY)
+  if (first < 0 || line.indexOf(LOGGER_KEY, first + LOGGER_KEY.length) < 0) return line
+  try {
+    return `${JSON.stringify(JSON.parse(line))}\n`
+  } catch {
+    return line
+  }
+}
+
+function createSink(settings: Pick<Settings, 'logDir' | 'logMaxBytes' | 'logMaxFiles'>, toConsole: boolean) {
+  mkdirSync(settings.logDir, { recursive: true })
+  const ring = createRing(readLogTail(settings.logDir, LOG_RING_SIZE, settings.logMaxFiles))
+  const file: RotatingFileStream = createStream(LOG_FILE, {
+    path: settings.logDir,
+    size: `${settings.logMaxBytes}B`,
+    rotate: settings.logMaxFiles,
+  })
+  let broken = false
+  let closed = false
+  let dropped = 0
+  file.on('error', (error) => {
+    if (broken) return
+    broken = true
+    process.stderr.write(`switchboard: cannot write ${join(settings.logDir, LOG_FILE)}: ${error.message}\n`)
+  })
+  const consoleOut = toConsole ? pino.destination({ dest: 1, sync: false }) : null
+
+  const sink: LogSink & { write(line: string): void } = {
+    write(raw: string) {
+      if (closed) return
+      const line = dedupeLoggerKey(raw)
+      ring.push(line)
+      if (consoleOut) consoleOut.write(formatConsoleLine(line))
+      if (broken) return
+      if (file.writableLength > MAX_PENDING_BYTES) {
+        dropped++
+        return
+      }
+      if (dropped > 0) {
+        const note = `{"level":"WARNING","timestamp":"${new Date().toISOString()}","logger":"switchboard","message":"${dropped} log lines dropped: the log file could not keep up"}\n`
+        dropped = 0
+        file.write(note)
+      }
+      file.write(line)
+    },
+    recent: (limit) => ring.recent(limit),
+    async flush() {
+      const deadline = Date.now() + 5000
+      while (file.writableLength > 0 && !broken && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 2))
+      }
+      consoleOut?.flush()
+    },
+    async close() {
+      if (closed) return
+      await sink.flush()
+      closed = true
+      if (consoleOut) {
+        try {
+          consoleOut.flushSync()
+        } catch {
+          // stdout went away; nothing to save
+        }
+      }
+      if (broken) return
+      await new Promise<void>((resolve) => {
+        file.end(() => resolve())
+      })
+    },
+  }
+  return sink
+}
+
+export interface LoggerOptions {
+  /** Readable lines on stdout too (default true); the CLI and tests turn it off. */
+  console?: boolean
+}
 
 export function createLogger(
-  settings: Pick<Settings, 'logDir' | 'logLevel'>,
-  opts: { console?: boolean } = {},
+  settings: Pick<Settings, 'logDir' | 'logLevel' | 'logMaxBytes' | 'logMaxFiles'>,
+  opts: LoggerOptions = {},
 ): Logger {
-  mkdirSync(settings.logDir, { recursive: true })
-  const streams: pino.StreamEntry[] = [
-    {
-      level: settings.logLevel === 'silent' ? 'fatal' : settings.logLevel,
-      stream: pino.destination({ dest: join(settings.logDir, 'app.log'), sync: false, mkdir: true }),
-    },
-  ]
-  if (opts.console !== false)
-    streams.push({
-      level: settings.logLevel === 'silent' ? 'fatal' : settings.logLevel,
-      stream: pino.destination(1),
-    })
-  return pino(
+  const sink = createSink(settings, opts.console !== false)
+  const chindings = pino.symbols.chindingsSym
+  const log = pino(
     {
       level: settings.logLevel,
-      base: { logger: 'switchboard' },
+      base: null,
       messageKey: 'message',
-      timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+      formatters: {
+        level: (label) => ({ level: LEVEL_NAMES[label] ?? label.toUpperCase() }),
+        bindings: (bindings) => redactLogObject(bindings),
+        log: (object) => redactLogObject(object),
+      },
+      // Errors are turned into plain objects by the redaction walk; one reaching here directly
+      // (a logger.error(err) call) is serialised the same way.
+      serializers: { err: (value: unknown) => (value instanceof Error ? serializeError(value) : value) },
+      // pino applies `formatters.bindings` to the root only; a child's bindings are checked here.
+      onChild: (child) => {
+        const own = (child as unknown as Record<symbol, unknown>)[chindings]
+        if (typeof own === 'string' && mayHoldSecret(own)) {
+          const body = JSON.stringify(redactLogObject(child.bindings())).slice(1, -1)
+          ;(child as unknown as Record<symbol, unknown>)[chindings] = body ? `,${body}` : ''
+        }
+      },
+      mixin: (_object, _level, logger) =>
+        String((logger as unknown as Record<symbol, unknown>)[chindings] ?? '').includes(LOGGER_KEY)
+          ? {}
+          : { logger: 'switchboard' },
+      hooks: {
+        // A bearer token inside a message string is masked as it would be inside a field.
+        logMethod(args, method) {
+          // log.error(err) alone: pino would take err.message as the message, past this hook.
+          const [first] = args as unknown[]
+          if (first instanceof Error && args.length === 1) (args as unknown[]).push(first.message)
+          for (let i = 0; i < args.length; i++) {
+            const arg: unknown = args[i]
+            if (typeof arg === 'string') args[i] = redactString(arg)
+          }
+          return method.apply(this, args as Parameters<typeof method>)
+        },
+      },
     },
-    pino.multistream(streams),
+    sink,
   )
+  sinks.set(log, sink)
+  return log
 }
