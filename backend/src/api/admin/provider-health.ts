@@ -1,0 +1,116 @@
+/** /api/providers health: connectivity tests, the manual override, and the probe history. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { CHECKS_KEPT } from '../../db/health.repo.js'
+import type { HealthService } from '../../services/health.js'
+import { ProviderSchema } from './providers.js'
+import { IdParams, Nullable, problems } from './schemas.js'
+
+const ProbeStatus = Type.Union(
+  ['online', 'degraded', 'timeout', 'unreachable', 'error'].map((s) => Type.Literal(s)),
+)
+
+const TestResult = Type.Object(
+  {
+    status: ProbeStatus,
+    status_code: Nullable(Type.Integer()),
+    latency_ms: Nullable(Type.Number()),
+    detail: Nullable(Type.String()),
+  },
+  { description: 'latency_ms is the time to the response headers (or to the failure)' },
+)
+
+const CheckEntry = Type.Object({
+  checked_at: Type.String(),
+  status: ProbeStatus,
+  status_code: Nullable(Type.Integer()),
+  latency_ms: Nullable(Type.Number()),
+  detail: Nullable(Type.String()),
+})
+
+const DirectTestBody = Type.Object(
+  {
+    base_url: Type.String({ minLength: 1, maxLength: 2048 }),
+    api_key: Type.Optional(
+      Nullable(Type.String({ maxLength: 8192, description: 'used for this probe only; never stored' })),
+    ),
+    models: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 5000 })),
+    health_check_path: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    // The UI may send the whole form; a name changes nothing about the probe.
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    is_active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
+
+const HealthOverrideBody = Type.Object(
+  {
+    is_healthy: Nullable(
+      Type.Boolean({ description: 'true/false holds the flag; null returns to automatic' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+const tags = ['providers']
+
+export function providerHealthRoutes(deps: { health: HealthService }): FastifyPluginAsyncTypebox {
+  const { health } = deps
+  return async (app) => {
+    app.post(
+      '/api/providers/test-direct',
+      {
+        schema: {
+          tags,
+          summary: 'Probe an unsaved provider configuration (records nothing, stores no key)',
+          body: DirectTestBody,
+          response: { 200: TestResult, ...problems(422) },
+        },
+      },
+      async (req) => health.testDirect(req.body),
+    )
+
+    app.post(
+      '/api/providers/:id/test',
+      {
+        schema: {
+          tags,
+          summary: 'Probe a provider now and record the result',
+          params: IdParams,
+          response: { 200: TestResult, ...problems(404) },
+        },
+      },
+      async (req) => health.testProvider(req.params.id),
+    )
+
+    app.patch(
+      '/api/providers/:id/health',
+      {
+        schema: {
+          tags,
+          summary: 'Hold is_healthy (true/false, failures reset to 0) or release it (null)',
+          params: IdParams,
+          body: HealthOverrideBody,
+          response: { 200: ProviderSchema, ...problems(404, 422) },
+        },
+      },
+      async (req) => health.setOverride(req.params.id, req.body.is_healthy),
+    )
+
+    app.get(
+      '/api/providers/:id/checks',
+      {
+        schema: {
+          tags,
+          summary: `Recent probe results, newest first (the last ${CHECKS_KEPT} are kept)`,
+          params: IdParams,
+          querystring: Type.Object({
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CHECKS_KEPT, default: 50 })),
+          }),
+          response: { 200: Type.Object({ checks: Type.Array(CheckEntry) }), ...problems(404, 422) },
+        },
+      },
+      async (req) => health.recentChecks(req.params.id, req.query.limit ?? 50),
+    )
+  }
+}

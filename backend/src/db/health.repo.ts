@@ -1,0 +1,154 @@
+/**
+ * SQL for runtime health: the health columns of `providers` and the `health_checks` history.
+ * Health writes leave `updated_at` alone: that column dates configuration edits, and health is
+ * runtime state (it is not in the backup either).
+ */
+import type { Kysely, Selectable } from 'kysely'
+import type { HealthState } from '../domain/health.js'
+import type { ProbeStatus } from '../domain/model.js'
+import type { Database, HealthChecksTable } from './schema.js'
+
+/** History kept per provider: the UI's latency chart shows the last 50. */
+export const CHECKS_KEPT = 100
+
+export interface ProbeRecord {
+  status: ProbeStatus
+  status_code: number | null
+  latency_ms: number | null
+  detail: string | null
+  checked_at: string
+}
+
+export interface CheckEntry {
+  checked_at: string
+  status: ProbeStatus
+  status_code: number | null
+  latency_ms: number | null
+  detail: string | null
+}
+
+export interface ProbeCandidate {
+  id: number
+  name: string
+  base_url: string
+  api_key_sealed: string | null
+  health_check_path: string
+}
+
+function stateColumns(state: HealthState) {
+  return {
+    consecutive_failures: state.consecutive_failures,
+    is_healthy: state.is_healthy ? 1 : 0,
+    health_override: state.health_override,
+  }
+}
+
+function toEntry(row: Selectable<HealthChecksTable>): CheckEntry {
+  return {
+    checked_at: row.checked_at,
+    status: row.status as ProbeStatus,
+    status_code: row.status_code,
+    latency_ms: row.latency_ms === null ? null : Number(row.latency_ms),
+    detail: row.detail,
+  }
+}
+
+export function createHealthRepo(db: Kysely<Database>) {
+  return {
+    /** Active providers with what a probe needs; the scheduler's list for one cycle. */
+    async listProbeCandidates(): Promise<ProbeCandidate[]> {
+      return db
+        .selectFrom('providers')
+        .select(['id', 'name', 'base_url', 'api_key_sealed', 'health_check_path'])
+        .where('is_active', '=', 1)
+        .orderBy('id')
+        .execute()
+    },
+
+    async getProbeCandidate(id: number): Promise<ProbeCandidate | undefined> {
+      return db
+        .selectFrom('providers')
+        .select(['id', 'name', 'base_url', 'api_key_sealed', 'health_check_path'])
+        .where('id', '=', id)
+        .executeTakeFirst()
+    },
+
+    async getState(id: number): Promise<HealthState | undefined> {
+      const row = await db
+        .selectFrom('providers')
+        .select(['consecutive_failures', 'is_healthy', 'health_override'])
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!row) return undefined
+      return {
+        consecutive_failures: row.consecutive_failures,
+        is_healthy: row.is_healthy === 1,
+        health_override: row.health_override as HealthState['health_override'],
+      }
+    },
+
+    /** Writes the counter, flag and override; false when the provider no longer exists. */
+    async saveState(id: number, state: HealthState): Promise<boolean> {
+      const result = await db
+        .updateTable('providers')
+        .set(stateColumns(state))
+        .where('id', '=', id)
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) > 0
+    },
+
+    /**
+     * One probe in one transaction: the provider's last result and health state, a history row, and
+     * the history trimmed to the newest CHECKS_KEPT. Nothing happens for a provider deleted meanwhile.
+     */
+    async saveProbe(id: number, state: HealthState, probe: ProbeRecord): Promise<boolean> {
+      return db.transaction().execute(async (tx) => {
+        const updated = await tx
+          .updateTable('providers')
+          .set({
+            ...stateColumns(state),
+            status: probe.status,
+            status_code: probe.status_code,
+            latency_ms: probe.latency_ms,
+            last_tested_at: probe.checked_at,
+            last_detail: probe.detail,
+          })
+          .where('id', '=', id)
+          .executeTakeFirst()
+        if (Number(updated.numUpdatedRows) === 0) return false
+        await tx
+          .insertInto('health_checks')
+          .values({ provider_id: id, ...probe })
+          .execute()
+        // The id of the oldest row to keep; NULL (fewer rows than that) deletes nothing.
+        const oldestKept = tx
+          .selectFrom('health_checks')
+          .select('id')
+          .where('provider_id', '=', id)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .offset(CHECKS_KEPT - 1)
+        await tx
+          .deleteFrom('health_checks')
+          .where('provider_id', '=', id)
+          .where('id', '<', oldestKept)
+          .execute()
+        return true
+      })
+    },
+
+    /** Newest first. */
+    async recentChecks(id: number, limit: number): Promise<CheckEntry[]> {
+      const rows = await db
+        .selectFrom('health_checks')
+        .selectAll()
+        .where('provider_id', '=', id)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute()
+      return rows.map(toEntry)
+    },
+  }
+}
+
+export type HealthRepo = ReturnType<typeof createHealthRepo>

@@ -1,0 +1,278 @@
+/**
+ * Health use-cases (DESIGN.md §4): probe a provider now, probe an unsaved configuration, hold or
+ * release a manual override, and count the gateway's real traffic (passive checks).
+ *
+ * This process keeps each provider's health state in memory (seeded from the snapshot or the
+ * database) and is the only writer of it here, so the hot path never reads the database: a passive
+ * outcome changes the in-memory state and, only when something changed, queues one write. Writes
+ * are serialised per provider and always write the *latest* state, so a burst of failures costs a
+ * few writes, not one each, and they can never land out of order. Routing sees a change when the
+ * flag flips (the snapshot reloads then); the scheduler also refreshes it once per cycle.
+ */
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import { nowIso } from '../core/clock.js'
+import type { KeyBox } from '../core/crypto.js'
+import { fieldError, NotFoundError, ValidationError } from '../core/errors.js'
+import type { CheckEntry, HealthRepo, ProbeCandidate } from '../db/health.repo.js'
+import type { ProvidersRepo } from '../db/providers.repo.js'
+import {
+  applyOverride,
+  applySignal,
+  type HealthSignal,
+  type HealthState,
+  type HealthTransition,
+  signalOfProbe,
+} from '../domain/health.js'
+import type { PublicProvider } from '../domain/model.js'
+import { checkProviderUrl } from '../domain/url-policy.js'
+import type { ConfigChanges } from './config-changes.js'
+import { toPublicProvider } from './inventory.js'
+import { type ProbeResult, probe } from './probe.js'
+import type { SnapshotService } from './snapshot.js'
+
+export interface DirectTestInput {
+  base_url: string
+  api_key?: string | null
+  models?: string[]
+  health_check_path?: string
+}
+
+interface Entry {
+  state: HealthState
+  /** The per-provider write queue: each job starts after the previous one ends. */
+  chain: Promise<void>
+  jobs: number
+  passiveWriteQueued: boolean
+  /** The flag flipped since the last write: tell the snapshot once that write is done. */
+  flagChanged: boolean
+}
+
+export interface HealthDeps {
+  health: HealthRepo
+  providers: ProvidersRepo
+  snapshot: SnapshotService
+  changes: ConfigChanges
+  keyBox: KeyBox
+  agent: Dispatcher
+  log: Logger
+  failureThreshold: number
+  /** For `/test` and test-direct (BACKEND_REQUEST_TIMEOUT_SECONDS). */
+  requestTimeoutMs: number
+}
+
+export function createHealth(deps: HealthDeps) {
+  const entries = new Map<number, Entry>()
+  let closed = false
+
+  function newEntry(state: HealthState): Entry {
+    return { state, chain: Promise.resolve(), jobs: 0, passiveWriteQueued: false, flagChanged: false }
+  }
+
+  /** Synchronous, for the hot path: the snapshot already holds every provider's state. */
+  function entryFromSnapshot(id: number): Entry | undefined {
+    const existing = entries.get(id)
+    if (existing) return existing
+    const provider = deps.snapshot.current().providers.get(id)
+    if (!provider) return undefined
+    const entry = newEntry({
+      consecutive_failures: provider.consecutive_failures,
+      is_healthy: provider.is_healthy,
+      health_override: provider.health_override,
+    })
+    entries.set(id, entry)
+    return entry
+  }
+
+  async function entryFromDatabase(id: number): Promise<Entry | undefined> {
+    const existing = entries.get(id)
+    if (existing) return existing
+    const state = await deps.health.getState(id)
+    if (!state) return undefined
+    const raced = entries.get(id)
+    if (raced) return raced
+    const entry = newEntry(state)
+    entries.set(id, entry)
+    return entry
+  }
+
+  function enqueue(id: number, entry: Entry, write: () => Promise<void>): Promise<void> {
+    entry.jobs += 1
+    const run = entry.chain.then(async () => {
+      try {
+        if (closed) return
+        await write()
+        if (entry.flagChanged && !closed) {
+          entry.flagChanged = false
+          await deps.changes.healthChanged()
+        }
+      } finally {
+        entry.jobs -= 1
+      }
+    })
+    entry.chain = run.catch((error: unknown) => {
+      deps.log.error({ err: error, providerId: id }, 'saving provider health failed')
+    })
+    return run
+  }
+
+  function nameOf(id: number): string | undefined {
+    return deps.snapshot.current().providers.get(id)?.name
+  }
+
+  function apply(id: number, entry: Entry, t: HealthTransition, reason: Record<string, unknown>): void {
+    entry.state = t.state
+    if (!t.turned) return
+    entry.flagChanged = true
+    const fields = {
+      providerId: id,
+      name: nameOf(id),
+      consecutiveFailures: t.state.consecutive_failures,
+      ...reason,
+    }
+    if (t.turned === 'unhealthy') deps.log.warn(fields, 'provider turned unhealthy')
+    else deps.log.info(fields, 'provider recovered')
+  }
+
+  /** Applies a probe's result and records it; resolves once written. */
+  async function record(id: number, result: ProbeResult): Promise<void> {
+    if (closed) return
+    const entry = await entryFromDatabase(id)
+    if (!entry) return
+    const t = applySignal(entry.state, signalOfProbe(result.status), deps.failureThreshold)
+    apply(id, entry, t, { source: 'probe', status: result.status, detail: result.detail })
+    const checkedAt = nowIso()
+    await enqueue(id, entry, async () => {
+      await deps.health.saveProbe(id, entry.state, { ...result, checked_at: checkedAt })
+    })
+  }
+
+  function openKey(candidate: ProbeCandidate): string | null | Error {
+    if (candidate.api_key_sealed === null) return null
+    try {
+      return deps.keyBox.open(candidate.api_key_sealed)
+    } catch {
+      return new Error('the stored API key cannot be decrypted (was BACKEND_API_KEY_SECRET changed?)')
+    }
+  }
+
+  /**
+   * Probes a stored provider and records the result. Throws ProbeAbortedError when `signal` aborts
+   * (shutdown): nothing is recorded then.
+   */
+  async function probeAndRecord(
+    candidate: ProbeCandidate,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<ProbeResult> {
+    const key = openKey(candidate)
+    const result: ProbeResult =
+      key instanceof Error
+        ? { status: 'error', status_code: null, latency_ms: 0, detail: key.message }
+        : await probe({ ...candidate, api_key: key }, timeoutMs, deps.agent, signal)
+    await record(candidate.id, result)
+    return result
+  }
+
+  function dropIdleEntries(): void {
+    for (const [id, entry] of entries) if (entry.jobs === 0) entries.delete(id)
+  }
+
+  // A configuration change (a restore, a deleted provider) may replace what the map remembers;
+  // the snapshot has reloaded by the time listeners after it run, so idle entries re-seed from it.
+  const unsubscribe = deps.changes.subscribe((kind) => {
+    if (kind === 'config') dropIdleEntries()
+  })
+
+  return {
+    probeAndRecord,
+
+    async testProvider(id: number): Promise<ProbeResult> {
+      const candidate = await deps.health.getProbeCandidate(id)
+      if (!candidate) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      return probeAndRecord(candidate, deps.requestTimeoutMs)
+    },
+
+    /** Probes an unsaved configuration; records nothing, and the key lives only for this call. */
+    async testDirect(input: DirectTestInput): Promise<ProbeResult> {
+      const problem = checkProviderUrl(input.base_url.trim())
+      if (problem) throw fieldError('base_url', problem)
+      const path = input.health_check_path ?? '/models'
+      if (!path.startsWith('/')) throw fieldError('health_check_path', 'must start with /')
+      const apiKey = input.api_key?.trim() || null
+      return probe(
+        { base_url: input.base_url.trim(), api_key: apiKey, health_check_path: path },
+        deps.requestTimeoutMs,
+        deps.agent,
+      )
+    },
+
+    /** `true`/`false` holds the flag (counter reset to 0); `null` hands it back to the rules. */
+    async setOverride(id: number, isHealthy: boolean | null): Promise<PublicProvider> {
+      const entry = await entryFromDatabase(id)
+      if (!entry) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      const t = applyOverride(entry.state, isHealthy, deps.failureThreshold)
+      entry.state = t.state
+      deps.log.info(
+        {
+          providerId: id,
+          name: nameOf(id),
+          override: t.state.health_override,
+          isHealthy: t.state.is_healthy,
+        },
+        isHealthy === null ? 'provider health override released' : 'provider health overridden',
+      )
+      if (t.changed) entry.flagChanged = true
+      await enqueue(id, entry, async () => {
+        await deps.health.saveState(id, entry.state)
+      })
+      const row = await deps.providers.get(id)
+      if (!row) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      return toPublicProvider(row)
+    },
+
+    /**
+     * Passive check, called by the gateway for each upstream attempt (`healthEffect(outcome)` from
+     * observer.ts). Never awaits and never throws; writes only when the state changes.
+     */
+    recordOutcome(providerId: number, effect: HealthSignal | 'none'): void {
+      if (closed || effect === 'none') return
+      try {
+        const entry = entryFromSnapshot(providerId)
+        if (!entry) return
+        const t = applySignal(entry.state, effect, deps.failureThreshold)
+        if (!t.changed) return
+        apply(providerId, entry, t, { source: 'gateway', outcome: effect })
+        if (entry.passiveWriteQueued) return
+        entry.passiveWriteQueued = true
+        void enqueue(providerId, entry, async () => {
+          entry.passiveWriteQueued = false
+          await deps.health.saveState(providerId, entry.state)
+        }).catch(() => {})
+      } catch (error) {
+        deps.log.error({ err: error, providerId }, 'passive health check failed')
+      }
+    },
+
+    async recentChecks(id: number, limit: number): Promise<{ checks: CheckEntry[] }> {
+      if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer')
+      if (!(await deps.health.getState(id)))
+        throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      return { checks: await deps.health.recentChecks(id, limit) }
+    },
+
+    /** Refreshes the snapshot's status and latency figures (the scheduler calls it once per cycle). */
+    async publish(): Promise<void> {
+      if (!closed) await deps.changes.healthChanged()
+    },
+
+    /** Refuses new work and waits for every queued write: after this, no health write happens. */
+    async close(): Promise<void> {
+      closed = true
+      unsubscribe()
+      await Promise.all([...entries.values()].map((e) => e.chain))
+    },
+  }
+}
+
+export type HealthService = ReturnType<typeof createHealth>
