@@ -1,0 +1,337 @@
+/**
+ * Traffic figures: the in-process aggregates behind GET /api/admin/stats and the Prometheus
+ * registry behind GET /metrics (DESIGN.md §9).
+ *
+ * Each request costs O(1) and memory is bounded whatever the traffic: endpoints are keyed by the
+ * route pattern (`GET /api/providers/{id}`, one key for every id) and every unmatched URL counts
+ * under `METHOD (unmatched)`; status codes are at most a few hundred; recent requests are a ring of
+ * 10; per-provider latencies are a ring of the last 1000 samples per provider.
+ *
+ * The gateway reports through `gatewayObserver` (or recordAttempt / recordGatewayRequest).
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import type { Provider } from '../domain/model.js'
+import type { AttemptOutcome, AttemptRecord, GatewayObserver, GatewayRequestRecord } from './observer.js'
+
+export interface HttpRecord {
+  method: string
+  /** Fastify's route pattern (`/api/providers/:id`), or null when no route matched. */
+  route: string | null
+  /** The path as requested, without the query string. */
+  path: string
+  statusCode: number
+  durationMs: number
+}
+
+export interface EndpointFigures {
+  count: number
+  total_duration_ms: number
+  avg_duration_ms: number
+  error_count: number
+}
+
+export interface RecentRequest {
+  timestamp: number
+  method: string
+  path: string
+  status_code: number
+  duration_ms: number
+}
+
+export interface ProviderFigures {
+  name: string
+  requests: number
+  errors: number
+  p50_ms: number | null
+  p95_ms: number | null
+}
+
+export interface Stats {
+  uptime_seconds: number
+  total_requests: number
+  total_errors: number
+  error_rate: number
+  average_duration_ms: number
+  status_codes: Record<string, number>
+  endpoints: Record<string, EndpointFigures>
+  recent_requests: RecentRequest[]
+  providers: Record<string, ProviderFigures>
+}
+
+export const RECENT_REQUESTS = 10
+export const LATENCY_SAMPLES = 1000
+
+/** `/api/providers/:id` → `/api/providers/{id}`; a regexp constraint `:id(\\d+)` is dropped. */
+export function routePattern(url: string): string {
+  return url.replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, '{$1}')
+}
+
+export function endpointKey(method: string, route: string | null): string {
+  return route === null ? `${method} (unmatched)` : `${method} ${routePattern(route)}`
+}
+
+const round = (value: number, digits = 2) => {
+  const f = 10 ** digits
+  return Math.round(value * f) / f
+}
+
+/** A fixed ring of the last N latencies; percentiles sort a copy when someone asks. */
+class LatencyRing {
+  private readonly samples = new Float64Array(LATENCY_SAMPLES)
+  private next = 0
+  private size = 0
+
+  add(ms: number): void {
+    this.samples[this.next] = ms
+    this.next = (this.next + 1) % LATENCY_SAMPLES
+    if (this.size < LATENCY_SAMPLES) this.size++
+  }
+
+  percentiles(): { p50: number | null; p95: number | null } {
+    if (this.size === 0) return { p50: null, p95: null }
+    const sorted = this.samples.slice(0, this.size).sort()
+    // nearest-rank: the smallest sample with at least p% of the samples at or below it
+    const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
+    return { p50: round(at(50)), p95: round(at(95)) }
+  }
+}
+
+interface ProviderCounters {
+  name: string
+  requests: number
+  errors: number
+  latency: LatencyRing
+}
+
+/** Outcomes that count as a provider error in the stats; a client going away is nobody's fault. */
+function isProviderError(outcome: AttemptOutcome): boolean {
+  return outcome !== 'success' && outcome !== 'aborted'
+}
+
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]
+
+/**
+ * Process metrics (CPU, memory, event loop, GC) belong to the process, not to an app instance: one
+ * registry, made on first use, shared by every app in the process (tests build many). Its observers
+ * collect on scrape and start no timers that would keep a process alive.
+ */
+let processRegistry: Registry | null = null
+function getProcessRegistry(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry()
+    collectDefaultMetrics({ register: processRegistry })
+  }
+  return processRegistry
+}
+
+function createPrometheus(providers: () => Iterable<Provider>) {
+  const registry = new Registry()
+  const httpRequests = new Counter({
+    name: 'switchboard_http_requests_total',
+    help: 'HTTP requests by method, route pattern and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  })
+  const httpDuration = new Histogram({
+    name: 'switchboard_http_request_duration_seconds',
+    help: 'HTTP request duration by method and route pattern',
+    labelNames: ['method', 'route'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  })
+  const attempts = new Counter({
+    name: 'switchboard_gateway_upstream_attempts_total',
+    help: 'Gateway attempts at an upstream provider by provider and outcome',
+    labelNames: ['provider_id', 'provider', 'outcome'] as const,
+    registers: [registry],
+  })
+  const attemptDuration = new Histogram({
+    name: 'switchboard_gateway_upstream_duration_seconds',
+    help: 'Duration of gateway attempts at an upstream provider',
+    labelNames: ['provider_id', 'provider'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  })
+  const ttfb = new Histogram({
+    name: 'switchboard_gateway_stream_ttfb_seconds',
+    help: 'Streams: time from sending the request to the first event that carries content',
+    labelNames: ['provider_id', 'provider'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  })
+  const gatewayRequests = new Counter({
+    name: 'switchboard_gateway_requests_total',
+    help: 'Gateway requests by status code and whether they streamed',
+    labelNames: ['status', 'stream'] as const,
+    registers: [registry],
+  })
+  const overhead = new Histogram({
+    name: 'switchboard_gateway_overhead_seconds',
+    help: "The gateway's own time per request: its duration less the time spent waiting on upstreams",
+    buckets: OVERHEAD_BUCKETS,
+    registers: [registry],
+  })
+  const healthy = new Gauge({
+    name: 'switchboard_provider_healthy',
+    help: 'Whether a provider is healthy (1) or not (0)',
+    labelNames: ['provider_id', 'provider'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const p of providers())
+        this.set({ provider_id: String(p.id), provider: p.name }, p.is_healthy ? 1 : 0)
+    },
+  })
+  const failures = new Gauge({
+    name: 'switchboard_provider_consecutive_failures',
+    help: 'Consecutive failed probes or gateway attempts of a provider',
+    labelNames: ['provider_id', 'provider'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const p of providers())
+        this.set({ provider_id: String(p.id), provider: p.name }, p.consecutive_failures)
+    },
+  })
+  void healthy
+  void failures
+  return { registry, httpRequests, httpDuration, attempts, attemptDuration, ttfb, gatewayRequests, overhead }
+}
+
+export interface MetricsDeps {
+  /** The providers as the hot path sees them (the snapshot), read at scrape time for the gauges. */
+  providers: () => Iterable<Provider>
+  /** Milliseconds; injectable for tests. */
+  now?: () => number
+}
+
+export function createMetrics(deps: MetricsDeps) {
+  const now = deps.now ?? Date.now
+  const startedAt = now()
+  const prom = createPrometheus(deps.providers)
+  getProcessRegistry()
+
+  let totalRequests = 0
+  let totalErrors = 0
+  let totalDurationMs = 0
+  const statusCodes = new Map<number, number>()
+  const endpoints = new Map<string, { count: number; total: number; errors: number }>()
+  const recent: RecentRequest[] = []
+  let recentNext = 0
+  const providers = new Map<number, ProviderCounters>()
+
+  function recordHttp(record: HttpRecord): void {
+    const isError = record.statusCode >= 400
+    totalRequests++
+    totalDurationMs += record.durationMs
+    if (isError) totalErrors++
+    statusCodes.set(record.statusCode, (statusCodes.get(record.statusCode) ?? 0) + 1)
+    const key = endpointKey(record.method, record.route)
+    let endpoint = endpoints.get(key)
+    if (!endpoint) {
+      endpoint = { count: 0, total: 0, errors: 0 }
+      endpoints.set(key, endpoint)
+    }
+    endpoint.count++
+    endpoint.total += record.durationMs
+    if (isError) endpoint.errors++
+    const entry: RecentRequest = {
+      timestamp: now() / 1000,
+      method: record.method,
+      path: record.path,
+      status_code: record.statusCode,
+      duration_ms: round(record.durationMs),
+    }
+    recent[recentNext] = entry
+    recentNext = (recentNext + 1) % RECENT_REQUESTS
+
+    const route = record.route === null ? '(unmatched)' : routePattern(record.route)
+    prom.httpRequests.inc({ method: record.method, route, status: String(record.statusCode) })
+    prom.httpDuration.observe({ method: record.method, route }, record.durationMs / 1000)
+  }
+
+  function recordAttempt(record: AttemptRecord): void {
+    let counters = providers.get(record.providerId)
+    if (!counters) {
+      counters = { name: record.providerName, requests: 0, errors: 0, latency: new LatencyRing() }
+      providers.set(record.providerId, counters)
+    }
+    counters.name = record.providerName
+    counters.requests++
+    if (isProviderError(record.outcome)) counters.errors++
+    // A stream's latency is its time to first content; its whole duration is the answer's length.
+    const latencyMs = record.stream ? (record.ttfbMs ?? record.durationMs) : record.durationMs
+    if (record.outcome !== 'aborted') counters.latency.add(latencyMs)
+
+    const labels = { provider_id: String(record.providerId), provider: record.providerName }
+    prom.attempts.inc({ ...labels, outcome: record.outcome })
+    prom.attemptDuration.observe(labels, record.durationMs / 1000)
+    if (record.stream && record.ttfbMs !== null) prom.ttfb.observe(labels, record.ttfbMs / 1000)
+  }
+
+  function recordGatewayRequest(record: GatewayRequestRecord): void {
+    prom.gatewayRequests.inc({ status: String(record.status), stream: String(record.stream) })
+    prom.overhead.observe(Math.max(0, record.durationMs - record.upstreamMs) / 1000)
+  }
+
+  function stats(): Stats {
+    const recentRequests: RecentRequest[] = []
+    for (let i = 1; i <= RECENT_REQUESTS; i++) {
+      const entry = recent[(recentNext - i + RECENT_REQUESTS) % RECENT_REQUESTS]
+      if (entry) recentRequests.push(entry)
+    }
+    return {
+      uptime_seconds: round((now() - startedAt) / 1000),
+      total_requests: totalRequests,
+      total_errors: totalErrors,
+      error_rate: totalRequests === 0 ? 0 : round((totalErrors / totalRequests) * 100),
+      average_duration_ms: totalRequests === 0 ? 0 : round(totalDurationMs / totalRequests),
+      status_codes: Object.fromEntries([...statusCodes].map(([code, n]) => [String(code), n])),
+      endpoints: Object.fromEntries(
+        [...endpoints].map(([key, e]) => [
+          key,
+          {
+            count: e.count,
+            total_duration_ms: round(e.total),
+            avg_duration_ms: round(e.total / e.count),
+            error_count: e.errors,
+          },
+        ]),
+      ),
+      recent_requests: recentRequests,
+      providers: Object.fromEntries(
+        [...providers].map(([id, p]) => {
+          const { p50, p95 } = p.latency.percentiles()
+          return [
+            String(id),
+            { name: p.name, requests: p.requests, errors: p.errors, p50_ms: p50, p95_ms: p95 },
+          ]
+        }),
+      ),
+    }
+  }
+
+  /** Prometheus text: this app's metrics, then the process's. */
+  async function prometheus(): Promise<string> {
+    const [own, processText] = await Promise.all([prom.registry.metrics(), getProcessRegistry().metrics()])
+    return `${own.trimEnd()}\n${processText}`
+  }
+
+  const gatewayObserver: GatewayObserver = {
+    attempt: recordAttempt,
+    request: recordGatewayRequest,
+  }
+
+  return {
+    recordHttp,
+    recordAttempt,
+    recordGatewayRequest,
+    gatewayObserver,
+    stats,
+    prometheus,
+    contentType: prom.registry.contentType,
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>
