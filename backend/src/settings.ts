@@ -42,6 +42,10 @@ export interface Settings {
   gatewayMaxAttempts: number
   apiBodyLimitBytes: number
   gatewayBodyLimitBytes: number
+  /** Replicas on one database: how often to look for changes made by the others (and their health). */
+  syncIntervalSeconds: number
+  /** SIGTERM: how long in-flight requests and streams may take before the process exits anyway. */
+  shutdownGraceSeconds: number
 }
 
 export class SettingsError extends Error {
@@ -178,6 +182,8 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       max: 3600,
     }),
     gatewayMaxAttempts: r.number('BACKEND_GATEWAY_MAX_ATTEMPTS', 3, { min: 1, max: 20, integer: true }),
+    syncIntervalSeconds: r.number('BACKEND_SYNC_INTERVAL_SECONDS', 1, { min: 0.05, max: 3600 }),
+    shutdownGraceSeconds: r.number('BACKEND_SHUTDOWN_GRACE_SECONDS', 30, { min: 0, max: 3600 }),
     apiBodyLimitBytes: r.number('BACKEND_API_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, integer: true }),
     gatewayBodyLimitBytes: r.number('BACKEND_GATEWAY_BODY_LIMIT_BYTES', 10 * 1024 * 1024, {
       min: 1024,
