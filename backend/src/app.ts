@@ -11,15 +11,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Ajv } from 'ajv'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Logger } from 'pino'
+import { adminRoutes } from './api/admin/admin.js'
 import { backupRoutes } from './api/admin/backup.js'
+import { metricsRoutes } from './api/admin/metrics.js'
 import { modelRouteRoutes } from './api/admin/model-routes.js'
 import { providerRoutes } from './api/admin/providers.js'
 import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
 import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
 import { generateRequestId } from './api/plugins/request-id.js'
+import { registerRequestLogging } from './api/plugins/request-logging.js'
 import { createKeyBox } from './core/crypto.js'
 import { NotFoundError } from './core/errors.js'
-import { createLogger } from './core/logger.js'
+import { createLogger, logSinkOf, logStoreFor } from './core/logger.js'
 import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
 import { createProvidersRepo } from './db/providers.repo.js'
@@ -28,6 +31,7 @@ import { RoundRobinState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/backup.js'
 import { createConfigChanges } from './services/config-changes.js'
 import { createInventory } from './services/inventory.js'
+import { createMetrics } from './services/metrics.js'
 import { createModelRoutes } from './services/model-routes.js'
 import { createSnapshot } from './services/snapshot.js'
 import { repoRoot, type Settings } from './settings.js'
@@ -49,7 +53,11 @@ export async function createCore(settings: Settings, log: Logger) {
   // One per process: the admin select endpoint and the gateway advance the same positions.
   const roundRobin = new RoundRobinState()
   const modelRoutes = createModelRoutes({ routes: repos.routes, snapshot, changes, roundRobin })
+  const metrics = createMetrics({ providers: () => snapshot.current().providers.values() })
+  const logs = logStoreFor(log, settings.logDir)
   return {
+    metrics,
+    logs,
     settings,
     log,
     db,
@@ -105,7 +113,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     genReqId: generateRequestId,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    // request lines are written by api/plugins/request-logging.ts
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     bodyLimit: settings.apiBodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,
@@ -122,7 +131,10 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     core.snapshot.stop()
     await core.db.close()
   })
+  // The logger made here is closed here (flushed); a logger passed in belongs to the caller.
+  if (!options.logger) app.addHook('onClose', async () => logSinkOf(log)?.close())
 
+  registerRequestLogging(app, { metrics: core.metrics })
   registerErrorHandling(app)
   const clientKeys: ClientKeyVerifier | null = null
   registerAuth(app, { adminToken: settings.adminToken, clientKeys: () => clientKeys })
@@ -146,6 +158,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   }))
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   await typed.register(providerRoutes({ inventory: core.inventory }))
+  await typed.register(adminRoutes({ metrics: core.metrics, logs: core.logs }))
+  await app.register(metricsRoutes({ metrics: core.metrics }))
   await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
   await typed.register(
     backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),
