@@ -32,11 +32,25 @@ export async function startServer(): Promise<void> {
     )
   }
   let closing = false
+  // Graceful: stop accepting connections, let requests and streams in flight finish (app.close()
+  // waits for every open connection, hijacked gateway streams included), then the onClose hooks stop
+  // the scheduler and close the database. Bounded: past the grace period the process exits anyway.
   const close = async (signal: string) => {
     if (closing) return
     closing = true
-    app.log.info({ signal }, 'shutting down')
-    await app.close()
+    const graceMs = settings.shutdownGraceSeconds * 1000
+    app.log.info({ signal, grace_seconds: settings.shutdownGraceSeconds }, 'shutting down')
+    const deadline = setTimeout(() => {
+      console.error(`switchboard: requests still running after ${settings.shutdownGraceSeconds} s; exiting`)
+      process.exit(1)
+    }, graceMs)
+    try {
+      await app.close()
+    } catch (error) {
+      console.error(`switchboard: shutdown failed: ${error instanceof Error ? error.message : String(error)}`)
+      process.exit(1)
+    }
+    clearTimeout(deadline)
     process.exit(0)
   }
   process.on('SIGTERM', () => void close('SIGTERM'))

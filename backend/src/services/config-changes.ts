@@ -36,6 +36,13 @@ export function createConfigChanges(deps: { backup: Backup; config: ConfigRepo; 
     async healthChanged(): Promise<void> {
       await tell('health')
     },
+    /**
+     * Another process (a replica, the CLI) changed the database: listeners reload as after a local
+     * configuration change, but nothing is rewritten here (that process wrote its own backup).
+     */
+    async changedElsewhere(): Promise<void> {
+      await tell('config')
+    },
   }
 }
 
