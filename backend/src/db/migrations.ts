@@ -111,7 +111,13 @@ export async function migrate(db: Kysely<unknown>, engine: Engine): Promise<void
       return migrations
     },
   }
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  // Kysely looks for its own tables in every schema unless told which: name ours, so a database
+  // holding another Switchboard schema (tests, side-by-side installs) still migrates this one.
+  const migrationTableSchema =
+    engine === 'postgres'
+      ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]?.schema
+      : undefined
+  const { error, results } = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(

@@ -85,6 +85,20 @@ function fieldErrors(input: RoutePatch, knownProviders: ReadonlySet<number>): Fi
 }
 
 export function createModelRoutes(deps: ModelRoutesDeps) {
+  // Any change to a route restarts its positions: old indices point into a node list that is gone.
+  // This catches what no handler here sees (a restore, another replica's edit or delete); it runs
+  // after the snapshot's listener (createCore builds the snapshot first), on the reloaded routes.
+  let versions = routeVersions()
+  function routeVersions(): Map<number, string> {
+    return new Map([...deps.snapshot.current().routesById].map(([id, route]) => [id, route.updated_at]))
+  }
+  deps.changes.subscribe((kind) => {
+    if (kind !== 'config') return
+    const next = routeVersions()
+    for (const [id, updatedAt] of versions) if (next.get(id) !== updatedAt) deps.roundRobin.forget(id)
+    versions = next
+  })
+
   async function validate(input: RoutePatch): Promise<void> {
     const known = await deps.routes.existingProviderIds((input.nodes ?? []).map((n) => n.api_id))
     const errors = fieldErrors(input, known)
@@ -174,8 +188,8 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
       const route = await guardWrite(row.name, () => deps.routes.update(id, row, nodes))
       if (!route) throw notFound(id)
       await deps.changes.configChanged()
-      // New nodes or a new mode make the old positions (and their keys) meaningless: start afresh.
-      if (patch.nodes !== undefined || patch.mode !== undefined) deps.roundRobin.forget(id)
+      // also when updated_at did not move (two edits within one millisecond)
+      deps.roundRobin.forget(id)
       return route
     },
 

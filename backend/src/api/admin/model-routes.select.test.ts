@@ -55,14 +55,22 @@ async function holdHealth(app: FastifyInstance, providerId: number, isHealthy: b
 }
 
 function setActive(app: FastifyInstance, providerId: number, isActive: boolean) {
-  return app.inject({ method: 'PATCH', url: `/api/providers/${providerId}`, payload: { is_active: isActive } })
+  return app.inject({
+    method: 'PATCH',
+    url: `/api/providers/${providerId}`,
+    payload: { is_active: isActive },
+  })
 }
 
 describe('POST /api/model-routes/{id}/select', () => {
   it('hands each of three healthy round-robin nodes exactly 100 of 300 selections, in turn', async () => {
     const { app } = await buildTestApp()
     const ids = await createProviders(app, [['m'], ['m'], ['m']])
-    const route = await createRoute(app, { name: 'rr', mode: 'auto', nodes: ids.map((api_id) => ({ api_id })) })
+    const route = await createRoute(app, {
+      name: 'rr',
+      mode: 'auto',
+      nodes: ids.map((api_id) => ({ api_id })),
+    })
     const counts = new Map<number, number>()
     const order: number[] = []
     for (let i = 0; i < 300; i++) {
@@ -144,7 +152,11 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('keeps round-robin fair among the rest while a node is unhealthy', async () => {
     const { app } = await buildTestApp()
     const ids = await createProviders(app, [['m'], ['m'], ['m']])
-    const route = await createRoute(app, { name: 'rr', mode: 'auto', nodes: ids.map((api_id) => ({ api_id })) })
+    const route = await createRoute(app, {
+      name: 'rr',
+      mode: 'auto',
+      nodes: ids.map((api_id) => ({ api_id })),
+    })
     await holdHealth(app, ids[1]!, false)
     const seen: number[] = []
     for (let i = 0; i < 100; i++) seen.push(await selectProvider(app, route))
@@ -247,7 +259,11 @@ describe('POST /api/model-routes/{id}/select', () => {
     const [a, b] = await createProviders(app, [['m'], ['m']])
     const route = await createRoute(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
     expect(await selectProvider(app, route)).toBe(a)
-    await app.inject({ method: 'PATCH', url: `/api/model-routes/${route}`, payload: { nodes: [{ api_id: b }] } })
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/model-routes/${route}`,
+      payload: { nodes: [{ api_id: b }] },
+    })
     expect(await selectProvider(app, route)).toBe(b)
   })
 
@@ -268,7 +284,11 @@ describe('GET /api/model-routes/{id}/state', () => {
   it('shows the next round-robin index under the route id in auto mode', async () => {
     const { app } = await buildTestApp()
     const ids = await createProviders(app, [['m'], ['m'], ['m']])
-    const route = await createRoute(app, { name: 'rr', mode: 'auto', nodes: ids.map((api_id) => ({ api_id })) })
+    const route = await createRoute(app, {
+      name: 'rr',
+      mode: 'auto',
+      nodes: ids.map((api_id) => ({ api_id })),
+    })
     const before = await app.inject({ method: 'GET', url: `/api/model-routes/${route}/state` })
     expect(before.statusCode).toBe(200)
     expect(before.json()).toEqual({ route_id: route, route_name: 'rr', state: { round_robin_indices: {} } })
@@ -283,7 +303,10 @@ describe('GET /api/model-routes/{id}/state', () => {
 
   it('keys positions by model in specific mode and by priority in multi mode', async () => {
     const { app } = await buildTestApp()
-    const [a, b] = await createProviders(app, [['x', 'y'], ['x', 'y']])
+    const [a, b] = await createProviders(app, [
+      ['x', 'y'],
+      ['x', 'y'],
+    ])
     const specific = await createRoute(app, {
       name: 'sp',
       mode: 'specific',
@@ -311,7 +334,11 @@ describe('GET /api/model-routes/{id}/state', () => {
   it('starts afresh when the nodes are replaced, and a recreated route does not inherit positions', async () => {
     const { app } = await buildTestApp()
     const ids = await createProviders(app, [['m'], ['m']])
-    const route = await createRoute(app, { name: 'rr', mode: 'auto', nodes: ids.map((api_id) => ({ api_id })) })
+    const route = await createRoute(app, {
+      name: 'rr',
+      mode: 'auto',
+      nodes: ids.map((api_id) => ({ api_id })),
+    })
     await selectProvider(app, route)
     await app.inject({
       method: 'PATCH',

@@ -27,7 +27,10 @@ describe('/api/model-routes CRUD', () => {
     const res = await createRoute(app, {
       name: 'chat',
       mode: 'auto',
-      nodes: [{ api_id: a }, { api_id: b, models: ['m2'], strategy: 'failover', priority: 5, metadata: { x: 1 } }],
+      nodes: [
+        { api_id: a },
+        { api_id: b, models: ['m2'], strategy: 'failover', priority: 5, metadata: { x: 1 } },
+      ],
     })
     expect(res.statusCode).toBe(201)
     const body = res.json()
@@ -57,7 +60,12 @@ describe('/api/model-routes CRUD', () => {
     expect(list.json().map((r: { name: string }) => r.name)).toEqual(['z', 'a'])
     expect(list.json()[0].nodes.map((n: { api_id: number }) => n.api_id)).toEqual([c, a, b])
     const one = await app.inject({ method: 'GET', url: '/api/model-routes/2' })
-    expect(one.json()).toMatchObject({ name: 'a', mode: 'multi', config: { strategy: 'failover' }, nodes: [] })
+    expect(one.json()).toMatchObject({
+      name: 'a',
+      mode: 'multi',
+      config: { strategy: 'failover' },
+      nodes: [],
+    })
   })
 
   it('patches only the fields sent and keeps the nodes when nodes is absent', async () => {
@@ -89,7 +97,10 @@ describe('/api/model-routes CRUD', () => {
       payload: { nodes: [{ api_id: c, priority: 2 }, { api_id: a }] },
     })
     expect(replaced.statusCode).toBe(200)
-    expect(replaced.json().nodes).toMatchObject([{ api_id: c, priority: 2 }, { api_id: a, priority: 0 }])
+    expect(replaced.json().nodes).toMatchObject([
+      { api_id: c, priority: 2 },
+      { api_id: a, priority: 0 },
+    ])
     const cleared = await app.inject({ method: 'PATCH', url: '/api/model-routes/1', payload: { nodes: [] } })
     expect(cleared.json().nodes).toEqual([])
     const fetched = await app.inject({ method: 'GET', url: '/api/model-routes/1' })
@@ -119,7 +130,11 @@ describe('/api/model-routes CRUD', () => {
       ['POST', '/api/model-routes/1/select'],
       ['GET', '/api/model-routes/1/state'],
     ] as const) {
-      const res = await app.inject({ method, url, ...(method === 'PATCH' ? { payload: { is_active: true } } : {}) })
+      const res = await app.inject({
+        method,
+        url,
+        ...(method === 'PATCH' ? { payload: { is_active: true } } : {}),
+      })
       expect(res.statusCode, `${method} ${url}`).toBe(404)
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
       expect(res.json()).toMatchObject({ status: 404, detail: 'model route 1 does not exist' })
@@ -147,7 +162,11 @@ describe('/api/model-routes validation', () => {
     expect(dup.headers['content-type']).toMatch(/application\/problem\+json/)
     expect(dup.json()).toMatchObject({ status: 409, title: 'Conflict' })
     expect(dup.json().detail).toContain('"chat"')
-    const rename = await app.inject({ method: 'PATCH', url: '/api/model-routes/2', payload: { name: 'chat' } })
+    const rename = await app.inject({
+      method: 'PATCH',
+      url: '/api/model-routes/2',
+      payload: { name: 'chat' },
+    })
     expect(rename.statusCode).toBe(409)
     expect((await app.inject({ method: 'GET', url: '/api/model-routes/2' })).json().name).toBe('other')
   })
@@ -194,28 +213,59 @@ describe('/api/model-routes validation', () => {
     ['a name of the wrong type', { name: 7, mode: 'auto' }, 'name'],
     ['is_active as a string', { name: 'r', mode: 'auto', is_active: 'yes' }, 'is_active'],
     ['config that is not an object', { name: 'r', mode: 'auto', config: ['strategy'] }, 'config'],
-    ['an unknown config.strategy', { name: 'r', mode: 'auto', config: { strategy: 'random' } }, 'config.strategy'],
+    [
+      'an unknown config.strategy',
+      { name: 'r', mode: 'auto', config: { strategy: 'random' } },
+      'config.strategy',
+    ],
     ['an empty config.model', { name: 'r', mode: 'specific', config: { model: '' } }, 'config.model'],
     ['nodes that are not a list', { name: 'r', mode: 'auto', nodes: { api_id: 1 } }, 'nodes'],
-    ['an unknown node strategy', { name: 'r', mode: 'auto', nodes: [{ api_id: 1, strategy: 'random' }] }, 'nodes[0].strategy'],
+    [
+      'an unknown node strategy',
+      { name: 'r', mode: 'auto', nodes: [{ api_id: 1, strategy: 'random' }] },
+      'nodes[0].strategy',
+    ],
     ['api_id as a string', { name: 'r', mode: 'auto', nodes: [{ api_id: '1' }] }, 'nodes[0].api_id'],
-    ['a fractional priority', { name: 'r', mode: 'auto', nodes: [{ api_id: 1, priority: 1.5 }] }, 'nodes[0].priority'],
-    ['an empty model', { name: 'r', mode: 'auto', nodes: [{ api_id: 1, models: [''] }] }, 'nodes[0].models[0]'],
-    ['a blank model', { name: 'r', mode: 'auto', nodes: [{ api_id: 1, models: ['ok', ' '] }] }, 'nodes[0].models[1]'],
-    ['metadata that is not an object', { name: 'r', mode: 'auto', nodes: [{ api_id: 1, metadata: 'x' }] }, 'nodes[0].metadata'],
+    [
+      'a fractional priority',
+      { name: 'r', mode: 'auto', nodes: [{ api_id: 1, priority: 1.5 }] },
+      'nodes[0].priority',
+    ],
+    [
+      'an empty model',
+      { name: 'r', mode: 'auto', nodes: [{ api_id: 1, models: [''] }] },
+      'nodes[0].models[0]',
+    ],
+    [
+      'a blank model',
+      { name: 'r', mode: 'auto', nodes: [{ api_id: 1, models: ['ok', ' '] }] },
+      'nodes[0].models[1]',
+    ],
+    [
+      'metadata that is not an object',
+      { name: 'r', mode: 'auto', nodes: [{ api_id: 1, metadata: 'x' }] },
+      'nodes[0].metadata',
+    ],
     ['an unknown field', { name: 'r', mode: 'auto', owner: 'me' }, 'owner'],
-    ['an unknown node field', { name: 'r', mode: 'auto', nodes: [{ api_id: 1, weight: 3 }] }, 'nodes[0].weight'],
+    [
+      'an unknown node field',
+      { name: 'r', mode: 'auto', nodes: [{ api_id: 1, weight: 3 }] },
+      'nodes[0].weight',
+    ],
   ]
 
-  it.each(invalidBodies)('refuses %s with a 422 naming the field, creating nothing', async (_, body, field) => {
-    const { app } = await buildTestApp()
-    await createProviders(app, 1)
-    const res = await createRoute(app, body)
-    expect(res.statusCode).toBe(422)
-    expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
-    expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field)
-    expect((await app.inject({ method: 'GET', url: '/api/model-routes' })).json()).toEqual([])
-  })
+  it.each(invalidBodies)(
+    'refuses %s with a 422 naming the field, creating nothing',
+    async (_, body, field) => {
+      const { app } = await buildTestApp()
+      await createProviders(app, 1)
+      const res = await createRoute(app, body)
+      expect(res.statusCode).toBe(422)
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
+      expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field)
+      expect((await app.inject({ method: 'GET', url: '/api/model-routes' })).json()).toEqual([])
+    },
+  )
 
   it('refuses a PATCH with an unknown mode or field and changes nothing', async () => {
     const { app } = await buildTestApp()
