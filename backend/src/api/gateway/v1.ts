@@ -1,0 +1,76 @@
+/**
+ * /v1: the OpenAI-compatible gateway (DESIGN.md §6). Handlers stay thin: the proxy plans and checks
+ * the request (its errors go through the usual error handler, in OpenAI's shape), then the reply is
+ * hijacked and the proxy writes the upstream's answer to the socket as it arrives. Fastify still
+ * sees the response end ('finish'), so its completion logging and onResponse hooks run as usual.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import { AppError } from '../../core/errors.js'
+import { type Endpoint, GATEWAY_ENDPOINTS, type GatewayProxy } from '../../services/proxy.js'
+
+interface GatewayBody {
+  text: string
+  json: unknown
+}
+
+const summaries: Record<Endpoint, string> = {
+  'chat/completions': 'Chat completion (streams with "stream": true), routed with failover',
+  completions: 'Text completion (streams with "stream": true), routed with failover',
+  embeddings: 'Embeddings, routed with failover',
+}
+
+const description =
+  '`model` is a route name or a model an active provider offers. The body is forwarded as sent, with ' +
+  "`model` replaced by the chosen provider model. Errors use OpenAI's shape. Every answer carries " +
+  '`x-request-id`, `x-switchboard-provider` and `x-switchboard-attempts`.'
+
+/** Keeps the body's text (forwarded as is) next to its parse (read for `model` and `stream`). */
+function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_req, text, done) => {
+    try {
+      done(null, { text: text as string, json: JSON.parse(text as string) } satisfies GatewayBody)
+    } catch {
+      done(new AppError('bad_request', 'malformed_json', 'the body is not valid JSON'), undefined)
+    }
+  })
+}
+
+export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }): FastifyPluginAsync {
+  const { proxy, bodyLimit } = deps
+  return async (app) => {
+    registerJsonParser(app, bodyLimit)
+    // Answers Fastify sends itself (401, 404, 413, /v1/models) carry the gateway's headers too;
+    // forwarded answers are written by the proxy with the real values.
+    app.addHook('onSend', (_req, reply, payload, done) => {
+      if (!reply.hasHeader('x-switchboard-attempts')) {
+        reply.header('x-switchboard-attempts', '0')
+        reply.header('x-switchboard-provider', 'none')
+      }
+      done(null, payload)
+    })
+
+    for (const endpoint of GATEWAY_ENDPOINTS) {
+      app.post(
+        `/v1/${endpoint}`,
+        {
+          bodyLimit,
+          schema: { tags: ['gateway'], summary: summaries[endpoint], description },
+        },
+        async (req, reply) => {
+          const body = req.body as GatewayBody | undefined
+          if (!body) throw new AppError('bad_request', 'invalid_body', 'send a JSON body (application/json)')
+          const call = proxy.prepare(endpoint, body.json, body.text)
+          reply.hijack()
+          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
+        },
+      )
+    }
+
+    app.get(
+      '/v1/models',
+      { schema: { tags: ['gateway'], summary: 'Models: every active route name and every offered model' } },
+      async () => proxy.listModels(),
+    )
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * 429 cooldowns (DESIGN.md §6): a provider that answered 429 is skipped by routing for its
+ * Retry-After (capped at 60 s; 5 s when absent or unreadable). In memory, per process.
+ */
+const MAX_COOLDOWN_MS = 60_000
+const DEFAULT_COOLDOWN_MS = 5_000
+
+/** Retry-After as seconds or an HTTP date, in milliseconds, capped; the default when unreadable. */
+export function cooldownMs(retryAfter: string | string[] | undefined, now = Date.now()): number {
+  const value = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
+  if (value === undefined || value.trim() === '') return DEFAULT_COOLDOWN_MS
+  const seconds = Number(value)
+  let ms = Number.NaN
+  if (Number.isFinite(seconds)) ms = seconds * 1000
+  else if (/[a-z]/i.test(value)) ms = Date.parse(value) - now
+  if (!Number.isFinite(ms) || ms < 0) return DEFAULT_COOLDOWN_MS
+  return Math.min(ms, MAX_COOLDOWN_MS)
+}
+
+export class Cooldowns {
+  readonly #until = new Map<number, number>()
+
+  start(providerId: number, ms: number): void {
+    const until = Date.now() + ms
+    if (until > (this.#until.get(providerId) ?? 0)) this.#until.set(providerId, until)
+  }
+
+  has(providerId: number): boolean {
+    if (this.#until.size === 0) return false
+    const until = this.#until.get(providerId)
+    if (until === undefined) return false
+    if (until > Date.now()) return true
+    this.#until.delete(providerId)
+    return false
+  }
+
+  /** Whole seconds until the first cooldown ends; null when none is running. */
+  soonestEndSeconds(): number | null {
+    const now = Date.now()
+    let soonest = Number.POSITIVE_INFINITY
+    for (const [id, until] of this.#until) {
+      if (until <= now) this.#until.delete(id)
+      else soonest = Math.min(soonest, until)
+    }
+    return Number.isFinite(soonest) ? Math.max(1, Math.ceil((soonest - now) / 1000)) : null
+  }
+}

@@ -1,0 +1,365 @@
+/**
+ * The gateway's use-case (DESIGN.md §6): resolve the request's `model` to a plan of providers
+ * (a route name → planAttempts, a bare model → planForModel), then try them in order through
+ * `Exchange`, failing over while nothing has been sent to the client, and report every attempt
+ * and every request to the observer. Reads only the in-memory snapshot: no database query here.
+ */
+import type { ServerResponse } from 'node:http'
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import type { KeyBox } from '../core/crypto.js'
+import { AppError, UnavailableError } from '../core/errors.js'
+import type { ProviderWithSecret } from '../domain/model.js'
+import { type Attempt, planAttempts, planForModel, type RoundRobinState } from '../domain/routing.js'
+import type { Settings } from '../settings.js'
+import { Cooldowns, cooldownMs } from './cooldowns.js'
+import type { GatewayObserver } from './observer.js'
+import type { Snapshot } from './snapshot.js'
+import { Exchange, type Failure, gatewayFailure, type Settlement, type Target } from './upstream-exchange.js'
+
+export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
+export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
+
+/** A request ready to forward: the body as received, what it asks for, and the providers to try. */
+export interface PreparedCall {
+  endpoint: Endpoint
+  text: string
+  body: Record<string, unknown>
+  model: string
+  stream: boolean
+  attempts: Attempt<ProviderWithSecret>[]
+}
+
+/** The client side of one request. */
+export interface ClientIo {
+  res: ServerResponse
+  requestId: string
+  log: Pick<Logger, 'warn' | 'debug' | 'error'>
+}
+
+export interface ModelList {
+  object: 'list'
+  data: { id: string; object: 'model'; created: number; owned_by: string }[]
+}
+
+export interface ProxyDeps {
+  snapshot: { current(): Snapshot }
+  roundRobin: RoundRobinState
+  agent: Dispatcher
+  keyBox: KeyBox
+  observer: GatewayObserver
+  settings: Pick<
+    Settings,
+    | 'gatewayTimeoutSeconds'
+    | 'gatewayFirstTokenTimeoutSeconds'
+    | 'gatewayStreamIdleTimeoutSeconds'
+    | 'gatewayMaxAttempts'
+  >
+}
+
+interface ProviderTarget {
+  origin: string
+  basePath: string
+  headers: Record<string, string>
+  authorization: string | null
+  secret: string | null
+}
+
+/** Status recorded for a request whose client went away before the answer ended (nginx's 499). */
+const CLIENT_CLOSED = 499
+
+export function createProxy(deps: ProxyDeps) {
+  const { settings, observer } = deps
+  const cooldowns = new Cooldowns()
+  // Snapshots are rebuilt with new provider objects on every change: this cache follows them.
+  const targets = new WeakMap<ProviderWithSecret, ProviderTarget>()
+  let models: { snapshot: Snapshot; list: ModelList } | null = null
+  const timeouts = {
+    headersTimeoutMs: settings.gatewayTimeoutSeconds * 1000,
+    firstTokenTimeoutMs: settings.gatewayFirstTokenTimeoutSeconds * 1000,
+    idleTimeoutMs: settings.gatewayStreamIdleTimeoutSeconds * 1000,
+  }
+
+  function plan(model: string): Attempt<ProviderWithSecret>[] {
+    const snapshot = deps.snapshot.current()
+    const route = snapshot.routesByName.get(model)
+    try {
+      if (route?.is_active) {
+        return planAttempts(route, snapshot.providers, { state: deps.roundRobin, coolingDown: cooldowns })
+      }
+      return planForModel(model, snapshot.providers, cooldowns)
+    } catch (error) {
+      if (error instanceof AppError && error.status === 503) {
+        const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
+        throw new UnavailableError(error.code, error.message, { headers: { 'retry-after': retryAfter } })
+      }
+      throw error
+    }
+  }
+
+  function targetFor(provider: ProviderWithSecret): ProviderTarget {
+    let target = targets.get(provider)
+    if (target) return target
+    const url = new URL(provider.base_url)
+    const secret = provider.api_key_sealed ? deps.keyBox.open(provider.api_key_sealed) : null
+    const authorization = secret ? `Bearer ${secret}` : null
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (authorization) headers.authorization = authorization
+    target = {
+      origin: url.origin,
+      basePath: url.pathname.replace(/\/+$/, ''),
+      headers,
+      authorization,
+      secret,
+    }
+    targets.set(provider, target)
+    return target
+  }
+
+  function startAttempt(call: PreparedCall, attempt: Attempt<ProviderWithSecret>, io: ClientIo, n: number) {
+    const base = targetFor(attempt.provider)
+    const target: Target = {
+      providerId: attempt.provider.id,
+      origin: base.origin,
+      path: `${base.basePath}/${call.endpoint}`,
+      authorization: base.authorization,
+      secret: base.secret,
+    }
+    const exchange = new Exchange(target, { ...io, ...timeouts, stream: call.stream, attemptNumber: n })
+    const options: Dispatcher.DispatchOptions = {
+      origin: base.origin,
+      path: target.path,
+      method: 'POST',
+      headers: base.headers,
+      body: bodyFor(call, attempt.model),
+      headersTimeout: timeouts.headersTimeoutMs,
+      // streams watch silence themselves (first token, then idle); a JSON body may idle this long
+      bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
+    }
+    try {
+      deps.agent.dispatch(options, exchange)
+    } catch (error) {
+      exchange.onResponseError(null as never, error as Error)
+    }
+    return exchange
+  }
+
+  function recordAttempt(
+    provider: ProviderWithSecret,
+    settlement: Settlement,
+    durationMs: number,
+    stream: boolean,
+  ) {
+    observer.attempt({
+      providerId: provider.id,
+      providerName: provider.name,
+      outcome: settlement.outcome,
+      status: settlement.status,
+      durationMs,
+      ttfbMs: settlement.ttfbMs,
+      stream,
+    })
+  }
+
+  async function forward(call: PreparedCall, io: ClientIo): Promise<void> {
+    const startedAt = performance.now()
+    const { res } = io
+    let current: Exchange | null = null
+    let isClientGone = false
+    const onClose = () => {
+      if (res.writableFinished) return
+      isClientGone = true
+      current?.abortForClient()
+    }
+    res.on('close', onClose)
+    let tried = 0
+    let upstreamMs = 0
+    let answered: Settlement | null = null
+    let last: { providerId: number; failure: Failure } | null = null
+    try {
+      for (const attempt of call.attempts) {
+        if (tried >= settings.gatewayMaxAttempts || isClientGone) break
+        // another request may have put this provider in a cooldown since the plan was made
+        if (tried > 0 && cooldowns.has(attempt.provider.id)) continue
+        tried += 1
+        let settlement: Settlement
+        let durationMs = 0
+        try {
+          current = startAttempt(call, attempt, io, tried)
+          settlement = await current.settled
+          durationMs = current.elapsedMs
+        } catch (error) {
+          io.log.error(
+            { err: error, providerId: attempt.provider.id },
+            'could not prepare the upstream request',
+          )
+          const failure = gatewayFailure(
+            502,
+            'provider_misconfigured',
+            'the provider cannot be used (see the server log)',
+          )
+          settlement = {
+            kind: 'failed',
+            retry: true,
+            outcome: 'client_error',
+            status: null,
+            ttfbMs: null,
+            failure,
+          }
+        }
+        current = null
+        upstreamMs += durationMs
+        recordAttempt(attempt.provider, settlement, durationMs, call.stream)
+        logAttempt(io, attempt.provider.id, tried, settlement)
+        if (settlement.kind === 'answered') {
+          answered = settlement
+          break
+        }
+        if (settlement.outcome === 'rate_limited') {
+          cooldowns.start(attempt.provider.id, cooldownMs(settlement.failure.retryAfter))
+        }
+        last = { providerId: attempt.provider.id, failure: settlement.failure }
+        if (!settlement.retry) break
+      }
+      if (!answered && !isClientGone) writeFailure(io, tried, last)
+    } catch (error) {
+      io.log.error({ err: error }, 'the gateway failed while forwarding')
+      if (!res.headersSent)
+        writeFailure(io, tried, null, gatewayFailure(500, 'internal_error', 'an internal error occurred'))
+      else res.destroy()
+    } finally {
+      res.off('close', onClose)
+      observer.request({
+        status: isClientGone ? CLIENT_CLOSED : (answered?.status ?? res.statusCode),
+        stream: call.stream,
+        attempts: tried,
+        durationMs: performance.now() - startedAt,
+        upstreamMs,
+      })
+    }
+  }
+
+  function writeFailure(
+    io: ClientIo,
+    tried: number,
+    last: { providerId: number; failure: Failure } | null,
+    own?: Failure,
+  ) {
+    const failure =
+      own ??
+      last?.failure ??
+      gatewayFailure(503, 'no_provider_available', 'no provider is available for this model')
+    const headers: Record<string, string> = {
+      'content-type': failure.contentType,
+      'x-request-id': io.requestId,
+      'x-switchboard-provider': last ? String(last.providerId) : 'none',
+      'x-switchboard-attempts': String(tried),
+    }
+    if (failure.retryAfter) headers['retry-after'] = failure.retryAfter
+    if (failure.status === 503 && !last) headers['retry-after'] = String(cooldowns.soonestEndSeconds() ?? 5)
+    io.res.writeHead(failure.status, headers)
+    io.res.end(failure.body)
+  }
+
+  return {
+    cooldowns,
+
+    /** Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent. */
+    prepare(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new AppError('bad_request', 'invalid_body', 'the body must be a JSON object')
+      }
+      const body = parsed as Record<string, unknown>
+      const model = body.model
+      if (typeof model !== 'string' || model === '') {
+        throw new AppError('bad_request', 'model_required', 'model is required: a route name or a model name')
+      }
+      const stream = endpoint !== 'embeddings' && body.stream === true
+      return { endpoint, text, body, model, stream, attempts: plan(model) }
+    },
+
+    forward,
+
+    /** GET /v1/models: every active route's name, then every model an active provider offers, once each. */
+    listModels(): ModelList {
+      const snapshot = deps.snapshot.current()
+      if (models?.snapshot === snapshot) return models.list
+      models = { snapshot, list: buildModelList(snapshot) }
+      return models.list
+    },
+  }
+}
+
+export type GatewayProxy = ReturnType<typeof createProxy>
+
+function logAttempt(io: ClientIo, providerId: number, attempt: number, settlement: Settlement): void {
+  const fields = { providerId, attempt, outcome: settlement.outcome, upstreamStatus: settlement.status }
+  if (settlement.outcome === 'success' || settlement.outcome === 'aborted')
+    io.log.debug(fields, 'upstream attempt')
+  else io.log.warn(fields, 'upstream attempt failed')
+}
+
+/**
+ * Replaces the top-level `model` without re-serialising the body when that can be done safely:
+ * exactly one `"model":` key in the text, holding the requested value as JSON writes it. Otherwise
+ * one JSON.stringify of the parsed body (which would normalise number formatting and whitespace).
+ */
+export function replaceModel(text: string, body: Record<string, unknown>, from: string, to: string): string {
+  const keys = /(?<!\\)"model"\s*:\s*/g
+  let valueAt = -1
+  let count = 0
+  for (let match = keys.exec(text); match; match = keys.exec(text)) {
+    count += 1
+    valueAt = keys.lastIndex
+  }
+  const encoded = JSON.stringify(from)
+  if (count === 1 && text.startsWith(encoded, valueAt)) {
+    return text.slice(0, valueAt) + JSON.stringify(to) + text.slice(valueAt + encoded.length)
+  }
+  return JSON.stringify({ ...body, model: to })
+}
+
+const bodies = new WeakMap<PreparedCall, { model: string; text: string }>()
+
+function bodyFor(call: PreparedCall, model: string | null): string {
+  if (model === null || model === call.model) return call.text
+  const cached = bodies.get(call)
+  if (cached?.model === model) return cached.text
+  const text = replaceModel(call.text, call.body, call.model, model)
+  bodies.set(call, { model, text })
+  return text
+}
+
+function unixSeconds(iso: string): number {
+  const ms = Date.parse(iso)
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0
+}
+
+function buildModelList(snapshot: Snapshot): ModelList {
+  const seen = new Set<string>()
+  const data: ModelList['data'] = []
+  for (const route of snapshot.routesById.values()) {
+    if (!route.is_active || seen.has(route.name)) continue
+    seen.add(route.name)
+    data.push({
+      id: route.name,
+      object: 'model',
+      created: unixSeconds(route.created_at),
+      owned_by: 'switchboard',
+    })
+  }
+  for (const provider of snapshot.providers.values()) {
+    if (!provider.is_active) continue
+    for (const model of provider.models) {
+      if (seen.has(model)) continue
+      seen.add(model)
+      data.push({
+        id: model,
+        object: 'model',
+        created: unixSeconds(provider.created_at),
+        owned_by: provider.name,
+      })
+    }
+  }
+  return { object: 'list', data }
+}

@@ -1,0 +1,480 @@
+/**
+ * One attempt against one upstream: an undici dispatch handler that forwards the answer to the
+ * client as it arrives, or reports why the attempt failed while nothing has been sent yet
+ * (DESIGN.md §6). The dispatch API (not `fetch`, not a Readable per response) keeps the per-request
+ * cost close to a raw `node:http` proxy: no web streams, no intermediate body stream, and the
+ * controller gives abort and back-pressure (pause/resume) directly.
+ *
+ * Modes, chosen when the status line arrives:
+ * - `error`: a non-2xx answer, collected (bounded) so the caller can fail over or pass it back;
+ * - `pass`: a 2xx answer to a non-streaming request, piped through unchanged;
+ * - `sse`: a 2xx event stream: events before the first one carrying content are held back, then
+ *   flushed at that commit point; after it, events go straight out and failures end the stream
+ *   with an SSE error event and no `[DONE]`.
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import type { AttemptOutcome } from './observer.js'
+import { inspectChunk, SseParser } from './sse.js'
+
+/** Where an attempt goes and with what credentials. */
+export interface Target {
+  providerId: number
+  origin: string
+  path: string
+  authorization: string | null
+  /** The provider's key in clear: removed from anything passed back to the client. */
+  secret: string | null
+}
+
+export interface ExchangeOptions {
+  res: ServerResponse
+  requestId: string
+  log: Pick<Logger, 'warn' | 'debug'>
+  stream: boolean
+  /** Providers tried so far including this one: the x-switchboard-attempts header. */
+  attemptNumber: number
+  headersTimeoutMs: number
+  firstTokenTimeoutMs: number
+  idleTimeoutMs: number
+}
+
+/** An error answer not (yet) passed on: an upstream's, or one the gateway made. */
+export interface Failure {
+  status: number
+  contentType: string
+  body: string
+  retryAfter?: string
+}
+
+export type Settlement =
+  | { kind: 'answered'; outcome: AttemptOutcome; status: number | null; ttfbMs: number | null }
+  | {
+      kind: 'failed'
+      /** True when the next provider may be tried (DESIGN.md §6 failover rules). */
+      retry: boolean
+      outcome: AttemptOutcome
+      status: number | null
+      ttfbMs: number | null
+      failure: Failure
+    }
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+class TimeoutAbort extends Error {}
+class ClientGoneAbort extends Error {}
+
+export function scrubSecret(text: string, secret: string | null): string {
+  return secret && secret.length >= 4 && text.includes(secret) ? text.split(secret).join('[REDACTED]') : text
+}
+
+/** An error body in OpenAI's shape, for failures the gateway itself describes. */
+export function gatewayFailure(status: number, code: string, message: string): Failure {
+  const type = status >= 500 ? 'api_error' : 'invalid_request_error'
+  return { status, contentType: 'application/json', body: JSON.stringify({ error: { message, type, code } }) }
+}
+
+function sseError(code: string, message: string): string {
+  return `data: ${JSON.stringify({ error: { message, type: 'upstream_error', code } })}\n\n`
+}
+
+function errorCodeOf(body: string): unknown {
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown } }
+    return parsed?.error?.code
+  } catch {
+    return undefined
+  }
+}
+
+function isTimeoutError(error: Error): boolean {
+  const code = (error as { code?: string }).code
+  return (
+    error instanceof TimeoutAbort ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  )
+}
+
+export class Exchange implements Dispatcher.DispatchHandler {
+  readonly settled: Promise<Settlement>
+  #resolve!: (settlement: Settlement) => void
+  #isSettled = false
+  #controller: Dispatcher.DispatchController | null = null
+  #abortReason: Error | null = null
+  readonly #startedAt = performance.now()
+  #ttfbMs: number | null = null
+  #timer: NodeJS.Timeout | null = null
+  #mode: 'waiting' | 'error' | 'pass' | 'sse' | 'ignore' = 'waiting'
+  #status = 0
+  #headers: IncomingHttpHeaders = {}
+  #errorChunks: Buffer[] = []
+  #errorBytes = 0
+  // streams
+  #parser: SseParser | null = null
+  #held: string[] = []
+  #isCommitted = false
+  #hasFinish = false
+  #isPaused = false
+  #lastDataAt = 0
+  #hasUpstreamEnded = false
+
+  constructor(
+    readonly target: Target,
+    readonly opts: ExchangeOptions,
+  ) {
+    this.settled = new Promise((resolve) => {
+      this.#resolve = resolve
+    })
+    const firstDeadline = opts.stream
+      ? Math.min(opts.headersTimeoutMs, opts.firstTokenTimeoutMs)
+      : opts.headersTimeoutMs
+    this.#timer = setTimeout(this.#onTimeout, firstDeadline)
+  }
+
+  get elapsedMs(): number {
+    return performance.now() - this.#startedAt
+  }
+
+  /** The client went away: stop the upstream at once. */
+  abortForClient(): void {
+    if (this.#isSettled) return
+    this.#abort(new ClientGoneAbort('client disconnected'))
+    this.#settle({ kind: 'answered', outcome: 'aborted', status: this.#status || null, ttfbMs: this.#ttfbMs })
+  }
+
+  // ---- undici handler ----
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller
+    if (this.#abortReason) controller.abort(this.#abortReason)
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    if (status < 200 || this.#isSettled) return
+    this.#status = status
+    this.#headers = headers
+    this.#ttfbMs = this.elapsedMs
+    if (status >= 300) {
+      this.#clearTimer()
+      this.#mode = 'error'
+      return
+    }
+    const contentType = String(headers['content-type'] ?? '')
+    if (this.opts.stream && contentType.includes('text/event-stream')) {
+      this.#mode = 'sse'
+      this.#parser = new SseParser()
+      const left = this.opts.firstTokenTimeoutMs - this.elapsedMs
+      this.#clearTimer()
+      this.#timer = setTimeout(this.#onTimeout, Math.max(left, 1))
+      return
+    }
+    this.#clearTimer()
+    this.#mode = 'pass'
+    this.#commitHead(status, contentType || 'application/json', headers)
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    switch (this.#mode) {
+      case 'pass':
+        this.#write(chunk)
+        return
+      case 'sse':
+        this.#lastDataAt = performance.now()
+        for (const event of this.#parser!.push(chunk)) {
+          this.#onEvent(event.raw, event.data)
+          if (this.#mode !== 'sse') return
+        }
+        return
+      case 'error':
+        if (this.#errorBytes < MAX_ERROR_BODY_BYTES) {
+          this.#errorChunks.push(chunk)
+          this.#errorBytes += chunk.length
+        }
+        return
+      default:
+        return
+    }
+  }
+
+  onResponseEnd(): void {
+    this.#hasUpstreamEnded = true
+    switch (this.#mode) {
+      case 'pass':
+        this.opts.res.end()
+        this.#settle(this.#answered('success'))
+        return
+      case 'sse':
+        this.#onStreamEnd()
+        return
+      case 'error':
+        this.#settleError()
+        return
+      default:
+        return
+    }
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+    this.#hasUpstreamEnded = true
+    if (this.#isSettled) return
+    const isTimeout = isTimeoutError(error)
+    if (this.#isCommitted) {
+      if (this.#mode === 'sse') {
+        const code = isTimeout ? 'upstream_timeout' : 'upstream_reset'
+        this.#endStreamWithError(code, 'the upstream connection failed mid-stream')
+      } else {
+        this.opts.res.destroy()
+        this.#settle(this.#answered('stream_error'))
+      }
+      return
+    }
+    this.#clearTimer()
+    if (isTimeout) {
+      this.#fail(
+        true,
+        'timeout',
+        gatewayFailure(504, 'upstream_timeout', 'the upstream did not answer in time'),
+      )
+      return
+    }
+    const code = (error as { code?: string }).code
+    this.opts.log.debug({ providerId: this.target.providerId, code }, 'upstream connection failed')
+    this.#fail(
+      true,
+      'connection_error',
+      gatewayFailure(502, 'upstream_unreachable', 'the upstream could not be reached'),
+    )
+  }
+
+  // ---- error answers ----
+
+  #settleError(): void {
+    const status = this.#status
+    const text = scrubSecret(Buffer.concat(this.#errorChunks).toString('utf8'), this.target.secret)
+    const contentType = String(this.#headers['content-type'] ?? 'application/json')
+    const failure: Failure = { status, contentType, body: text }
+    if (status < 400) {
+      const redirect = gatewayFailure(
+        502,
+        'upstream_redirect',
+        `the upstream answered ${status}; redirects are not followed`,
+      )
+      this.#fail(true, 'server_error', redirect)
+      return
+    }
+    if (status === 429) {
+      const retryAfter = this.#headers['retry-after']
+      failure.retryAfter = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
+      this.#fail(true, 'rate_limited', failure)
+      return
+    }
+    if (status >= 500) {
+      this.#fail(true, 'server_error', failure)
+      return
+    }
+    const isContextLength = status === 400 && errorCodeOf(text) === 'context_length_exceeded'
+    this.#fail(isContextLength, 'client_error', failure)
+  }
+
+  #fail(retry: boolean, outcome: AttemptOutcome, failure: Failure): void {
+    const status = this.#status || null
+    this.#settle({ kind: 'failed', retry, outcome, status, ttfbMs: this.#ttfbMs, failure })
+  }
+
+  // ---- streams ----
+
+  #onEvent(raw: string, data: string | null): void {
+    if (data === null) {
+      if (this.#isCommitted) this.#write(raw)
+      else this.#held.push(raw)
+      return
+    }
+    if (data === '[DONE]') {
+      this.#onDone()
+      return
+    }
+    let chunk: Record<string, unknown>
+    try {
+      chunk = JSON.parse(data) as Record<string, unknown>
+    } catch {
+      this.opts.log.warn(
+        { providerId: this.target.providerId },
+        'dropped a stream event that is not valid JSON',
+      )
+      return
+    }
+    if (chunk === null || typeof chunk !== 'object') return
+    if (chunk.error !== undefined) {
+      this.#onErrorEvent(raw, data)
+      return
+    }
+    const { hasContent, hasFinish } = inspectChunk(chunk)
+    if (hasFinish) this.#hasFinish = true
+    if (this.#isCommitted) {
+      this.#write(raw)
+    } else if (hasContent) {
+      this.#commitStream(raw)
+    } else {
+      this.#held.push(raw)
+    }
+  }
+
+  #commitStream(raw: string): void {
+    this.#clearTimer()
+    this.#commitHead(200, 'text/event-stream; charset=utf-8', this.#headers)
+    this.#ttfbMs = this.elapsedMs
+    const held = this.#held
+    this.#held = []
+    this.#write(held.length > 0 ? held.join('') + raw : raw)
+    this.#timer = setTimeout(this.#onIdleCheck, this.opts.idleTimeoutMs)
+  }
+
+  #onDone(): void {
+    if (!this.#isCommitted) {
+      this.#abortUpstream()
+      this.#fail(
+        true,
+        'stream_error',
+        gatewayFailure(502, 'upstream_empty_stream', 'the upstream stream ended without content'),
+      )
+      return
+    }
+    this.#endStreamComplete()
+  }
+
+  #onErrorEvent(raw: string, data: string): void {
+    const scrubbed = scrubSecret(raw, this.target.secret)
+    if (!this.#isCommitted) {
+      this.#abortUpstream()
+      const body = scrubSecret(data, this.target.secret)
+      const failure: Failure = { status: 502, contentType: 'application/json', body }
+      this.#fail(true, 'server_error', failure)
+      return
+    }
+    this.#mode = 'ignore'
+    this.#clearTimer()
+    this.#abortUpstream()
+    this.opts.res.end(scrubbed)
+    this.#settle(this.#answered('stream_error'))
+  }
+
+  #onStreamEnd(): void {
+    if (!this.#isCommitted) {
+      this.#fail(
+        true,
+        'stream_error',
+        gatewayFailure(502, 'upstream_empty_stream', 'the upstream stream ended without content'),
+      )
+      return
+    }
+    this.#endStreamComplete()
+  }
+
+  /** A clean end after a finish_reason is complete, `[DONE]` or not; without one it is truncated. */
+  #endStreamComplete(): void {
+    if (!this.#hasFinish) {
+      this.#endStreamWithError('upstream_truncated', 'the upstream ended the stream before a finish_reason')
+      return
+    }
+    this.#mode = 'ignore'
+    this.#clearTimer()
+    this.opts.res.end('data: [DONE]\n\n')
+    this.#settle(this.#answered('success'))
+  }
+
+  #endStreamWithError(code: string, message: string): void {
+    this.#mode = 'ignore'
+    this.#clearTimer()
+    this.#abortUpstream()
+    this.opts.res.end(sseError(code, message))
+    this.#settle(this.#answered('stream_error'))
+  }
+
+  // ---- timers ----
+
+  readonly #onTimeout = (): void => {
+    this.#timer = null
+    if (this.#isSettled || this.#isCommitted) return
+    const what =
+      this.#mode === 'sse' ? 'no content from the upstream in time' : 'the upstream did not answer in time'
+    this.#abort(new TimeoutAbort('upstream timeout'))
+    this.#fail(true, 'timeout', gatewayFailure(504, 'upstream_timeout', what))
+  }
+
+  readonly #onIdleCheck = (): void => {
+    this.#timer = null
+    if (this.#isSettled) return
+    const idle = this.#isPaused ? 0 : performance.now() - this.#lastDataAt
+    if (idle >= this.opts.idleTimeoutMs) {
+      this.#endStreamWithError('upstream_idle_timeout', 'the upstream stream went silent')
+      return
+    }
+    this.#timer = setTimeout(this.#onIdleCheck, this.opts.idleTimeoutMs - idle)
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer)
+    this.#timer = null
+  }
+
+  // ---- writing to the client ----
+
+  #commitHead(status: number, contentType: string, upstream: IncomingHttpHeaders): void {
+    this.#isCommitted = true
+    const headers: OutgoingHttpHeaders = {
+      'content-type': contentType,
+      'x-request-id': this.opts.requestId,
+      'x-switchboard-provider': String(this.target.providerId),
+      'x-switchboard-attempts': String(this.opts.attemptNumber),
+    }
+    if (this.#mode === 'pass') {
+      if (upstream['content-length'] !== undefined) headers['content-length'] = upstream['content-length']
+      if (upstream['content-encoding'] !== undefined)
+        headers['content-encoding'] = upstream['content-encoding']
+    } else {
+      headers['cache-control'] = 'no-cache'
+    }
+    this.opts.res.writeHead(status, headers)
+  }
+
+  #write(data: Buffer | string): void {
+    if (this.opts.res.write(data) || this.#isPaused || !this.#controller) return
+    this.#isPaused = true
+    this.#controller.pause()
+    this.opts.res.once('drain', this.#onDrain)
+  }
+
+  readonly #onDrain = (): void => {
+    this.#isPaused = false
+    this.#lastDataAt = performance.now()
+    this.#controller?.resume()
+  }
+
+  // ---- ending ----
+
+  #answered(outcome: AttemptOutcome): Settlement {
+    return { kind: 'answered', outcome, status: this.#status || null, ttfbMs: this.#ttfbMs }
+  }
+
+  #abortUpstream(): void {
+    if (this.#hasUpstreamEnded) this.#mode = 'ignore'
+    else this.#abort(new ClientGoneAbort('attempt finished'))
+  }
+
+  #abort(reason: Error): void {
+    if (this.#abortReason) return
+    this.#abortReason = reason
+    this.#mode = 'ignore'
+    this.#controller?.abort(reason)
+  }
+
+  #settle(settlement: Settlement): void {
+    if (this.#isSettled) return
+    this.#isSettled = true
+    this.#clearTimer()
+    this.#resolve(settlement)
+  }
+}
