@@ -13,6 +13,7 @@
  * - `shouldRunCycle` is where several replicas agree that one of them probes (an advisory lock on
  *   PostgreSQL); it defaults to always.
  */
+import { setMaxListeners } from 'node:events'
 import type { Logger } from 'pino'
 import type { ProbeCandidate } from '../db/health.repo.js'
 
@@ -52,7 +53,14 @@ export function createHealthScheduler(deps: HealthSchedulerDeps) {
   let current: Promise<CycleReport> | null = null
   let started = false
   let stopped = false
-  let controller = new AbortController()
+  let controller = newController()
+
+  /** Every probe in flight listens on the one shutdown signal: allow that many listeners. */
+  function newController(): AbortController {
+    const c = new AbortController()
+    setMaxListeners(maxInFlight + 16, c.signal)
+    return c
+  }
 
   async function probeAll(candidates: ProbeCandidate[], signal: AbortSignal): Promise<void> {
     let next = 0
@@ -134,7 +142,7 @@ export function createHealthScheduler(deps: HealthSchedulerDeps) {
       if (started) return
       started = true
       stopped = false
-      controller = new AbortController()
+      controller = newController()
       schedule(0)
     },
 

@@ -100,7 +100,8 @@ export function createHealth(deps: HealthDeps) {
     entry.jobs += 1
     const run = entry.chain.then(async () => {
       try {
-        if (closed) return
+        // Writes queued before close() still run (close waits for them): nothing is lost, and
+        // nothing is written once close() has resolved.
         await write()
         if (entry.flagChanged && !closed) {
           entry.flagChanged = false
@@ -266,7 +267,7 @@ export function createHealth(deps: HealthDeps) {
       if (!closed) await deps.changes.healthChanged()
     },
 
-    /** Refuses new work and waits for every queued write: after this, no health write happens. */
+    /** Refuses new outcomes and probes, then waits for queued writes: after this, no health write happens. */
     async close(): Promise<void> {
       closed = true
       unsubscribe()
