@@ -15,6 +15,7 @@ import { adminRoutes } from './api/admin/admin.js'
 import { backupRoutes } from './api/admin/backup.js'
 import { metricsRoutes } from './api/admin/metrics.js'
 import { modelRouteRoutes } from './api/admin/model-routes.js'
+import { providerHealthRoutes } from './api/admin/provider-health.js'
 import { providerRoutes } from './api/admin/providers.js'
 import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
 import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
@@ -25,15 +26,19 @@ import { NotFoundError } from './core/errors.js'
 import { createLogger, logSinkOf, logStoreFor } from './core/logger.js'
 import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
+import { createHealthRepo } from './db/health.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
 import { RoundRobinState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/backup.js'
 import { createConfigChanges } from './services/config-changes.js'
+import { createHealth } from './services/health.js'
+import { createHealthScheduler } from './services/health-scheduler.js'
 import { createInventory } from './services/inventory.js'
 import { createMetrics } from './services/metrics.js'
 import { createModelRoutes } from './services/model-routes.js'
 import { createSnapshot } from './services/snapshot.js'
+import { createUpstreamAgent } from './services/upstream-agent.js'
 import { repoRoot, type Settings } from './settings.js'
 
 export async function createCore(settings: Settings, log: Logger) {
@@ -55,6 +60,29 @@ export async function createCore(settings: Settings, log: Logger) {
   const modelRoutes = createModelRoutes({ routes: repos.routes, snapshot, changes, roundRobin })
   const metrics = createMetrics({ providers: () => snapshot.current().providers.values() })
   const logs = logStoreFor(log, settings.logDir)
+  // The one pooled client for upstreams: health probes and the gateway share it.
+  const upstreamAgent = createUpstreamAgent({ connectTimeoutMs: settings.gatewayTimeoutSeconds * 1000 })
+  const healthRepo = createHealthRepo(db.kysely)
+  const health = createHealth({
+    health: healthRepo,
+    providers: repos.providers,
+    snapshot,
+    changes,
+    keyBox,
+    agent: upstreamAgent,
+    log,
+    failureThreshold: settings.healthCheckFailureThreshold,
+    requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+  })
+  // Built always, started by buildApp only when BACKEND_HEALTH_CHECK_ENABLED (the CLI never starts it).
+  const healthScheduler = createHealthScheduler({
+    intervalMs: settings.healthCheckIntervalSeconds * 1000,
+    timeoutMs: settings.healthCheckTimeoutSeconds * 1000,
+    listCandidates: () => healthRepo.listProbeCandidates(),
+    probeOne: (candidate, timeoutMs, signal) => health.probeAndRecord(candidate, timeoutMs, signal),
+    afterCycle: () => health.publish(),
+    log,
+  })
   return {
     metrics,
     logs,
@@ -69,6 +97,9 @@ export async function createCore(settings: Settings, log: Logger) {
     snapshot,
     roundRobin,
     modelRoutes,
+    upstreamAgent,
+    health,
+    healthScheduler,
   }
 }
 
@@ -128,6 +159,10 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     reply.header('x-request-id', request.id)
   })
   app.addHook('onClose', async () => {
+    // Health first: no probe may still run, nor write, once the database closes.
+    await core.healthScheduler.stop()
+    await core.health.close()
+    await core.upstreamAgent.close()
     core.snapshot.stop()
     await core.db.close()
   })
@@ -158,6 +193,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   }))
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   await typed.register(providerRoutes({ inventory: core.inventory }))
+  await typed.register(providerHealthRoutes({ health: core.health }))
+  if (settings.healthCheckEnabled) app.addHook('onReady', async () => core.healthScheduler.start())
   await typed.register(adminRoutes({ metrics: core.metrics, logs: core.logs }))
   await app.register(metricsRoutes({ metrics: core.metrics }))
   await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
