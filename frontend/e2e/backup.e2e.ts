@@ -1,21 +1,16 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api, seedProvider } from './support/api'
 import { artifactsDir } from './support/backend'
-import { launchBrowser, openPage, screenshot } from './support/browser'
+import { screenshot, useBrowser } from './support/browser'
 
 describe('backup', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser.close())
+  const browser = useBrowser()
 
   it('exports the configuration and restores it after a preview', async () => {
     const seeded = await seedProvider()
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/backup')
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -38,11 +33,10 @@ describe('backup', () => {
     await screenshot(page, '14-backup-restored')
     const providers = await api<Array<{ name: string }>>('GET', '/api/providers')
     expect(providers.some((p) => p.name === seeded.name)).toBe(true)
-    await page.context().close()
   })
 
   it('refuses a file that is not a backup and says why', async () => {
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/backup')
     await page.locator('input[type="file"]').setInputFiles({
       name: 'wrong.json',
@@ -51,6 +45,5 @@ describe('backup', () => {
     })
     await page.getByText('Restore refused').waitFor()
     await screenshot(page, '15-backup-refused')
-    await page.context().close()
   })
 })

@@ -1,19 +1,14 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api, uniqueName } from './support/api'
-import { launchBrowser, openPage, screenshot } from './support/browser'
+import { screenshot, useBrowser } from './support/browser'
 import { tableRow } from './support/pages'
 
 describe('client keys', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser.close())
+  const browser = useBrowser()
 
   it('creates a key shown once, lists it and revokes it', async () => {
     const name = uniqueName('ci-bot').replace(/\s/g, '-')
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/keys')
     await page.getByLabel('Key name').fill(name)
     await page.getByRole('button', { name: 'Create key' }).click()
@@ -34,6 +29,5 @@ describe('client keys', () => {
     await row.waitFor({ state: 'detached' })
     const keys = await api<Array<{ name: string }>>('GET', '/api/keys')
     expect(keys.some((k) => k.name === name)).toBe(false)
-    await page.context().close()
   })
 })

@@ -1,23 +1,18 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api } from './support/api'
-import { launchBrowser, openPage, screenshot } from './support/browser'
+import { screenshot, useBrowser } from './support/browser'
 import { statisticValue } from './support/pages'
 
 describe('observability', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser.close())
+  const browser = useBrowser()
 
   it('shows the widgets, endpoints and logs, and the request count moves on refresh', async () => {
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/observability')
     const total = page.getByTestId('total-requests')
     await total.waitFor()
     await page.getByTestId('health-badge').waitFor()
-    await page.getByRole('table', { name: 'Recent logs' }).waitFor()
+    await page.getByLabel('Recent logs').getByRole('table').first().waitFor()
     const before = await statisticValue(total)
 
     for (let i = 0; i < 3; i++) await api('GET', '/api/providers')
@@ -28,9 +23,8 @@ describe('observability', () => {
     }, before)
     const after = await statisticValue(total)
     expect(after).toBeGreaterThanOrEqual(before + 3)
-    await page.getByRole('table', { name: 'Top endpoints' }).getByText('/api/providers').first().waitFor()
+    await page.getByLabel('Top endpoints').getByText('GET /api/providers').first().waitFor()
     await page.getByLabel('Requests and latency over time').waitFor()
     await screenshot(page, '12-observability')
-    await page.context().close()
   })
 })

@@ -1,18 +1,13 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { api, seedProvider, uniqueName } from './support/api'
-import { launchBrowser, openPage, screenshot } from './support/browser'
+import { screenshot, useBrowser } from './support/browser'
 import { addTag, dialog, tableRow } from './support/pages'
 
 describe('providers', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser.close())
+  const browser = useBrowser()
 
   it('checks the form before sending it', async () => {
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/')
     await page.getByRole('button', { name: 'Add provider' }).first().click()
     const form = dialog(page)
@@ -21,12 +16,11 @@ describe('providers', () => {
     await form.getByText('Give the provider a name.').waitFor()
     await form.getByText('Use an absolute http:// or https:// URL.').waitFor()
     await screenshot(page, '02-provider-form-errors')
-    await page.context().close()
   })
 
   it('creates a provider, tests it and shows it online with its latency chart', async () => {
     const name = uniqueName('E2E OpenAI')
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/')
     await page.getByRole('button', { name: 'Add provider' }).first().click()
     const form = dialog(page)
@@ -49,12 +43,11 @@ describe('providers', () => {
     await row.locator('.n-data-table-expand-trigger').click()
     await page.getByLabel(`Latency chart for ${name}`).locator('canvas').first().waitFor()
     await screenshot(page, '04-providers')
-    await page.context().close()
   })
 
   it('holds a provider unhealthy and returns it to automatic', async () => {
     const seeded = await seedProvider()
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/')
     await page.getByRole('button', { name: `Health override for ${seeded.name}` }).click()
     await page.getByText('Hold unhealthy (maintenance)').click()
@@ -65,7 +58,6 @@ describe('providers', () => {
     await page.getByRole('button', { name: `Health override for ${seeded.name}` }).click()
     await page.getByText('Automatic (follow checks)').click()
     await row.getByText('automatic').waitFor()
-    await page.context().close()
   })
 
   it('explains that routes use a provider before deleting it, and offers to remove their nodes', async () => {
@@ -78,27 +70,25 @@ describe('providers', () => {
       config: {},
       nodes: [{ api_id: seeded.id, models: [], strategy: 'round-robin', priority: 0, metadata: {} }],
     })
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/')
     await page.getByRole('button', { name: `Delete ${seeded.name}` }).click()
     await page.getByRole('button', { name: 'Delete', exact: true }).click()
     await page.getByText(`${seeded.name} is used by routes`).waitFor()
-    await page.getByText(routeName).waitFor()
+    await dialog(page).getByRole('listitem').filter({ hasText: routeName }).waitFor()
     await screenshot(page, '05-provider-delete-conflict')
     await page.getByRole('button', { name: 'Delete and remove its nodes' }).click()
     await tableRow(page, seeded.name).waitFor({ state: 'detached' })
     const providers = await api<Array<{ id: number }>>('GET', '/api/providers')
     expect(providers.some((p) => p.id === seeded.id)).toBe(false)
-    await page.context().close()
   })
 
   it('stays usable on a narrow window', async () => {
     await seedProvider()
-    const page = await openPage(browser, { width: 390, height: 844 })
+    const page = await browser.page({ width: 390, height: 844 })
     await page.goto('/')
     await page.getByRole('button', { name: 'Add provider' }).first().waitFor()
     await page.getByRole('table').first().waitFor()
     await screenshot(page, '06-providers-narrow')
-    await page.context().close()
   })
 })

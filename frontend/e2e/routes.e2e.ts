@@ -1,20 +1,15 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api, seedProvider, uniqueName } from './support/api'
-import { launchBrowser, openPage, screenshot } from './support/browser'
+import { screenshot, useBrowser } from './support/browser'
 import { pickOption, tableRow } from './support/pages'
 
 describe('routes', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser.close())
+  const browser = useBrowser()
 
   it('creates a route with a node, tries a selection and shows the round-robin state', async () => {
     const provider = await seedProvider()
     const routeName = uniqueName('chat').replace(/\s/g, '-')
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/routes')
     await page.getByRole('button', { name: 'Add route' }).first().click()
     await page.getByLabel('Route name').fill(routeName)
@@ -38,15 +33,13 @@ describe('routes', () => {
       '/api/model-routes',
     )
     expect(routes.find((r) => r.name === routeName)?.nodes[0]?.api_id).toBe(provider.id)
-    await page.context().close()
   })
 
   it('lists routes', async () => {
-    const page = await openPage(browser)
+    const page = await browser.page()
     await page.goto('/routes')
     await page.getByRole('heading', { name: 'Routes' }).waitFor()
     await page.locator('.n-data-table, .n-empty').first().waitFor()
     await screenshot(page, '09-routes')
-    await page.context().close()
   })
 })

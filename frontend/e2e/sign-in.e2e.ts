@@ -1,16 +1,11 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, openPage, screenshot } from './support/browser'
+import { describe, expect, inject, it } from 'vitest'
+import { screenshot, useBrowser } from './support/browser'
 
 describe('sign-in', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    browser = await launchBrowser()
-  })
-  afterAll(() => browser.close())
+  const browser = useBrowser()
 
   it('asks for the admin token when the API answers 401 and lets the user in with it', async () => {
-    const page = await openPage(browser, { signedIn: false })
+    const page = await browser.page({ signedIn: false })
     await page.goto('/')
     const token = page.getByLabel('Admin token')
     await token.waitFor()
@@ -26,6 +21,5 @@ describe('sign-in', () => {
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('heading', { name: 'Providers' }).waitFor()
     expect(new URL(page.url()).pathname).toBe('/')
-    await page.context().close()
   })
 })

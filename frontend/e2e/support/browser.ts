@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
-import { inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, inject } from 'vitest'
 import { artifactsDir } from './backend'
 
 const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium'
@@ -51,4 +51,39 @@ export async function openPage(browser: Browser, options: PageOptions = {}): Pro
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true })
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true, animations: 'disabled' })
+}
+
+/**
+ * beforeAll/afterAll/afterEach for a spec file: one browser, a fresh page per test, and a
+ * screenshot of any page a failed test left open (FAILED-<test>.png) before it is closed.
+ */
+export function useBrowser() {
+  let browser: Browser | undefined
+  const open = new Set<Page>()
+
+  beforeAll(async () => {
+    browser = await launchBrowser()
+  })
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === 'fail'
+    for (const page of open) {
+      if (failed && !page.isClosed()) {
+        await screenshot(page, `FAILED-${context.task.name.replace(/[^\w-]+/g, '-').slice(0, 60)}`)
+      }
+      await page.context().close()
+    }
+    open.clear()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  return {
+    async page(options: PageOptions = {}): Promise<Page> {
+      if (!browser) throw new Error('browser not launched')
+      const page = await openPage(browser, options)
+      open.add(page)
+      return page
+    },
+  }
 }

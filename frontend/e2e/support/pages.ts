@@ -2,16 +2,22 @@ import type { Locator, Page } from 'playwright-core'
 
 /** Page objects: the few interactions with Naive UI widgets that need more than a label. */
 
+/** The form item (label, control, feedback) around the control labelled `label`. */
+export function formItem(page: Page, label: string): Locator {
+  return page.locator('.n-form-item', { has: page.getByLabel(label, { exact: true }) })
+}
+
+/** A tags select keeps its text input collapsed until focused: click the box, then type. */
 export async function addTag(page: Page, label: string, value: string): Promise<void> {
-  const input = page.getByLabel(label, { exact: true })
-  await input.click()
-  await input.fill(value)
+  await formItem(page, label).locator('.n-base-selection').click()
+  await page.keyboard.type(value)
   await page.locator('.n-base-select-option', { hasText: value }).first().waitFor()
-  await input.press('Enter')
+  await page.keyboard.press('Enter')
+  await formItem(page, label).locator('.n-base-selection-tag-wrapper', { hasText: value }).waitFor()
 }
 
 export async function pickOption(page: Page, label: string, option: string): Promise<void> {
-  await page.getByLabel(label, { exact: true }).click()
+  await formItem(page, label).locator('.n-base-selection').click()
   await page.locator('.n-base-select-option', { hasText: option }).first().click()
 }
 
