@@ -48,6 +48,7 @@ function raceTimer(work: Promise<unknown>, ms: number): Promise<void> {
 export function createHealthScheduler(deps: HealthSchedulerDeps) {
   const concurrency = deps.concurrency ?? 16
   const maxInFlight = Math.max(deps.maxInFlight ?? 256, concurrency)
+  const log = deps.log.child({ logger: 'switchboard.health' })
   const slowAfterMs = Math.min(500, Math.max(10, deps.timeoutMs / 10))
   let timer: NodeJS.Timeout | null = null
   let current: Promise<CycleReport> | null = null
@@ -81,8 +82,7 @@ export function createHealthScheduler(deps: HealthSchedulerDeps) {
         const run = deps
           .probeOne(candidate, deps.timeoutMs, signal)
           .catch((error: unknown) => {
-            if (!signal.aborted)
-              deps.log.error({ err: error, providerId: candidate.id }, 'health probe failed')
+            if (!signal.aborted) log.error({ err: error, providerId: candidate.id }, 'health probe failed')
           })
           .finally(() => {
             inFlight -= 1
@@ -108,10 +108,10 @@ export function createHealthScheduler(deps: HealthSchedulerDeps) {
       await probeAll(candidates, signal)
       if (!signal.aborted && candidates.length > 0) await deps.afterCycle?.()
       const durationMs = performance.now() - begin
-      deps.log.debug({ probed: candidates.length, durationMs: Math.round(durationMs) }, 'health cycle done')
+      log.debug({ probed: candidates.length, durationMs: Math.round(durationMs) }, 'health cycle done')
       return { ran: true, probed: candidates.length, durationMs }
     } catch (error) {
-      if (!signal.aborted) deps.log.error({ err: error }, 'health cycle failed')
+      if (!signal.aborted) log.error({ err: error }, 'health cycle failed')
       return { ran: false, probed: 0, durationMs: performance.now() - begin }
     }
   }

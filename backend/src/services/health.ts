@@ -63,6 +63,7 @@ export interface HealthDeps {
 
 export function createHealth(deps: HealthDeps) {
   const entries = new Map<number, Entry>()
+  const log = deps.log.child({ logger: 'switchboard.health' })
   let closed = false
 
   function newEntry(state: HealthState): Entry {
@@ -112,7 +113,7 @@ export function createHealth(deps: HealthDeps) {
       }
     })
     entry.chain = run.catch((error: unknown) => {
-      deps.log.error({ err: error, providerId: id }, 'saving provider health failed')
+      log.error({ err: error, providerId: id }, 'saving provider health failed')
     })
     return run
   }
@@ -131,8 +132,8 @@ export function createHealth(deps: HealthDeps) {
       consecutiveFailures: t.state.consecutive_failures,
       ...reason,
     }
-    if (t.turned === 'unhealthy') deps.log.warn(fields, 'provider turned unhealthy')
-    else deps.log.info(fields, 'provider recovered')
+    if (t.turned === 'unhealthy') log.warn(fields, 'provider turned unhealthy')
+    else log.info(fields, 'provider recovered')
   }
 
   /** Applies a probe's result and records it; resolves once written. */
@@ -214,7 +215,7 @@ export function createHealth(deps: HealthDeps) {
       if (!entry) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
       const t = applyOverride(entry.state, isHealthy, deps.failureThreshold)
       entry.state = t.state
-      deps.log.info(
+      log.info(
         {
           providerId: id,
           name: nameOf(id),
@@ -251,7 +252,7 @@ export function createHealth(deps: HealthDeps) {
           await deps.health.saveState(providerId, entry.state)
         }).catch(() => {})
       } catch (error) {
-        deps.log.error({ err: error, providerId }, 'passive health check failed')
+        log.error({ err: error, providerId }, 'passive health check failed')
       }
     },
 
