@@ -36,22 +36,18 @@ async function selectProvider(app: FastifyInstance, routeId: number, body?: obje
   return res.json().provider_id
 }
 
-/**
- * A held health flag, as `PATCH /api/providers/{id}/health` sets it (DESIGN.md §4). Written through
- * the database so these tests depend only on the routing side; the change is announced as the
- * health service does, which reloads the snapshot.
- */
+/** Holds a provider's health flag through the API, as an operator would (DESIGN.md §4). */
 async function holdHealth(app: FastifyInstance, providerId: number, isHealthy: boolean): Promise<void> {
-  await app.core.db.kysely
-    .updateTable('providers')
-    .set({
-      is_healthy: isHealthy ? 1 : 0,
-      health_override: isHealthy ? 'healthy' : 'unhealthy',
-      consecutive_failures: 0,
-    })
-    .where('id', '=', providerId)
-    .execute()
-  await app.core.changes.healthChanged()
+  const res = await app.inject({
+    method: 'PATCH',
+    url: `/api/providers/${providerId}/health`,
+    payload: { is_healthy: isHealthy },
+  })
+  expect(res.statusCode, res.body).toBe(200)
+  expect(res.json()).toMatchObject({
+    is_healthy: isHealthy,
+    health_override: isHealthy ? 'healthy' : 'unhealthy',
+  })
 }
 
 function setActive(app: FastifyInstance, providerId: number, isActive: boolean) {
