@@ -2,9 +2,10 @@ import type { Locator, Page } from 'playwright-core'
 
 /** Page objects: the few interactions with Naive UI widgets that need more than a label. */
 
-/** The form item (label, control, feedback) around the control labelled `label`. */
+/** The innermost form item (label, control, feedback) around the control labelled `label`. */
 export function formItem(page: Page, label: string): Locator {
-  return page.locator('.n-form-item', { has: page.getByLabel(label, { exact: true }) })
+  // Form items nest (the route's "Nodes" item holds each node's items); ancestors come first.
+  return page.locator('.n-form-item', { has: page.getByLabel(label, { exact: true }) }).last()
 }
 
 /** A tags select keeps its text input collapsed until focused: click the box, then type. */
