@@ -119,7 +119,8 @@ describe('passive health checks (recordOutcome)', () => {
     for (let i = 0; i < 100_000; i++) health.recordOutcome(id, i % 2 === 0 ? 'failure' : 'success')
     const perCallUs = ((performance.now() - started) * 1000) / 100_000
     await health.close()
-    // Measured ~0.1 µs per call; the bound is generous for a shared, loaded machine.
+    console.info(`recordOutcome: ${perCallUs.toFixed(3)} µs per call`)
+    // Measured ~1.6 µs per call (every call here changes the state); the bound is generous for a shared machine.
     expect(perCallUs).toBeLessThan(20)
   })
 
