@@ -77,7 +77,7 @@ export interface SseOptions {
   /** Send `data: [DONE]` (default true). */
   done?: boolean
   /** After the content chunks: `cut` destroys the socket, `stall` keeps it open silently. */
-  then?: 'end' | 'cut' | 'stall'
+  ending?: 'end' | 'cut' | 'stall'
   /** Extra raw text sent right after the role chunk (comments, invalid events). */
   extra?: string
   /** Line ending to use (default `\n`). */
@@ -89,17 +89,18 @@ export const sse =
   (opts: SseOptions = {}): Handler =>
   (_req, res, recorded) => {
     const model = String((recorded.json as { model?: unknown })?.model ?? '')
-    const { chunks = 3, finish = true, done = true, then = 'end', extra = '' } = opts
+    const { chunks = 3, finish = true, done = true, ending = 'end', extra = '' } = opts
     startSse(res)
     const send = (text: string) => res.write(opts.crlf ? text.replace(/\n/g, '\r\n') : text)
     send(chunk(model, { role: 'assistant', content: '' }))
     if (extra) send(extra)
     for (let i = 0; i < chunks; i++) send(chunk(model, { content: `w${i} ` }))
-    if (then === 'cut') {
-      res.socket?.destroy()
+    if (ending === 'cut') {
+      // once what was written has left, so the client sees those chunks and then the reset
+      res.write('', () => res.socket?.destroy())
       return
     }
-    if (then === 'stall') return
+    if (ending === 'stall') return
     if (finish) send(chunk(model, {}, 'stop'))
     if (done) send('data: [DONE]\n\n')
     res.end()

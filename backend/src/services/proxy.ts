@@ -170,6 +170,8 @@ export function createProxy(deps: ProxyDeps) {
       if (res.writableFinished) return
       isClientGone = true
       current?.abortForClient()
+      // a client that half-closed would otherwise keep the socket (and server shutdown) waiting
+      res.destroy()
     }
     res.on('close', onClose)
     let tried = 0

@@ -219,7 +219,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
     this.#hasUpstreamEnded = true
-    if (this.#isSettled) return
+    // our own aborts (timeouts, client gone, attempt over) were dealt with where they were made
+    if (this.#isSettled || this.#abortReason) return
     const isTimeout = isTimeoutError(error)
     if (this.#isCommitted) {
       if (this.#mode === 'sse') {

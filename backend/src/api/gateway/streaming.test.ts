@@ -1,0 +1,152 @@
+/**
+ * Streams after the commit point (DESIGN.md §6): events pass as they arrive; a failure ends the
+ * stream with an SSE error event and no [DONE], and nothing is retried.
+ */
+import { type ClientRequest, request as httpRequest } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { ADMIN_TOKEN, chunk, type Gateway, rawPost, sse, startGateway } from '../../../test/fake-openai.js'
+import { fakeUpstream, type Handler, waitFor } from '../../../test/fake-upstream.js'
+
+const FAST = {
+  BACKEND_GATEWAY_TIMEOUT_SECONDS: '2',
+  BACKEND_GATEWAY_FIRST_TOKEN_TIMEOUT_SECONDS: '2',
+  BACKEND_GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS: '0.3',
+}
+
+const request = { model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }], stream: true }
+
+/** The data payloads of an SSE body, in order. */
+function dataOf(text: string): string[] {
+  return text
+    .split('\n\n')
+    .filter((event) => event.startsWith('data: '))
+    .map((event) => event.slice(6))
+}
+
+async function streamFrom(handler: Handler, opts: { backup?: Handler } = {}) {
+  const gw = await startGateway(FAST)
+  const fake = await fakeUpstream(handler)
+  await gw.addProvider(fake)
+  const backup = await fakeUpstream(opts.backup ?? sse())
+  await gw.addProvider(backup)
+  const res = await rawPost(gw, '/chat/completions', request)
+  return { gw, fake, backup, res, data: dataOf(res.text) }
+}
+
+function lastError(data: string[]): { error: { type: string; code: string; message: string } } {
+  return JSON.parse(data.at(-1) ?? '{}')
+}
+
+describe('streams after the commit point', () => {
+  it('passes a complete stream through with its role chunk first and [DONE] last', async () => {
+    const { res, data } = await streamFrom(sse({ chunks: 3 }))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/)
+    expect(JSON.parse(data[0] ?? '{}').choices[0].delta).toEqual({ role: 'assistant', content: '' })
+    expect(data).toHaveLength(1 + 3 + 1 + 1)
+    expect(data.at(-1)).toBe('[DONE]')
+  })
+
+  it('ends a stream cut after N chunks with an error event and no [DONE], and does not retry', async () => {
+    const { res, data, backup } = await streamFrom(sse({ chunks: 4, ending: 'cut' }))
+    expect(res.status).toBe(200)
+    expect(data).not.toContain('[DONE]')
+    expect(lastError(data)).toMatchObject({ error: { type: 'upstream_error' } })
+    expect(data.filter((d) => d.includes('"content":"w')).length).toBe(4)
+    expect(backup.requests).toHaveLength(0)
+  })
+
+  it('ends a stream that goes silent past the idle timeout with an error event', async () => {
+    const { data, backup } = await streamFrom(sse({ chunks: 2, ending: 'stall' }))
+    expect(data).not.toContain('[DONE]')
+    expect(lastError(data)).toMatchObject({
+      error: { type: 'upstream_error', code: 'upstream_idle_timeout' },
+    })
+    expect(backup.requests).toHaveLength(0)
+  })
+
+  it('ends a stream that closes before any finish_reason with an error event, never [DONE]', async () => {
+    const { data } = await streamFrom(sse({ chunks: 2, finish: false, done: false }))
+    expect(data).not.toContain('[DONE]')
+    expect(lastError(data)).toMatchObject({ error: { code: 'upstream_truncated' } })
+  })
+
+  it('treats [DONE] without any finish_reason as truncated', async () => {
+    const { data } = await streamFrom(sse({ chunks: 2, finish: false, done: true }))
+    expect(data).not.toContain('[DONE]')
+    expect(lastError(data)).toMatchObject({ error: { code: 'upstream_truncated' } })
+  })
+
+  it('adds [DONE] to a stream that closes cleanly after a finish_reason without one', async () => {
+    const { data } = await streamFrom(sse({ chunks: 2, done: false }))
+    expect(data.at(-1)).toBe('[DONE]')
+    expect(data.filter((d) => d === '[DONE]')).toHaveLength(1)
+  })
+
+  it('drops events that are not valid JSON', async () => {
+    const { data } = await streamFrom(sse({ chunks: 2, extra: 'data: {not json\n\n' }))
+    expect(data.some((d) => d.includes('not json'))).toBe(false)
+    expect(data.at(-1)).toBe('[DONE]')
+  })
+
+  it('parses events split across chunks and \\r\\n\\r\\n boundaries', async () => {
+    const split: Handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      const text = (chunk('m', { content: 'héllo' }) + chunk('m', {}, 'stop')).replace(/\n/g, '\r\n')
+      const bytes = Buffer.from(text)
+      let at = 0
+      const step = () => {
+        if (at >= bytes.length) return res.end()
+        res.write(bytes.subarray(at, at + 7))
+        at += 7
+        setImmediate(step)
+      }
+      step()
+    }
+    const { data } = await streamFrom(split)
+    expect(JSON.parse(data[0] ?? '{}').choices[0].delta.content).toBe('héllo')
+    expect(data.at(-1)).toBe('[DONE]')
+  })
+
+  it('passes an error event after the commit on and ends without [DONE]', async () => {
+    const late: Handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(chunk('m', { content: 'partial' }))
+      res.end(`data: ${JSON.stringify({ error: { message: 'overloaded', code: 'overloaded' } })}\n\n`)
+    }
+    const { data, backup } = await streamFrom(late)
+    expect(data).not.toContain('[DONE]')
+    expect(lastError(data)).toMatchObject({ error: { code: 'overloaded' } })
+    expect(backup.requests).toHaveLength(0)
+  })
+})
+
+describe('client disconnect', () => {
+  /** A raw client (no pooled agent): reads the first bytes of the stream, then can be destroyed. */
+  async function openStream(gw: Gateway): Promise<ClientRequest> {
+    const body = JSON.stringify(request)
+    const req = httpRequest(`${gw.baseURL}/chat/completions`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    const firstBytes = new Promise<void>((resolve, reject) => {
+      req.on('response', (res) => res.once('data', () => resolve()))
+      req.on('error', reject)
+    })
+    req.end(body)
+    await firstBytes
+    return req
+  }
+
+  it('aborts the upstream at once when the client goes away mid-stream', async () => {
+    const gw = await startGateway({ ...FAST, BACKEND_GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS: '30' })
+    const fake = await fakeUpstream(sse({ chunks: 1, ending: 'stall' }))
+    await gw.addProvider(fake)
+    const req = await openStream(gw)
+    expect(fake.closedByPeer).toBe(0)
+    req.destroy()
+    // far below the 30 s idle timeout: the abort, not a timer, closed it
+    await waitFor(() => fake.closedByPeer >= 1, 3000, 'the upstream socket to close')
+  })
+})
