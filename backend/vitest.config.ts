@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config'
 // when TEST_POSTGRES_URL is set (CI always sets it; .ci/run starts PostgreSQL if it is down).
 const postgresUrl = process.env.TEST_POSTGRES_URL
 const integration = [
+  'src/cli.test.ts',
   'src/api/**/*.test.ts',
   'src/services/**/*.test.ts',
   'src/db/**/*.test.ts',

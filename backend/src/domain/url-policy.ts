@@ -13,11 +13,21 @@ const METADATA_HOSTS = new Set([
   'metadata.azure.internal',
 ])
 
+/** `::ffff:169.254.169.254` or its hex form `::ffff:a9fe:a9fe` (as URL parsing writes it) → the IPv4 address. */
+function ipv4MappedAddress(ip: string): string | null {
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip)
+  if (dotted) return dotted[1] ?? null
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip)
+  if (!hex) return null
+  const high = Number.parseInt(hex[1] ?? '0', 16)
+  const low = Number.parseInt(hex[2] ?? '0', 16)
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`
+}
+
 /** IPv4 169.254/16 (link-local, AWS/GCP/Azure metadata), Alibaba's 100.100.100.200, IPv6 fe80::/10, fd00:ec2::254. */
 export function isForbiddenAddress(address: string): boolean {
   const ip = address.toLowerCase().replace(/^\[|\]$/g, '')
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip)
-  const v4 = mapped?.[1] ?? ip
+  const v4 = ipv4MappedAddress(ip) ?? ip
   if (isIP(v4) === 4) return v4.startsWith('169.254.') || v4 === '100.100.100.200'
   if (isIP(ip) === 6) {
     return /^fe[89ab][0-9a-f]?:/.test(ip) || ip === 'fd00:ec2::254' || ip.startsWith('fd00:ec2:0:0:0:0:0:254')

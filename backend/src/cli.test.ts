@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pino from 'pino'
+import { describe, expect, it } from 'vitest'
+import { sampleProvider, tempDir, testEnv } from '../test/helpers.js'
+import { buildApp } from './app.js'
+import { createKeyBox } from './core/crypto.js'
+import { loadSettings } from './settings.js'
+
+const backendDir = fileURLToPath(new URL('..', import.meta.url))
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function run(script: 'cli' | 'main', args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', `src/${script}.ts`, ...args],
+      { cwd: backendDir, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+/** Seeds providers through the real app, then closes it: the CLI runs on the same database. */
+async function seed(env: Record<string, string>, names: string[]) {
+  const app = await buildApp(loadSettings(env), { logger: pino({ level: 'silent' }) })
+  for (const name of names) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/providers',
+      payload: { ...sampleProvider, name },
+    })
+    expect(res.statusCode).toBe(201)
+  }
+  const list = (await app.inject({ method: 'GET', url: '/api/providers' })).json() as { name: string }[]
+  await app.close()
+  return list
+}
+
+async function providerNames(env: Record<string, string>): Promise<string[]> {
+  const app = await buildApp(loadSettings(env), { logger: pino({ level: 'silent' }) })
+  const list = (await app.inject({ method: 'GET', url: '/api/providers' })).json() as { name: string }[]
+  await app.close()
+  return list.map((p) => p.name)
+}
+
+describe('switchboard CLI', () => {
+  it('exports the configuration to a file of your choice', async () => {
+    const dir = tempDir()
+    const env = await testEnv(dir)
+    await seed(env, ['a', 'b'])
+    const file = join(dir, 'exported.json')
+    const res = await run('cli', ['export', '--file', file], env)
+    expect(res.stderr).toBe('')
+    expect(res.code).toBe(0)
+    expect(res.stdout).toContain('exported 2 providers')
+    const doc = JSON.parse(readFileSync(file, 'utf8'))
+    expect(doc.providers.map((p: { name: string }) => p.name)).toEqual(['a', 'b'])
+    expect(readFileSync(file, 'utf8')).not.toContain(sampleProvider.api_key)
+  })
+
+  it('restores from a file, and a dry run changes nothing', async () => {
+    const dir = tempDir()
+    const env = await testEnv(dir)
+    await seed(env, ['keep', 'drop'])
+    const file = join(dir, 'exported.json')
+    await run('cli', ['export', '--file', file], env)
+    const doc = JSON.parse(readFileSync(file, 'utf8'))
+    doc.providers = doc.providers.filter((p: { name: string }) => p.name === 'keep')
+    writeFileSync(file, JSON.stringify(doc))
+
+    const dry = await run('cli', ['restore', '--file', file, '--dry-run'], env)
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toContain('dry run, nothing changed')
+    expect(dry.stdout).toContain('1 removed (drop)')
+    expect(await providerNames(env)).toEqual(['keep', 'drop'])
+
+    const real = await run('cli', ['restore', '--file', file], env)
+    expect(real.code).toBe(0)
+    expect(await providerNames(env)).toEqual(['keep'])
+  })
+
+  it('exits 1 with the reason on a bad backup and changes nothing', async () => {
+    const dir = tempDir()
+    const env = await testEnv(dir)
+    await seed(env, ['a'])
+    const file = join(dir, 'bad.json')
+    writeFileSync(file, '{"version": 1, "providers": "nope"}')
+    const res = await run('cli', ['restore', '--file', file], env)
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/not a valid Switchboard backup/)
+    const missing = await run('cli', ['restore', '--file', join(dir, 'missing.json')], env)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/does not exist/)
+    expect(await providerNames(env)).toEqual(['a'])
+  })
+
+  it('restores --if-empty only into an empty database', async () => {
+    const dir = tempDir()
+    const env = await testEnv(dir)
+    await seed(env, ['a'])
+    const file = join(dir, 'exported.json')
+    await run('cli', ['export', '--file', file], env)
+    const skipped = await run('cli', ['restore', '--if-empty', '--file', file], env)
+    expect(skipped.stdout).toContain('already has providers')
+
+    const fresh = await testEnv(tempDir())
+    const restored = await run('cli', ['restore', '--if-empty', '--file', file], fresh)
+    expect(restored.code).toBe(0)
+    expect(await providerNames(fresh)).toEqual(['a'])
+  })
+
+  it('rotates every key to the new secret', async () => {
+    const dir = tempDir()
+    const oldEnv = await testEnv(dir, { BACKEND_API_KEY_SECRET: 'old-secret' })
+    await seed(oldEnv, ['a', 'b'])
+    const rotating = {
+      ...oldEnv,
+      BACKEND_API_KEY_SECRET: 'new-secret',
+      BACKEND_API_KEY_SECRET_PREVIOUS: 'old-secret',
+    }
+    const res = await run('cli', ['rotate-secret'], rotating)
+    expect(res.stderr).toBe('')
+    expect(res.stdout).toContain('re-encrypted 2 keys')
+    const doc = JSON.parse(readFileSync(oldEnv.BACKEND_BACKUP_FILE as string, 'utf8'))
+    const onlyNew = createKeyBox('new-secret')
+    for (const p of doc.providers) expect(onlyNew.open(p.api_key_encrypted)).toBe(sampleProvider.api_key)
+    const again = await run('cli', ['rotate-secret'], rotating)
+    expect(again.stdout).toContain('re-encrypted 0 keys; 2 already used the current secret')
+  })
+
+  it('refuses a rotation when a key opens with neither secret', async () => {
+    const dir = tempDir()
+    const oldEnv = await testEnv(dir, { BACKEND_API_KEY_SECRET: 'old-secret' })
+    await seed(oldEnv, ['a'])
+    const res = await run('cli', ['rotate-secret'], { ...oldEnv, BACKEND_API_KEY_SECRET: 'new-secret' })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/nothing was changed/)
+  })
+
+  it('exits 2 naming a bad setting', async () => {
+    const env = await testEnv(tempDir(), { BACKEND_PORT: 'eighty' })
+    const res = await run('cli', ['export'], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('BACKEND_PORT=eighty')
+  })
+
+  it('refuses to serve a non-loopback host without an admin token', async () => {
+    const env = await testEnv(tempDir(), { BACKEND_HOST: '0.0.0.0', BACKEND_PORT: '0' })
+    const res = await run('main', [], env)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('BACKEND_ADMIN_TOKEN')
+  })
+})

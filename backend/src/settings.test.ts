@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { loadSettings, parseDatabaseUrl, repoRoot, SettingsError, startupRefusal } from './settings.js'
+
+describe('loadSettings', () => {
+  it('uses the documented defaults, paths resolved against the repository root', () => {
+    const s = loadSettings({})
+    expect(s.database).toEqual({ engine: 'sqlite', path: `${repoRoot}/backend/data/providers.db` })
+    expect(s.backupFile).toBe(`${repoRoot}/backend/config_backup.json`)
+    expect(s).toMatchObject({
+      apiKeySecret: 'change-me',
+      requestTimeoutSeconds: 10,
+      healthCheckEnabled: true,
+      healthCheckIntervalSeconds: 60,
+      healthCheckTimeoutSeconds: 5,
+      healthCheckFailureThreshold: 3,
+      host: '127.0.0.1',
+      port: 8000,
+      adminToken: null,
+      logLevel: 'info',
+      gatewayTimeoutSeconds: 60,
+      gatewayFirstTokenTimeoutSeconds: 60,
+      gatewayStreamIdleTimeoutSeconds: 30,
+      gatewayMaxAttempts: 3,
+    })
+    expect(Object.isFrozen(s)).toBe(true)
+  })
+
+  it('reads values from the environment', () => {
+    const s = loadSettings({
+      BACKEND_PORT: '9001',
+      BACKEND_HEALTH_CHECK_ENABLED: 'false',
+      BACKEND_REQUEST_TIMEOUT_SECONDS: '2.5',
+      BACKEND_ADMIN_TOKEN: 'tok',
+    })
+    expect(s).toMatchObject({
+      port: 9001,
+      healthCheckEnabled: false,
+      requestTimeoutSeconds: 2.5,
+      adminToken: 'tok',
+    })
+  })
+
+  it('names every bad variable and what it accepts', () => {
+    try {
+      loadSettings({
+        BACKEND_PORT: 'eighty',
+        BACKEND_HEALTH_CHECK_ENABLED: 'maybe',
+        BACKEND_DATABASE_URL: 'mysql://x',
+      })
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toBeInstanceOf(SettingsError)
+      const problems = (error as SettingsError).problems.join('\n')
+      expect(problems).toContain('BACKEND_PORT=eighty: expected an integer')
+      expect(problems).toContain('BACKEND_HEALTH_CHECK_ENABLED=maybe: expected true or false')
+      expect(problems).toContain('BACKEND_DATABASE_URL')
+    }
+  })
+
+  it('refuses a failure threshold below one', () => {
+    expect(() => loadSettings({ BACKEND_HEALTH_CHECK_FAILURE_THRESHOLD: '0' })).toThrow(SettingsError)
+  })
+})
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    ['sqlite:///./backend/data/x.db', { engine: 'sqlite', path: `${repoRoot}/backend/data/x.db` }],
+    ['sqlite:./x.db', { engine: 'sqlite', path: `${repoRoot}/x.db` }],
+    ['sqlite:/abs/x.db', { engine: 'sqlite', path: '/abs/x.db' }],
+    ['sqlite:////abs/x.db', { engine: 'sqlite', path: '/abs/x.db' }],
+    ['sqlite::memory:', { engine: 'sqlite', path: ':memory:' }],
+    ['postgres://u@h/db', { engine: 'postgres', url: 'postgres://u@h/db' }],
+    ['postgresql://u@h/db', { engine: 'postgres', url: 'postgresql://u@h/db' }],
+  ])('understands %s', (url, expected) => {
+    expect(parseDatabaseUrl(url)).toEqual(expected)
+  })
+
+  it.each(['mysql://x', 'sqlite:', 'file.db'])('rejects %s', (url) => {
+    expect(parseDatabaseUrl(url)).toBeNull()
+  })
+})
+
+describe('startupRefusal', () => {
+  it('allows development mode on a loopback host', () => {
+    expect(startupRefusal(loadSettings({}))).toBeNull()
+  })
+
+  it('refuses a public host without an admin token', () => {
+    expect(startupRefusal(loadSettings({ BACKEND_HOST: '0.0.0.0' }))).toContain('BACKEND_ADMIN_TOKEN')
+  })
+
+  it('refuses a public host with the default secret', () => {
+    const s = loadSettings({ BACKEND_HOST: '0.0.0.0', BACKEND_ADMIN_TOKEN: 't' })
+    expect(startupRefusal(s)).toContain('BACKEND_API_KEY_SECRET')
+  })
+
+  it('allows a public host with a token and a real secret', () => {
+    const s = loadSettings({
+      BACKEND_HOST: '0.0.0.0',
+      BACKEND_ADMIN_TOKEN: 't',
+      BACKEND_API_KEY_SECRET: 'strong',
+    })
+    expect(startupRefusal(s)).toBeNull()
+  })
+})
