@@ -336,3 +336,49 @@ describe('redaction end to end', () => {
     expect(completions.length).toBe(statuses.length)
   })
 })
+
+describe('gateway traffic in the figures', () => {
+  it('counts /v1 attempts per provider and traces the gateway lines to the request', async (ctx) => {
+    const { app, fileLines } = await appWithFileLogger()
+    if (!app.hasRoute({ method: 'POST', url: '/v1/chat/completions' })) ctx.skip()
+    const completion = {
+      id: 'c1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm1',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+    }
+    const upstream = await fakeUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(completion))
+    })
+    await app.inject({
+      method: 'POST',
+      url: '/api/providers',
+      payload: { name: 'up', base_url: upstream.url, api_key: 'sk-gateway-0123456789', models: ['m1'] },
+    })
+    await app.core.snapshot.reload()
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { 'x-request-id': 'gw-trace-1' },
+      payload: { model: 'm1', messages: [{ role: 'user', content: 'hello' }] },
+    })
+    expect(res.statusCode).toBe(200)
+
+    const stats = (await app.inject({ method: 'GET', url: '/api/admin/stats' })).json()
+    expect(stats.providers['1']).toMatchObject({ name: 'up', requests: 1, errors: 0 })
+    expect(stats.providers['1'].p50_ms).toBeGreaterThanOrEqual(0)
+    expect(stats.endpoints['POST /v1/chat/completions']).toMatchObject({ count: 1, error_count: 0 })
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+    expect(metrics).toMatch(
+      /switchboard_gateway_upstream_attempts_total\{provider_id="1",provider="up",outcome="success"\} 1/,
+    )
+
+    const lines = (await fileLines()).filter((l) => l.request_id === 'gw-trace-1')
+    expect(lines.length).toBeGreaterThanOrEqual(2)
+    for (const line of lines) expect(line).toMatchObject({ method: 'POST', path: '/v1/chat/completions' })
+    expect(lines.find((l) => l.message === 'request completed')).toMatchObject({ status_code: 200 })
+    expect(lines.some((l) => l.message !== 'request completed')).toBe(true)
+  })
+})
