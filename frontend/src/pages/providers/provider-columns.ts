@@ -25,11 +25,19 @@ function renderModels(models: string[]) {
 }
 
 function renderHealthy(provider: Provider) {
-  return h(
-    NTag,
-    { size: 'small', round: true, bordered: false, type: provider.is_healthy ? 'success' : 'error' },
-    { default: () => (provider.is_healthy ? 'healthy' : 'unhealthy') },
-  )
+  const failures = provider.consecutive_failures
+  return h('div', [
+    h(
+      NTag,
+      { size: 'small', round: true, bordered: false, type: provider.is_healthy ? 'success' : 'error' },
+      { default: () => (provider.is_healthy ? 'healthy' : 'unhealthy') },
+    ),
+    h(
+      'div',
+      { class: failures > 0 ? 'small bad' : 'muted small' },
+      `${failures} failure${failures === 1 ? '' : 's'} in a row`,
+    ),
+  ])
 }
 
 function renderOverride(provider: Provider) {
@@ -59,39 +67,41 @@ export function createProviderColumns(
           h('div', { class: 'muted small' }, row.has_api_key ? `key ${row.api_key_hint ?? 'set'}` : 'no key'),
         ]),
     },
-    { title: 'Base URL', key: 'base_url', minWidth: 200, ellipsis: { tooltip: true } },
-    { title: 'Models', key: 'models', minWidth: 160, render: (row) => renderModels(row.models) },
+    { title: 'Base URL', key: 'base_url', minWidth: 140, ellipsis: { tooltip: true } },
+    { title: 'Models', key: 'models', minWidth: 100, render: (row) => renderModels(row.models) },
     {
-      title: 'Active',
-      key: 'is_active',
-      width: 80,
-      render: (row) => (row.is_active ? 'yes' : h('span', { class: 'muted' }, 'no')),
+      title: 'Status',
+      key: 'status',
+      width: 110,
+      render: (row) =>
+        h('div', { class: 'tag-row' }, [
+          h(StatusBadge, { status: row.status }),
+          row.is_active ? null : h(NTag, { size: 'small', bordered: false }, { default: () => 'inactive' }),
+        ]),
     },
-    { title: 'Status', key: 'status', width: 120, render: (row) => h(StatusBadge, { status: row.status }) },
     {
       title: 'Latency',
       key: 'latency_ms',
-      width: 90,
+      width: 96,
       sorter: (a, b) => (a.latency_ms ?? Infinity) - (b.latency_ms ?? Infinity),
       render: (row) => formatMs(row.latency_ms),
     },
     {
       title: 'Last tested',
       key: 'last_tested_at',
-      width: 120,
+      width: 104,
       render: (row) =>
         h(NTooltip, null, {
           trigger: () => h('span', formatRelative(row.last_tested_at)),
           default: () => formatDateTime(row.last_tested_at),
         }),
     },
-    { title: 'Failures', key: 'consecutive_failures', width: 80, align: 'right' },
-    { title: 'Healthy', key: 'is_healthy', width: 100, render: renderHealthy },
-    { title: 'Override', key: 'health_override', width: 120, render: renderOverride },
+    { title: 'Healthy · failures', key: 'is_healthy', width: 124, render: renderHealthy },
+    { title: 'Override', key: 'health_override', width: 116, render: renderOverride },
     {
       title: 'Actions',
       key: 'actions',
-      width: 290,
+      width: 272,
       fixed: isNarrow ? undefined : 'right',
       render: (row) =>
         h(ProviderRowActions, {
