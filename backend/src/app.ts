@@ -28,6 +28,7 @@ import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
 import { createHealthRepo } from './db/health.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
+import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
 import { RoundRobinState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/backup.js'
@@ -37,6 +38,7 @@ import { createHealthScheduler } from './services/health-scheduler.js'
 import { createInventory } from './services/inventory.js'
 import { createMetrics } from './services/metrics.js'
 import { createModelRoutes } from './services/model-routes.js'
+import { createReplicaSync } from './services/replica-sync.js'
 import { createSnapshot } from './services/snapshot.js'
 import { createUpstreamAgent } from './services/upstream-agent.js'
 import { repoRoot, type Settings } from './settings.js'
@@ -75,12 +77,15 @@ export async function createCore(settings: Settings, log: Logger) {
     requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
   })
   // Built always, started by buildApp only when BACKEND_HEALTH_CHECK_ENABLED (the CLI never starts it).
+  // PostgreSQL: one replica (the holder of an advisory lock) probes; SQLite: always this process.
+  const healthLeader = createLeaderLock(settings.database, 'health-scheduler')
   const healthScheduler = createHealthScheduler({
     intervalMs: settings.healthCheckIntervalSeconds * 1000,
     timeoutMs: settings.healthCheckTimeoutSeconds * 1000,
     listCandidates: () => healthRepo.listProbeCandidates(),
     probeOne: (candidate, timeoutMs, signal) => health.probeAndRecord(candidate, timeoutMs, signal),
     afterCycle: () => health.publish(),
+    shouldRunCycle: () => healthLeader.tryHold(),
     log,
   })
   return {
@@ -100,6 +105,15 @@ export async function createCore(settings: Settings, log: Logger) {
     upstreamAgent,
     health,
     healthScheduler,
+    healthLeader,
+    replicaSync: createReplicaSync({
+      intervalMs: settings.syncIntervalSeconds * 1000,
+      revision: () => repos.config.revision(),
+      healthFlags: createReplicasRepo(db.kysely).healthFlags,
+      current: () => snapshot.current(),
+      changedElsewhere: () => changes.changedElsewhere(),
+      log,
+    }),
   }
 }
 
@@ -161,6 +175,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   app.addHook('onClose', async () => {
     // Health first: no probe may still run, nor write, once the database closes.
     await core.healthScheduler.stop()
+    await core.healthLeader.release()
+    await core.replicaSync.stop()
     await core.health.close()
     await core.upstreamAgent.close()
     core.snapshot.stop()
@@ -195,6 +211,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await typed.register(providerRoutes({ inventory: core.inventory }))
   await typed.register(providerHealthRoutes({ health: core.health }))
   if (settings.healthCheckEnabled) app.addHook('onReady', async () => core.healthScheduler.start())
+  // Other replicas' (and the CLI's) changes reach this process's snapshot within the interval.
+  app.addHook('onReady', async () => core.replicaSync.start())
   await typed.register(adminRoutes({ metrics: core.metrics, logs: core.logs }))
   await app.register(metricsRoutes({ metrics: core.metrics }))
   await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))

@@ -44,12 +44,16 @@ export async function startServer(): Promise<void> {
       console.error(`switchboard: requests still running after ${settings.shutdownGraceSeconds} s; exiting`)
       process.exit(1)
     }, graceMs)
+    // server.close() drops the connections idle at that moment only; a keep-alive connection whose
+    // request ends later would hold the close open until its keep-alive timeout (72 s in Fastify).
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 200)
     try {
       await app.close()
     } catch (error) {
       console.error(`switchboard: shutdown failed: ${error instanceof Error ? error.message : String(error)}`)
       process.exit(1)
     }
+    clearInterval(sweep)
     clearTimeout(deadline)
     process.exit(0)
   }
