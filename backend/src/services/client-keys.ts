@@ -17,6 +17,7 @@ export const CLIENT_KEY_PREFIX = 'sb-'
 const PREFIX_LENGTH = 10
 /** last_used_at is written at most this often per key: a busy key costs no write per request. */
 const USAGE_WRITE_INTERVAL_MS = 15_000
+const VERIFIED_CACHE_SIZE = 10_000
 
 export interface CreatedClientKey extends Omit<ClientKey, 'last_used_at'> {
   key: string
@@ -28,12 +29,16 @@ export function generateClientKey(): string {
 
 export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges; log: Logger }) {
   let idByHash = new Map<string, number>()
+  // Tokens already verified → id, so a busy client costs a map lookup, not a SHA-256, per request.
+  // Only live keys enter it; emptied whenever the key set changes.
+  let idByToken = new Map<string, number>()
   const lastWrittenAt = new Map<number, number>()
   const pendingWrites = new Set<Promise<void>>()
 
   async function reload(): Promise<void> {
     const rows = await deps.keys.listHashes()
     idByHash = new Map(rows.map((row) => [row.key_hash, row.id]))
+    idByToken = new Map()
   }
 
   /** Records a use without making the request wait for it; coalesced per key. */
@@ -55,9 +60,14 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
 
     /** True when the token is a live client key; the gateway's auth calls this on every request. */
     verify(token: string): boolean {
-      if (!token.startsWith(CLIENT_KEY_PREFIX)) return false
-      const id = idByHash.get(sha256Hex(token))
-      if (id === undefined) return false
+      let id = idByToken.get(token)
+      if (id === undefined) {
+        if (!token.startsWith(CLIENT_KEY_PREFIX)) return false
+        id = idByHash.get(sha256Hex(token))
+        if (id === undefined) return false
+        if (idByToken.size >= VERIFIED_CACHE_SIZE) idByToken.clear()
+        idByToken.set(token, id)
+      }
       noteUse(id)
       return true
     },
@@ -83,6 +93,7 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
         throw new NotFoundError('key_not_found', `Client key ${id} does not exist`)
       // Refused at once, even before the reload that configChanged triggers has finished.
       for (const [hash, keyId] of idByHash) if (keyId === id) idByHash.delete(hash)
+      idByToken = new Map()
       lastWrittenAt.delete(id)
       await deps.changes.configChanged()
     },

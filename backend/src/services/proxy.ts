@@ -13,9 +13,11 @@ import type { ProviderWithSecret } from '../domain/model.js'
 import { type Attempt, planAttempts, planForModel, type RoundRobinState } from '../domain/routing.js'
 import type { Settings } from '../settings.js'
 import { Cooldowns, cooldownMs } from './cooldowns.js'
+import { Deadlines } from './deadlines.js'
 import type { GatewayObserver } from './observer.js'
 import type { Snapshot } from './snapshot.js'
-import { Exchange, type Failure, gatewayFailure, type Settlement, type Target } from './upstream-exchange.js'
+import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
+import { type Failure, gatewayFailure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
 export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
@@ -79,6 +81,11 @@ export function createProxy(deps: ProxyDeps) {
     firstTokenTimeoutMs: settings.gatewayFirstTokenTimeoutSeconds * 1000,
     idleTimeoutMs: settings.gatewayStreamIdleTimeoutSeconds * 1000,
   }
+  const deadlines = Deadlines.forTimeouts(
+    timeouts.headersTimeoutMs,
+    timeouts.firstTokenTimeoutMs,
+    timeouts.idleTimeoutMs,
+  )
 
   function plan(model: string): Attempt<ProviderWithSecret>[] {
     const snapshot = deps.snapshot.current()
@@ -125,8 +132,19 @@ export function createProxy(deps: ProxyDeps) {
       authorization: base.authorization,
       secret: base.secret,
     }
-    const exchange = new Exchange(target, { ...io, ...timeouts, stream: call.stream, attemptNumber: n })
-    const options: Dispatcher.DispatchOptions = {
+    const options: ExchangeOptions = {
+      res: io.res,
+      requestId: io.requestId,
+      log: io.log,
+      stream: call.stream,
+      attemptNumber: n,
+      headersTimeoutMs: timeouts.headersTimeoutMs,
+      firstTokenTimeoutMs: timeouts.firstTokenTimeoutMs,
+      idleTimeoutMs: timeouts.idleTimeoutMs,
+      deadlines,
+    }
+    const exchange = new Exchange(target, options)
+    const dispatch: Dispatcher.DispatchOptions = {
       origin: base.origin,
       path: target.path,
       method: 'POST',
@@ -137,7 +155,7 @@ export function createProxy(deps: ProxyDeps) {
       bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
     }
     try {
-      deps.agent.dispatch(options, exchange)
+      deps.agent.dispatch(dispatch, exchange)
     } catch (error) {
       exchange.onResponseError(null as never, error as Error)
     }

@@ -15,8 +15,17 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
+import type { Deadlines, Timed } from './deadlines.js'
 import type { AttemptOutcome } from './observer.js'
 import { inspectChunk, SseParser } from './sse.js'
+import {
+  errorCodeOf,
+  type Failure,
+  gatewayFailure,
+  isTimeoutError,
+  scrubSecret,
+  sseError,
+} from './upstream-failure.js'
 
 /** Where an attempt goes and with what credentials. */
 export interface Target {
@@ -38,14 +47,7 @@ export interface ExchangeOptions {
   headersTimeoutMs: number
   firstTokenTimeoutMs: number
   idleTimeoutMs: number
-}
-
-/** An error answer not (yet) passed on: an upstream's, or one the gateway made. */
-export interface Failure {
-  status: number
-  contentType: string
-  body: string
-  retryAfter?: string
+  deadlines: Deadlines
 }
 
 export type Settlement =
@@ -65,40 +67,8 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024
 class TimeoutAbort extends Error {}
 class ClientGoneAbort extends Error {}
 
-export function scrubSecret(text: string, secret: string | null): string {
-  return secret && secret.length >= 4 && text.includes(secret) ? text.split(secret).join('[REDACTED]') : text
-}
-
-/** An error body in OpenAI's shape, for failures the gateway itself describes. */
-export function gatewayFailure(status: number, code: string, message: string): Failure {
-  const type = status >= 500 ? 'api_error' : 'invalid_request_error'
-  return { status, contentType: 'application/json', body: JSON.stringify({ error: { message, type, code } }) }
-}
-
-function sseError(code: string, message: string): string {
-  return `data: ${JSON.stringify({ error: { message, type: 'upstream_error', code } })}\n\n`
-}
-
-function errorCodeOf(body: string): unknown {
-  try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown } }
-    return parsed?.error?.code
-  } catch {
-    return undefined
-  }
-}
-
-function isTimeoutError(error: Error): boolean {
-  const code = (error as { code?: string }).code
-  return (
-    error instanceof TimeoutAbort ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT'
-  )
-}
-
-export class Exchange implements Dispatcher.DispatchHandler {
+export class Exchange implements Dispatcher.DispatchHandler, Timed {
+  deadline = Number.POSITIVE_INFINITY
   readonly settled: Promise<Settlement>
   #resolve!: (settlement: Settlement) => void
   #isSettled = false
@@ -106,7 +76,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #abortReason: Error | null = null
   readonly #startedAt = performance.now()
   #ttfbMs: number | null = null
-  #timer: NodeJS.Timeout | null = null
   #mode: 'waiting' | 'error' | 'pass' | 'sse' | 'ignore' = 'waiting'
   #status = 0
   #headers: IncomingHttpHeaders = {}
@@ -128,10 +97,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.settled = new Promise((resolve) => {
       this.#resolve = resolve
     })
-    const firstDeadline = opts.stream
+    const firstTimeout = opts.stream
       ? Math.min(opts.headersTimeoutMs, opts.firstTokenTimeoutMs)
       : opts.headersTimeoutMs
-    this.#timer = setTimeout(this.#onTimeout, firstDeadline)
+    this.deadline = this.#startedAt + firstTimeout
+    opts.deadlines.watch(this)
   }
 
   get elapsedMs(): number {
@@ -158,7 +128,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.#headers = headers
     this.#ttfbMs = this.elapsedMs
     if (status >= 300) {
-      this.#clearTimer()
+      this.#stopDeadline()
       this.#mode = 'error'
       return
     }
@@ -166,12 +136,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.opts.stream && contentType.includes('text/event-stream')) {
       this.#mode = 'sse'
       this.#parser = new SseParser()
-      const left = this.opts.firstTokenTimeoutMs - this.elapsedMs
-      this.#clearTimer()
-      this.#timer = setTimeout(this.#onTimeout, Math.max(left, 1))
+      this.deadline = this.#startedAt + this.opts.firstTokenTimeoutMs
       return
     }
-    this.#clearTimer()
+    this.#stopDeadline()
     this.#mode = 'pass'
     this.#commitHead(status, contentType || 'application/json', headers)
   }
@@ -232,7 +200,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       }
       return
     }
-    this.#clearTimer()
+    this.#stopDeadline()
     if (isTimeout) {
       this.#fail(
         true,
@@ -324,13 +292,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   #commitStream(raw: string): void {
-    this.#clearTimer()
     this.#commitHead(200, 'text/event-stream; charset=utf-8', this.#headers)
     this.#ttfbMs = this.elapsedMs
     const held = this.#held
     this.#held = []
     this.#write(held.length > 0 ? held.join('') + raw : raw)
-    this.#timer = setTimeout(this.#onIdleCheck, this.opts.idleTimeoutMs)
+    this.deadline = this.#lastDataAt + this.opts.idleTimeoutMs
   }
 
   #onDone(): void {
@@ -356,7 +323,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       return
     }
     this.#mode = 'ignore'
-    this.#clearTimer()
+    this.#stopDeadline()
     this.#abortUpstream()
     this.opts.res.end(scrubbed)
     this.#settle(this.#answered('stream_error'))
@@ -381,14 +348,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
       return
     }
     this.#mode = 'ignore'
-    this.#clearTimer()
+    this.#stopDeadline()
     this.opts.res.end('data: [DONE]\n\n')
     this.#settle(this.#answered('success'))
   }
 
   #endStreamWithError(code: string, message: string): void {
     this.#mode = 'ignore'
-    this.#clearTimer()
+    this.#stopDeadline()
     this.#abortUpstream()
     this.opts.res.end(sseError(code, message))
     this.#settle(this.#answered('stream_error'))
@@ -396,29 +363,31 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   // ---- timers ----
 
-  readonly #onTimeout = (): void => {
-    this.#timer = null
-    if (this.#isSettled || this.#isCommitted) return
-    const what =
-      this.#mode === 'sse' ? 'no content from the upstream in time' : 'the upstream did not answer in time'
-    this.#abort(new TimeoutAbort('upstream timeout'))
-    this.#fail(true, 'timeout', gatewayFailure(504, 'upstream_timeout', what))
-  }
-
-  readonly #onIdleCheck = (): void => {
-    this.#timer = null
-    if (this.#isSettled) return
-    const idle = this.#isPaused ? 0 : performance.now() - this.#lastDataAt
-    if (idle >= this.opts.idleTimeoutMs) {
+  /** Called by `Deadlines`: before the commit a timeout fails the attempt; after it, idleness ends the stream. */
+  onDeadline(now: number): void {
+    if (this.#isSettled) {
+      this.#stopDeadline()
+      return
+    }
+    if (!this.#isCommitted) {
+      const what =
+        this.#mode === 'sse' ? 'no content from the upstream in time' : 'the upstream did not answer in time'
+      this.#abort(new TimeoutAbort('upstream timeout'))
+      this.#fail(true, 'timeout', gatewayFailure(504, 'upstream_timeout', what))
+      return
+    }
+    // a stream paused by a slow client is not an idle upstream
+    const lastActivity = this.#isPaused ? now : this.#lastDataAt
+    if (now - lastActivity >= this.opts.idleTimeoutMs) {
       this.#endStreamWithError('upstream_idle_timeout', 'the upstream stream went silent')
       return
     }
-    this.#timer = setTimeout(this.#onIdleCheck, this.opts.idleTimeoutMs - idle)
+    this.deadline = lastActivity + this.opts.idleTimeoutMs
   }
 
-  #clearTimer(): void {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
+  #stopDeadline(): void {
+    this.deadline = Number.POSITIVE_INFINITY
+    this.opts.deadlines.forget(this)
   }
 
   // ---- writing to the client ----
@@ -475,7 +444,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #settle(settlement: Settlement): void {
     if (this.#isSettled) return
     this.#isSettled = true
-    this.#clearTimer()
+    this.#stopDeadline()
     this.#resolve(settlement)
   }
 }

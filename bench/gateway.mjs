@@ -1,0 +1,331 @@
+#!/usr/bin/env node
+/**
+ * Load benchmark of the gateway (issue 5). Starts, on 127.0.0.1:
+ *   - a fake OpenAI upstream (non-streaming JSON, or 20 SSE chunks), pinned to core 1;
+ *   - a minimal raw node:http pass-through proxy (the floor any Node gateway can reach), core 0;
+ *   - Switchboard (`node backend/dist/main.js`, SQLite in a temp dir, normal logging and metrics,
+ *     an admin token, a client key, health checks off), core 0;
+ * and drives each with autocannon pinned to core 1: upstream direct, raw proxy, Switchboard, for
+ * non-streaming and streaming requests at 32 and 128 connections. Reports requests/s, p50/p99,
+ * the process's CPU µs per request (from /proc/<pid>/stat) and RSS, with Switchboard / raw ratios,
+ * and writes the results to bench/results/.
+ *
+ *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream]
+ *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import { cpus, tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const args = process.argv.slice(2)
+const flag = (name, fallback) => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? (args[i + 1] ?? fallback) : fallback
+}
+
+const CHUNKS = 20
+const ADMIN_TOKEN = 'bench-admin-token-0123456789'
+const MODEL = 'bench-model'
+
+// ---------------------------------------------------------------- roles run as child processes
+
+function runUpstream(port) {
+  const completion = JSON.stringify({
+    id: 'chatcmpl-bench',
+    object: 'chat.completion',
+    created: 1700000000,
+    model: MODEL,
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello! I am fine, thank you.' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 },
+  })
+  const chunk = (delta, finish = null) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1700000000, model: MODEL, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+  const events = [chunk({ role: 'assistant', content: '' })]
+  for (let i = 0; i < CHUNKS; i++) events.push(chunk({ content: `tok${i} ` }))
+  events.push(chunk({}, 'stop'), 'data: [DONE]\n\n')
+  const server = http.createServer((req, res) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (c) => {
+      body += c
+    })
+    req.on('end', () => {
+      if (!body.includes('"stream":true')) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(completion) })
+        res.end(completion)
+        return
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+      let i = 0
+      // one event per turn of the loop, as a model's tokens arrive one by one
+      const next = () => {
+        if (i === events.length - 1) return res.end(events[i])
+        res.write(events[i++])
+        setImmediate(next)
+      }
+      next()
+    })
+  })
+  server.keepAliveTimeout = 60_000
+  server.listen(port, '127.0.0.1', () => process.send?.('ready'))
+}
+
+function runRawProxy(port, upstreamPort) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
+  const server = http.createServer((req, res) => {
+    const up = http.request(
+      {
+        host: '127.0.0.1',
+        port: upstreamPort,
+        method: req.method,
+        path: req.url,
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-upstream' },
+        agent,
+      },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers)
+        upRes.pipe(res)
+      },
+    )
+    up.on('error', () => res.destroy())
+    req.pipe(up)
+  })
+  server.keepAliveTimeout = 60_000
+  server.listen(port, '127.0.0.1', () => process.send?.('ready'))
+}
+
+// ---------------------------------------------------------------- helpers
+
+async function freePort() {
+  const server = http.createServer()
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address()
+  await new Promise((r) => server.close(r))
+  return port
+}
+
+function pinned(core, command, commandArgs, options) {
+  return spawn('taskset', ['-c', String(core), command, ...commandArgs], options)
+}
+
+function startRole(core, role, ...roleArgs) {
+  const child = pinned(core, process.execPath, [fileURLToPath(import.meta.url), '--role', role, ...roleArgs.map(String)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  return new Promise((resolveReady, reject) => {
+    child.once('message', () => resolveReady(child))
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)))
+  })
+}
+
+async function waitForHttp(url, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url)
+      if (res.ok) return
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`${url} did not come up`)
+}
+
+async function api(base, method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+  return res.json()
+}
+
+async function startSwitchboard(core, port, upstreamPort, dir) {
+  const env = {
+    ...process.env,
+    BACKEND_DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    BACKEND_API_KEY_SECRET: 'bench-secret-0123456789abcdef',
+    BACKEND_BACKUP_FILE: join(dir, 'backup.json'),
+    BACKEND_LOG_DIR: join(dir, 'logs'),
+    BACKEND_HEALTH_CHECK_ENABLED: 'false',
+    BACKEND_ADMIN_TOKEN: ADMIN_TOKEN,
+    BACKEND_HOST: '127.0.0.1',
+    BACKEND_PORT: String(port),
+  }
+  // e.g. --node-args "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load
+  const nodeArgs = flag('node-args', '').split(' ').filter(Boolean)
+  const child = pinned(core, process.execPath, [...nodeArgs, join(root, 'backend', 'dist', 'main.js')], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const base = `http://127.0.0.1:${port}`
+  await waitForHttp(`${base}/ping`)
+  await api(base, 'POST', '/api/providers', {
+    name: 'bench-upstream',
+    base_url: `http://127.0.0.1:${upstreamPort}/v1`,
+    api_key: 'sk-bench-upstream-key-0123456789',
+    models: [MODEL],
+  })
+  const { key } = await api(base, 'POST', '/api/keys', { name: 'bench' })
+  return { child, key }
+}
+
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12]) // utime + stime (fields 14 and 15)
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return Math.round(kb / 102.4) / 10
+}
+
+const TICK_US = 1_000_000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100)
+
+function autocannon({ url, connections, duration, body, token }) {
+  const cli = join(root, 'node_modules', 'autocannon', 'autocannon.js')
+  const child = pinned(1, process.execPath, [
+    cli, '-j', '-c', String(connections), '-d', String(duration), '-m', 'POST',
+    '-H', 'content-type=application/json', '-H', `authorization=Bearer ${token}`, '-b', body, url,
+  ], { stdio: ['ignore', 'pipe', 'ignore'] })
+  let out = ''
+  child.stdout.on('data', (c) => {
+    out += c
+  })
+  return new Promise((resolveRun, reject) => {
+    child.on('exit', (code) => (code === 0 ? resolveRun(JSON.parse(out)) : reject(new Error(`autocannon exited ${code}`))))
+  })
+}
+
+async function measure({ name, mode, url, pid, connections, duration, token }) {
+  const body = JSON.stringify({
+    model: MODEL,
+    messages: [{ role: 'user', content: 'Hello, how are you?' }],
+    ...(mode === 'stream' ? { stream: true } : {}),
+  })
+  await autocannon({ url, connections, duration: 2, body, token }) // warm-up
+  const before = cpuTicks(pid)
+  const result = await autocannon({ url, connections, duration, body, token })
+  const cpuUs = (cpuTicks(pid) - before) * TICK_US
+  const requests = result.requests.total
+  const row = {
+    name,
+    mode,
+    connections,
+    rps: Math.round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    cpu_us_per_req: requests > 0 ? Math.round(cpuUs / requests) : null,
+    rss_mb: rssMb(pid),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  }
+  console.log(
+    `${name.padEnd(12)} ${mode.padEnd(6)} c=${String(connections).padEnd(4)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50_ms} ms  p99 ${row.p99_ms} ms  ${row.cpu_us_per_req} µs/req  ${row.rss_mb} MB${row.non2xx || row.errors ? `  non2xx=${row.non2xx} errors=${row.errors}` : ''}`,
+  )
+  return row
+}
+
+function printTable(rows) {
+  console.log('\n| mode | conns | target | req/s | p50 ms | p99 ms | CPU µs/req | RSS MB | vs raw: req/s | CPU | +p50 ms |')
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+  for (const row of rows) {
+    const raw = rows.find((r) => r.name === 'raw-proxy' && r.mode === row.mode && r.connections === row.connections)
+    const isSb = row.name === 'switchboard' && raw
+    const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '')
+    console.log(
+      `| ${row.mode} | ${row.connections} | ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.cpu_us_per_req} | ${row.rss_mb} | ${isSb ? ratio(row.rps, raw.rps) : ''} | ${isSb ? ratio(row.cpu_us_per_req, raw.cpu_us_per_req) : ''} | ${isSb ? (row.p50_ms - raw.p50_ms).toFixed(2) : ''} |`,
+    )
+  }
+}
+
+async function soak(seconds, target) {
+  const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true })
+  const samples = []
+  const timer = setInterval(() => samples.push({ t: samples.length * 10, rss_mb: rssMb(target.pid) }), 10_000)
+  const result = await autocannon({ url: target.url, connections: 32, duration: seconds, body, token: target.token })
+  clearInterval(timer)
+  const rss = samples.map((s) => s.rss_mb)
+  const summary = { seconds, requests: result.requests.total, rss_first_mb: rss[0], rss_max_mb: Math.max(...rss), rss_last_mb: rss.at(-1), samples }
+  console.log(`soak: ${summary.requests} requests in ${seconds} s; RSS first ${summary.rss_first_mb} MB, max ${summary.rss_max_mb} MB, last ${summary.rss_last_mb} MB`)
+  return summary
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const role = flag('role', null)
+  if (role === 'upstream') return runUpstream(Number(args[args.indexOf('--role') + 2]))
+  if (role === 'raw-proxy') return runRawProxy(Number(args[args.indexOf('--role') + 2]), Number(args[args.indexOf('--role') + 3]))
+
+  const duration = Number(flag('duration', '10'))
+  const connectionList = flag('connections', '32,128').split(',').map(Number)
+  const soakSeconds = Number(flag('soak', '0'))
+  if (cpus().length < 2) console.warn('fewer than 2 cores: the pinning below measures contention')
+  if (!args.includes('--no-build')) execFileSync('npm', ['run', 'build', '-w', 'backend'], { cwd: root, stdio: 'inherit' })
+
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'))
+  const children = []
+  const stop = () => {
+    for (const child of children) child.kill('SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.on('SIGINT', () => {
+    stop()
+    process.exit(130)
+  })
+  try {
+    const [upPort, rawPort, sbPort] = [await freePort(), await freePort(), await freePort()]
+    const upstream = await startRole(1, 'upstream', upPort)
+    children.push(upstream)
+    const raw = await startRole(0, 'raw-proxy', rawPort, upPort)
+    children.push(raw)
+    const sb = await startSwitchboard(0, sbPort, upPort, dir)
+    children.push(sb.child)
+    const targets = [
+      { name: 'direct', url: `http://127.0.0.1:${upPort}/v1/chat/completions`, pid: upstream.pid, token: 'x' },
+      { name: 'raw-proxy', url: `http://127.0.0.1:${rawPort}/v1/chat/completions`, pid: raw.pid, token: 'x' },
+      { name: 'switchboard', url: `http://127.0.0.1:${sbPort}/v1/chat/completions`, pid: sb.child.pid, token: sb.key },
+    ]
+    const only = flag('only', '').split(',').filter(Boolean)
+    const modes = flag('modes', 'json,stream').split(',')
+    const rows = []
+    for (const mode of modes) {
+      for (const connections of connectionList) {
+        for (const target of targets) {
+          if (only.length === 0 || only.includes(target.name))
+            rows.push(await measure({ ...target, mode, connections, duration }))
+        }
+      }
+    }
+    printTable(rows)
+    const soakResult = soakSeconds > 0 ? await soak(soakSeconds, targets[2]) : null
+    const results = {
+      at: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model,
+      duration_s: duration,
+      chunks_per_stream: CHUNKS,
+      rows,
+      soak: soakResult,
+    }
+    mkdirSync(join(root, 'bench', 'results'), { recursive: true })
+    const file = join(root, 'bench', 'results', `gateway-${results.at.replace(/[:.]/g, '-')}.json`)
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
+    console.log(`\nresults: ${file}`)
+  } finally {
+    stop()
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
