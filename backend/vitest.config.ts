@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config'
+import { defaultExclude, defineConfig } from 'vitest/config'
 
 // Integration tests run twice: on a SQLite file per test, and on a fresh PostgreSQL schema per test
 // when TEST_POSTGRES_URL is set (CI always sets it; .ci/run starts PostgreSQL if it is down).
@@ -30,6 +30,8 @@ export default defineConfig({
         test: {
           name: 'sqlite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // Several replicas need PostgreSQL: that file runs in the postgres project only.
+          exclude: [...defaultExclude, 'test/deploy/scale-out.test.ts'],
           env: { SWITCHBOARD_TEST_DB: 'sqlite' },
         },
       },
@@ -37,7 +39,13 @@ export default defineConfig({
         ? [
             {
               extends: true as const,
-              test: { name: 'postgres', include: integration, env: { SWITCHBOARD_TEST_DB: 'postgres' } },
+              test: {
+                name: 'postgres',
+                include: integration,
+                // The deployment files, nginx and the entrypoint do not depend on the engine.
+                exclude: [...defaultExclude, 'test/deploy/{files,nginx,entrypoint}.test.ts'],
+                env: { SWITCHBOARD_TEST_DB: 'postgres' },
+              },
             },
           ]
         : []),

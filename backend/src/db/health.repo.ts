@@ -3,7 +3,7 @@
  * Health writes leave `updated_at` alone: that column dates configuration edits, and health is
  * runtime state (it is not in the backup either).
  */
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import type { HealthState } from '../domain/health.js'
 import type { ProbeStatus } from '../domain/model.js'
 import type { Database, HealthChecksTable } from './schema.js'
@@ -35,11 +35,25 @@ export interface ProbeCandidate {
   health_check_path: string
 }
 
-function stateColumns(state: HealthState) {
+/**
+ * How a write treats the override. `set` (setOverride only) writes it. Probes and passive checks
+ * (`automatic`) never write it, and set `is_healthy` only where the row holds none, to the flag the
+ * counter gives (`consecutive_failures < threshold`): another replica may have set or released the
+ * override since this process last read it, and its in-memory state must not put the old one back.
+ */
+export type OverrideWrite = { kind: 'set' } | { kind: 'automatic'; flag: boolean }
+
+function stateColumns(state: HealthState, write: OverrideWrite) {
+  if (write.kind === 'set') {
+    return {
+      consecutive_failures: state.consecutive_failures,
+      is_healthy: state.is_healthy ? 1 : 0,
+      health_override: state.health_override,
+    }
+  }
   return {
     consecutive_failures: state.consecutive_failures,
-    is_healthy: state.is_healthy ? 1 : 0,
-    health_override: state.health_override,
+    is_healthy: sql<number>`CASE WHEN health_override IS NULL THEN ${write.flag ? 1 : 0} ELSE is_healthy END`,
   }
 }
 
@@ -87,11 +101,11 @@ export function createHealthRepo(db: Kysely<Database>) {
       }
     },
 
-    /** Writes the counter, flag and override; false when the provider no longer exists. */
-    async saveState(id: number, state: HealthState): Promise<boolean> {
+    /** Writes the counter and flag (and the override with `withOverride`); false when the provider is gone. */
+    async saveState(id: number, state: HealthState, write: OverrideWrite): Promise<boolean> {
       const result = await db
         .updateTable('providers')
-        .set(stateColumns(state))
+        .set(stateColumns(state, write))
         .where('id', '=', id)
         .executeTakeFirst()
       return Number(result.numUpdatedRows) > 0
@@ -101,12 +115,17 @@ export function createHealthRepo(db: Kysely<Database>) {
      * One probe in one transaction: the provider's last result and health state, a history row, and
      * the history trimmed to the newest CHECKS_KEPT. Nothing happens for a provider deleted meanwhile.
      */
-    async saveProbe(id: number, state: HealthState, probe: ProbeRecord): Promise<boolean> {
+    async saveProbe(
+      id: number,
+      state: HealthState,
+      probe: ProbeRecord,
+      automaticFlag: boolean,
+    ): Promise<boolean> {
       return db.transaction().execute(async (tx) => {
         const updated = await tx
           .updateTable('providers')
           .set({
-            ...stateColumns(state),
+            ...stateColumns(state, { kind: 'automatic', flag: automaticFlag }),
             status: probe.status,
             status_code: probe.status_code,
             latency_ms: probe.latency_ms,

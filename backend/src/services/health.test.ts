@@ -38,9 +38,9 @@ async function setup(threshold = 3) {
   const writes = { count: 0 }
   const repo: HealthRepo = {
     ...real,
-    async saveState(providerId, state) {
+    async saveState(providerId, state, write) {
       writes.count += 1
-      return real.saveState(providerId, state)
+      return real.saveState(providerId, state, write)
     },
   }
   const health = createHealth({

@@ -118,6 +118,11 @@ export function createHealth(deps: HealthDeps) {
     return run
   }
 
+  /** The flag the rules give when no override holds it (see OverrideWrite in health.repo.ts). */
+  function automaticFlag(state: HealthState): boolean {
+    return state.consecutive_failures < deps.failureThreshold
+  }
+
   function nameOf(id: number): string | undefined {
     return deps.snapshot.current().providers.get(id)?.name
   }
@@ -145,7 +150,12 @@ export function createHealth(deps: HealthDeps) {
     apply(id, entry, t, { source: 'probe', status: result.status, detail: result.detail })
     const checkedAt = nowIso()
     await enqueue(id, entry, async () => {
-      await deps.health.saveProbe(id, entry.state, { ...result, checked_at: checkedAt })
+      await deps.health.saveProbe(
+        id,
+        entry.state,
+        { ...result, checked_at: checkedAt },
+        automaticFlag(entry.state),
+      )
     })
   }
 
@@ -226,7 +236,7 @@ export function createHealth(deps: HealthDeps) {
       )
       if (t.changed) entry.flagChanged = true
       await enqueue(id, entry, async () => {
-        await deps.health.saveState(id, entry.state)
+        await deps.health.saveState(id, entry.state, { kind: 'set' })
       })
       const row = await deps.providers.get(id)
       if (!row) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
@@ -249,7 +259,10 @@ export function createHealth(deps: HealthDeps) {
         entry.passiveWriteQueued = true
         void enqueue(providerId, entry, async () => {
           entry.passiveWriteQueued = false
-          await deps.health.saveState(providerId, entry.state)
+          await deps.health.saveState(providerId, entry.state, {
+            kind: 'automatic',
+            flag: automaticFlag(entry.state),
+          })
         }).catch(() => {})
       } catch (error) {
         log.error({ err: error, providerId }, 'passive health check failed')

@@ -11,7 +11,7 @@ import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadSettings, repoRoot } from '../../src/settings.js'
-import { buildTestApp, isPostgresRun, tempDir, testEnv } from '../helpers.js'
+import { buildTestApp, tempDir, testEnv } from '../helpers.js'
 
 const script = join(repoRoot, 'deploy', 'backend-entrypoint.sh')
 const cli = `node --import tsx ${join(repoRoot, 'backend', 'src', 'cli.ts')}`
@@ -55,7 +55,7 @@ async function providerNames(env: Record<string, string>): Promise<string[]> {
 }
 
 // Each run starts the CLI through tsx: seconds apiece on a busy machine.
-describe.skipIf(isPostgresRun())('deploy/backend-entrypoint.sh', { timeout: 90_000 }, () => {
+describe('deploy/backend-entrypoint.sh', { timeout: 90_000 }, () => {
   it('restores the backup into an empty database on first start, and never over existing providers', async () => {
     const first = await backupWithProvider('From Backup')
     const dir = tempDir()

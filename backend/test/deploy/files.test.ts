@@ -11,7 +11,6 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { repoRoot } from '../../src/settings.js'
-import { isPostgresRun } from '../helpers.js'
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8')
 
@@ -62,7 +61,7 @@ function settingsVariables(): string[] {
   return [...new Set([...source.matchAll(/'(BACKEND_[A-Z0-9_]+)'/g)].map((m) => m[1] ?? ''))].sort()
 }
 
-describe.skipIf(isPostgresRun())('deployment files', () => {
+describe('deployment files', () => {
   describe('docker-compose.yml', () => {
     const file = compose('docker-compose.yml')
 

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadSettings, repoRoot } from '../../src/settings.js'
 import { waitFor } from '../fake-upstream.js'
-import { isPostgresRun, testEnv } from '../helpers.js'
+import { testEnv } from '../helpers.js'
 import {
   findNginx,
   freePort,
@@ -57,7 +57,7 @@ function fakeDist(dir: string): string {
   return dist
 }
 
-describe.skipIf(!nginx || isPostgresRun())('deploy/nginx.conf', () => {
+describe.skipIf(!nginx)('deploy/nginx.conf', () => {
   const bin = nginx ?? ''
 
   it('passes nginx -t with the upstream pointed at 127.0.0.1', async () => {
