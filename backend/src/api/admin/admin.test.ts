@@ -112,6 +112,16 @@ describe('GET /api/admin/stats', () => {
     expect(stats.total_requests).toBe(0)
   })
 
+  it('does not count a browser loading the documentation or the UI', async () => {
+    const { app } = await buildTestApp()
+    expect((await app.inject({ method: 'GET', url: '/docs/' })).statusCode).toBe(200)
+    await app.inject({ method: 'GET', url: '/openapi.json' })
+    await app.inject({ method: 'GET', url: '/api/providers' })
+    const stats = (await app.inject({ method: 'GET', url: '/api/admin/stats' })).json()
+    expect(stats.total_requests).toBe(1)
+    expect(Object.keys(stats.endpoints)).toEqual(['GET /api/providers'])
+  })
+
   it('does not grow a key per random URL', async () => {
     const { app } = await buildTestApp()
     for (let i = 0; i < 50; i++) await app.inject({ method: 'GET', url: `/api/r${i}/${Math.random()}` })

@@ -8,6 +8,7 @@
  * Monitoring reads (the dashboard polls /api/admin/stats and /api/admin/logs, Prometheus scrapes
  * /metrics, load balancers probe /ping) answered without error are neither counted nor logged above
  * DEBUG: otherwise an idle server's figures and recent logs would be nothing but its own polling.
+ * The same goes for a browser loading the UI's files and /docs.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Metrics } from '../../services/metrics.js'
@@ -20,8 +21,13 @@ export function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q)
 }
 
-function isQuiet(path: string, statusCode: number): boolean {
-  return statusCode < 400 && QUIET_PATHS.has(path)
+/** The UI's files and the API docs: what a browser loads, not traffic anyone measures. */
+function isPageLoad(method: string, path: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && !path.startsWith('/api/') && !path.startsWith('/v1/')
+}
+
+function isQuiet(method: string, path: string, statusCode: number): boolean {
+  return statusCode < 400 && (QUIET_PATHS.has(path) || isPageLoad(method, path))
 }
 
 /** Must run before any route is registered: Fastify copies the child logger factory into each route. */
@@ -43,7 +49,7 @@ export function registerRequestLogging(app: FastifyInstance, deps: { metrics: Me
     const durationMs = Math.round(reply.elapsedTime * 100) / 100
     const path = pathOf(request.url)
     const fields = { status_code: statusCode, duration_ms: durationMs }
-    if (isQuiet(path, statusCode)) {
+    if (isQuiet(request.method, path, statusCode)) {
       request.log.debug(fields, 'request completed')
       return
     }
