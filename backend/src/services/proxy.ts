@@ -14,7 +14,9 @@ import { type Attempt, planAttempts, planForModel, type RoundRobinState } from '
 import type { Settings } from '../settings.js'
 import { Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
+import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver } from './observer.js'
+import { bodyFor } from './request-body.js'
 import type { Snapshot } from './snapshot.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
 import { type Failure, gatewayFailure } from './upstream-failure.js'
@@ -37,11 +39,6 @@ export interface ClientIo {
   res: ServerResponse
   requestId: string
   log: Pick<Logger, 'warn' | 'debug' | 'error'>
-}
-
-export interface ModelList {
-  object: 'list'
-  data: { id: string; object: 'model'; created: number; owned_by: string }[]
 }
 
 export interface ProxyDeps {
@@ -317,69 +314,4 @@ function logAttempt(io: ClientIo, providerId: number, attempt: number, settlemen
   if (settlement.outcome === 'success' || settlement.outcome === 'aborted')
     io.log.debug(fields, 'upstream attempt')
   else io.log.warn(fields, 'upstream attempt failed')
-}
-
-/**
- * Replaces the top-level `model` without re-serialising the body when that can be done safely:
- * exactly one `"model":` key in the text, holding the requested value as JSON writes it. Otherwise
- * one JSON.stringify of the parsed body (which would normalise number formatting and whitespace).
- */
-export function replaceModel(text: string, body: Record<string, unknown>, from: string, to: string): string {
-  const keys = /(?<!\\)"model"\s*:\s*/g
-  let valueAt = -1
-  let count = 0
-  for (let match = keys.exec(text); match; match = keys.exec(text)) {
-    count += 1
-    valueAt = keys.lastIndex
-  }
-  const encoded = JSON.stringify(from)
-  if (count === 1 && text.startsWith(encoded, valueAt)) {
-    return text.slice(0, valueAt) + JSON.stringify(to) + text.slice(valueAt + encoded.length)
-  }
-  return JSON.stringify({ ...body, model: to })
-}
-
-const bodies = new WeakMap<PreparedCall, { model: string; text: string }>()
-
-function bodyFor(call: PreparedCall, model: string | null): string {
-  if (model === null || model === call.model) return call.text
-  const cached = bodies.get(call)
-  if (cached?.model === model) return cached.text
-  const text = replaceModel(call.text, call.body, call.model, model)
-  bodies.set(call, { model, text })
-  return text
-}
-
-function unixSeconds(iso: string): number {
-  const ms = Date.parse(iso)
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0
-}
-
-function buildModelList(snapshot: Snapshot): ModelList {
-  const seen = new Set<string>()
-  const data: ModelList['data'] = []
-  for (const route of snapshot.routesById.values()) {
-    if (!route.is_active || seen.has(route.name)) continue
-    seen.add(route.name)
-    data.push({
-      id: route.name,
-      object: 'model',
-      created: unixSeconds(route.created_at),
-      owned_by: 'switchboard',
-    })
-  }
-  for (const provider of snapshot.providers.values()) {
-    if (!provider.is_active) continue
-    for (const model of provider.models) {
-      if (seen.has(model)) continue
-      seen.add(model)
-      data.push({
-        id: model,
-        object: 'model',
-        created: unixSeconds(provider.created_at),
-        owned_by: provider.name,
-      })
-    }
-  }
-  return { object: 'list', data }
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { cooldownMs } from './cooldowns.js'
+import { replaceModel } from './request-body.js'
+import { inspectChunk, SseParser } from './sse.js'
+
+describe('SseParser', () => {
+  it('yields events split across chunks, with \\n\\n, \\r\\n\\r\\n and a \\r\\n cut in two', () => {
+    const parser = new SseParser()
+    const text = 'data: {"a":1}\r\n\r\n: comment\n\ndata: {"b":2}\n\n'
+    const events = []
+    for (const part of [text.slice(0, 14), text.slice(14, 16), text.slice(16, 30), text.slice(30)]) {
+      events.push(...parser.push(Buffer.from(part)))
+    }
+    expect(events.map((e) => e.data)).toEqual(['{"a":1}', null, '{"b":2}'])
+    expect(events[1]?.raw).toBe(': comment\n\n')
+    expect(parser.hasPartial).toBe(false)
+  })
+
+  it('keeps a multi-byte character cut between chunks whole, and joins multi-line data', () => {
+    const parser = new SseParser()
+    const bytes = Buffer.from('data: é\ndata: ü\n\n')
+    const first = parser.push(bytes.subarray(0, 7))
+    const rest = parser.push(bytes.subarray(7))
+    expect(first).toEqual([])
+    expect(rest[0]?.data).toBe('é\nü')
+  })
+})
+
+describe('inspectChunk', () => {
+  it('sees content in text, tool calls and finish_reason, not in a role-only chunk', () => {
+    const role = { choices: [{ delta: { role: 'assistant', content: '' } }] }
+    expect(inspectChunk(role)).toEqual({ hasContent: false, hasFinish: false })
+    expect(inspectChunk({ choices: [{ delta: { content: 'x' } }] }).hasContent).toBe(true)
+    expect(inspectChunk({ choices: [{ delta: { tool_calls: [{ index: 0 }] } }] }).hasContent).toBe(true)
+    expect(inspectChunk({ choices: [{ text: 'x' }] }).hasContent).toBe(true)
+    expect(inspectChunk({ choices: [{ delta: {}, finish_reason: 'stop' }] })).toEqual({
+      hasContent: true,
+      hasFinish: true,
+    })
+    expect(inspectChunk({ usage: {} })).toEqual({ hasContent: false, hasFinish: false })
+  })
+})
+
+describe('replaceModel', () => {
+  it('splices the top-level model and leaves every other byte alone', () => {
+    const text = '{ "model" : "r",  "seed": 12345678901234567890, "x": 2.50 }'
+    expect(replaceModel(text, JSON.parse(text), 'r', 'gpt-4o')).toBe(
+      '{ "model" : "gpt-4o",  "seed": 12345678901234567890, "x": 2.50 }',
+    )
+  })
+
+  it('falls back to one JSON.stringify when another "model" key makes the text ambiguous', () => {
+    const text = '{"tools":[{"model":"r"}],"model":"r"}'
+    const out = replaceModel(text, JSON.parse(text), 'r', 'm')
+    expect(JSON.parse(out)).toEqual({ tools: [{ model: 'r' }], model: 'm' })
+  })
+})
+
+describe('cooldownMs', () => {
+  it('reads Retry-After as seconds or a date, caps it at 60 s and defaults to 5 s', () => {
+    expect(cooldownMs('2')).toBe(2000)
+    expect(cooldownMs('600')).toBe(60_000)
+    expect(cooldownMs(undefined)).toBe(5000)
+    expect(cooldownMs('soon')).toBe(5000)
+    const now = Date.parse('2024-01-01T00:00:00Z')
+    expect(cooldownMs('Mon, 01 Jan 2024 00:00:10 GMT', now)).toBe(10_000)
+  })
+})
