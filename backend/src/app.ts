@@ -13,18 +13,21 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino'
 import { adminRoutes } from './api/admin/admin.js'
 import { backupRoutes } from './api/admin/backup.js'
+import { keyRoutes } from './api/admin/keys.js'
 import { metricsRoutes } from './api/admin/metrics.js'
 import { modelRouteRoutes } from './api/admin/model-routes.js'
 import { providerHealthRoutes } from './api/admin/provider-health.js'
 import { providerRoutes } from './api/admin/providers.js'
 import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
 import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
+import { gatewayRoutes } from './api/gateway/v1.js'
 import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
 import { createKeyBox } from './core/crypto.js'
 import { NotFoundError } from './core/errors.js'
 import { createLogger, logSinkOf, logStoreFor } from './core/logger.js'
 import { createConfigRepo } from './db/config.repo.js'
+import { createKeysRepo } from './db/keys.repo.js'
 import { openDatabase } from './db/database.js'
 import { createHealthRepo } from './db/health.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
@@ -32,12 +35,15 @@ import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
 import { RoundRobinState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/backup.js'
+import { createClientKeys } from './services/client-keys.js'
 import { createConfigChanges } from './services/config-changes.js'
 import { createHealth } from './services/health.js'
 import { createHealthScheduler } from './services/health-scheduler.js'
 import { createInventory } from './services/inventory.js'
 import { createMetrics } from './services/metrics.js'
 import { createModelRoutes } from './services/model-routes.js'
+import { type GatewayObserver, healthEffect } from './services/observer.js'
+import { createProxy } from './services/proxy.js'
 import { createReplicaSync } from './services/replica-sync.js'
 import { createSnapshot } from './services/snapshot.js'
 import { createUpstreamAgent } from './services/upstream-agent.js'
@@ -60,6 +66,8 @@ export async function createCore(settings: Settings, log: Logger) {
   // One per process: the admin select endpoint and the gateway advance the same positions.
   const roundRobin = new RoundRobinState()
   const modelRoutes = createModelRoutes({ routes: repos.routes, snapshot, changes, roundRobin })
+  const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
+  await clientKeys.reload()
   const metrics = createMetrics({ providers: () => snapshot.current().providers.values() })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
@@ -88,7 +96,24 @@ export async function createCore(settings: Settings, log: Logger) {
     shouldRunCycle: () => healthLeader.tryHold(),
     log,
   })
+  // Every gateway attempt feeds passive health and the metrics; every request, the metrics.
+  const gatewayObserver: GatewayObserver = {
+    attempt(record) {
+      health.recordOutcome(record.providerId, healthEffect(record.outcome))
+      metrics.gatewayObserver.attempt(record)
+    },
+    request: (record) => metrics.gatewayObserver.request(record),
+  }
+  const proxy = createProxy({
+    snapshot,
+    roundRobin,
+    agent: upstreamAgent,
+    keyBox,
+    observer: gatewayObserver,
+    settings,
+  })
   return {
+    proxy,
     metrics,
     logs,
     settings,
@@ -100,6 +125,7 @@ export async function createCore(settings: Settings, log: Logger) {
     changes,
     inventory,
     snapshot,
+    clientKeys,
     roundRobin,
     modelRoutes,
     upstreamAgent,
@@ -180,6 +206,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await core.health.close()
     await core.upstreamAgent.close()
     core.snapshot.stop()
+    await core.clientKeys.stop()
     await core.db.close()
   })
   // The logger made here is closed here (flushed); a logger passed in belongs to the caller.
@@ -187,7 +214,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
 
   registerRequestLogging(app, { metrics: core.metrics })
   registerErrorHandling(app)
-  const clientKeys: ClientKeyVerifier | null = null
+  const clientKeys: ClientKeyVerifier = core.clientKeys
   registerAuth(app, { adminToken: settings.adminToken, clientKeys: () => clientKeys })
 
   await app.register(fastifySwagger, {
@@ -216,6 +243,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await typed.register(adminRoutes({ metrics: core.metrics, logs: core.logs }))
   await app.register(metricsRoutes({ metrics: core.metrics }))
   await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
+  await typed.register(keyRoutes({ clientKeys: core.clientKeys }))
+  await app.register(gatewayRoutes({ proxy: core.proxy, bodyLimit: settings.gatewayBodyLimitBytes }))
   await typed.register(
     backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),
   )
