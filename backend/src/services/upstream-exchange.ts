@@ -128,7 +128,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#headers = headers
     this.#ttfbMs = this.elapsedMs
     if (status >= 300) {
-      this.#stopDeadline()
+      // an error body that stalls must not hold the request: it gets the idle timeout
+      this.deadline = performance.now() + this.opts.idleTimeoutMs
       this.#mode = 'error'
       return
     }
@@ -139,7 +140,10 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.deadline = this.#startedAt + this.opts.firstTokenTimeoutMs
       return
     }
-    this.#stopDeadline()
+    // undici's bodyTimeout watches a JSON body; a stream answered with JSON has none
+    if (this.opts.stream) this.deadline = performance.now() + this.opts.idleTimeoutMs
+    else this.#stopDeadline()
+    this.#lastDataAt = performance.now()
     this.#mode = 'pass'
     this.#commitHead(status, contentType || 'application/json', headers)
   }
@@ -147,6 +151,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
     switch (this.#mode) {
       case 'pass':
+        this.#lastDataAt = performance.now()
         this.#write(chunk)
         return
       case 'sse':
@@ -379,7 +384,13 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     // a stream paused by a slow client is not an idle upstream
     const lastActivity = this.#isPaused ? now : this.#lastDataAt
     if (now - lastActivity >= this.opts.idleTimeoutMs) {
-      this.#endStreamWithError('upstream_idle_timeout', 'the upstream stream went silent')
+      if (this.#mode === 'sse') {
+        this.#endStreamWithError('upstream_idle_timeout', 'the upstream stream went silent')
+        return
+      }
+      this.#abort(new TimeoutAbort('upstream body idle'))
+      this.opts.res.destroy()
+      this.#settle(this.#answered('stream_error'))
       return
     }
     this.deadline = lastActivity + this.opts.idleTimeoutMs

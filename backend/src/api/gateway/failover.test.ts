@@ -193,6 +193,16 @@ describe('failover before the first token (streams)', () => {
     expectSecondAnswered(await ask(gw, true), true, secondId)
   })
 
+  it('moves on when an error answer starts and then stalls', async () => {
+    const gw = await startGateway(FAST)
+    const stalledError: Handler = (_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' })
+      res.write('{"error": ')
+    }
+    const { secondId } = await twoProviders(gw, stalledError, true)
+    expectSecondAnswered(await ask(gw, true), true, secondId)
+  })
+
   it('moves on when the stream ends without any content', async () => {
     const gw = await startGateway(FAST)
     const { secondId } = await twoProviders(gw, sse({ chunks: 0, finish: false }), true)

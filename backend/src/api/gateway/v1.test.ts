@@ -131,6 +131,25 @@ describe('/v1 gateway basics', () => {
     expect(res.headers.get('x-switchboard-attempts')).toBe('1')
   })
 
+  it('is counted by the request statistics and the gateway metrics like any request', async () => {
+    const gw = await startGateway()
+    const fake = await fakeUpstream(sse({ chunks: 2 }))
+    const id = await gw.addProvider(fake)
+    const res = await rawPost(gw, '/chat/completions', { model: 'gpt-test', messages: [], stream: true })
+    expect(res.status).toBe(200)
+    const stats = await gw.admin('GET', '/api/admin/stats')
+    expect(stats.body).toMatchObject({ providers: { [String(id)]: { requests: 1, errors: 0 } } })
+    expect(
+      (stats.body as { status_codes: Record<string, number> }).status_codes['200'],
+    ).toBeGreaterThanOrEqual(1)
+    const metrics = await gw.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    expect(metrics.body).toMatch(/outcome="success"/)
+  })
+
   it('lists every active route name and every offered model once at /v1/models', async () => {
     const gw = await startGateway()
     const fake = await fakeUpstream(ok())
