@@ -39,7 +39,13 @@ function runUpstream(port) {
     object: 'chat.completion',
     created: 1700000000,
     model: MODEL,
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello! I am fine, thank you.' }, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Hello! I am fine, thank you.' },
+        finish_reason: 'stop',
+      },
+    ],
     usage: { prompt_tokens: 12, completion_tokens: 8, total_tokens: 20 },
   })
   const chunk = (delta, finish = null) =>
@@ -55,7 +61,10 @@ function runUpstream(port) {
     })
     req.on('end', () => {
       if (!body.includes('"stream":true')) {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(completion) })
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(completion),
+        })
         res.end(completion)
         return
       }
@@ -113,9 +122,14 @@ function pinned(core, command, commandArgs, options) {
 }
 
 function startRole(core, role, ...roleArgs) {
-  const child = pinned(core, process.execPath, [fileURLToPath(import.meta.url), '--role', role, ...roleArgs.map(String)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  const child = pinned(
+    core,
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--role', role, ...roleArgs.map(String)],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  )
   return new Promise((resolveReady, reject) => {
     child.once('message', () => resolveReady(child))
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)))
@@ -190,16 +204,36 @@ const TICK_US = 1_000_000 / Number(execFileSync('getconf', ['CLK_TCK']).toString
 
 function autocannon({ url, connections, duration, body, token }) {
   const cli = join(root, 'node_modules', 'autocannon', 'autocannon.js')
-  const child = pinned(1, process.execPath, [
-    cli, '-j', '-c', String(connections), '-d', String(duration), '-m', 'POST',
-    '-H', 'content-type=application/json', '-H', `authorization=Bearer ${token}`, '-b', body, url,
-  ], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const child = pinned(
+    1,
+    process.execPath,
+    [
+      cli,
+      '-j',
+      '-c',
+      String(connections),
+      '-d',
+      String(duration),
+      '-m',
+      'POST',
+      '-H',
+      'content-type=application/json',
+      '-H',
+      `authorization=Bearer ${token}`,
+      '-b',
+      body,
+      url,
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  )
   let out = ''
   child.stdout.on('data', (c) => {
     out += c
   })
   return new Promise((resolveRun, reject) => {
-    child.on('exit', (code) => (code === 0 ? resolveRun(JSON.parse(out)) : reject(new Error(`autocannon exited ${code}`))))
+    child.on('exit', (code) =>
+      code === 0 ? resolveRun(JSON.parse(out)) : reject(new Error(`autocannon exited ${code}`)),
+    )
   })
 }
 
@@ -233,10 +267,14 @@ async function measure({ name, mode, url, pid, connections, duration, token }) {
 }
 
 function printTable(rows) {
-  console.log('\n| mode | conns | target | req/s | p50 ms | p99 ms | CPU µs/req | RSS MB | vs raw: req/s | CPU | +p50 ms |')
+  console.log(
+    '\n| mode | conns | target | req/s | p50 ms | p99 ms | CPU µs/req | RSS MB | vs raw: req/s | CPU | +p50 ms |',
+  )
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const row of rows) {
-    const raw = rows.find((r) => r.name === 'raw-proxy' && r.mode === row.mode && r.connections === row.connections)
+    const raw = rows.find(
+      (r) => r.name === 'raw-proxy' && r.mode === row.mode && r.connections === row.connections,
+    )
     const isSb = row.name === 'switchboard' && raw
     const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '')
     console.log(
@@ -249,11 +287,26 @@ async function soak(seconds, target) {
   const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true })
   const samples = []
   const timer = setInterval(() => samples.push({ t: samples.length * 10, rss_mb: rssMb(target.pid) }), 10_000)
-  const result = await autocannon({ url: target.url, connections: 32, duration: seconds, body, token: target.token })
+  const result = await autocannon({
+    url: target.url,
+    connections: 32,
+    duration: seconds,
+    body,
+    token: target.token,
+  })
   clearInterval(timer)
   const rss = samples.map((s) => s.rss_mb)
-  const summary = { seconds, requests: result.requests.total, rss_first_mb: rss[0], rss_max_mb: Math.max(...rss), rss_last_mb: rss.at(-1), samples }
-  console.log(`soak: ${summary.requests} requests in ${seconds} s; RSS first ${summary.rss_first_mb} MB, max ${summary.rss_max_mb} MB, last ${summary.rss_last_mb} MB`)
+  const summary = {
+    seconds,
+    requests: result.requests.total,
+    rss_first_mb: rss[0],
+    rss_max_mb: Math.max(...rss),
+    rss_last_mb: rss.at(-1),
+    samples,
+  }
+  console.log(
+    `soak: ${summary.requests} requests in ${seconds} s; RSS first ${summary.rss_first_mb} MB, max ${summary.rss_max_mb} MB, last ${summary.rss_last_mb} MB`,
+  )
   return summary
 }
 
@@ -262,13 +315,15 @@ async function soak(seconds, target) {
 async function main() {
   const role = flag('role', null)
   if (role === 'upstream') return runUpstream(Number(args[args.indexOf('--role') + 2]))
-  if (role === 'raw-proxy') return runRawProxy(Number(args[args.indexOf('--role') + 2]), Number(args[args.indexOf('--role') + 3]))
+  if (role === 'raw-proxy')
+    return runRawProxy(Number(args[args.indexOf('--role') + 2]), Number(args[args.indexOf('--role') + 3]))
 
   const duration = Number(flag('duration', '10'))
   const connectionList = flag('connections', '32,128').split(',').map(Number)
   const soakSeconds = Number(flag('soak', '0'))
   if (cpus().length < 2) console.warn('fewer than 2 cores: the pinning below measures contention')
-  if (!args.includes('--no-build')) execFileSync('npm', ['run', 'build', '-w', 'backend'], { cwd: root, stdio: 'inherit' })
+  if (!args.includes('--no-build'))
+    execFileSync('npm', ['run', 'build', '-w', 'backend'], { cwd: root, stdio: 'inherit' })
 
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'))
   const children = []
@@ -289,9 +344,19 @@ async function main() {
     const sb = await startSwitchboard(0, sbPort, upPort, dir)
     children.push(sb.child)
     const targets = [
-      { name: 'direct', url: `http://127.0.0.1:${upPort}/v1/chat/completions`, pid: upstream.pid, token: 'x' },
+      {
+        name: 'direct',
+        url: `http://127.0.0.1:${upPort}/v1/chat/completions`,
+        pid: upstream.pid,
+        token: 'x',
+      },
       { name: 'raw-proxy', url: `http://127.0.0.1:${rawPort}/v1/chat/completions`, pid: raw.pid, token: 'x' },
-      { name: 'switchboard', url: `http://127.0.0.1:${sbPort}/v1/chat/completions`, pid: sb.child.pid, token: sb.key },
+      {
+        name: 'switchboard',
+        url: `http://127.0.0.1:${sbPort}/v1/chat/completions`,
+        pid: sb.child.pid,
+        token: sb.key,
+      },
     ]
     const only = flag('only', '').split(',').filter(Boolean)
     const modes = flag('modes', 'json,stream').split(',')
