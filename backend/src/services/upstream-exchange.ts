@@ -305,17 +305,10 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.deadline = this.#lastDataAt + this.opts.idleTimeoutMs
   }
 
+  /** `[DONE]` ends the stream as the upstream closing would; before any content it is a failure. */
   #onDone(): void {
-    if (!this.#isCommitted) {
-      this.#abortUpstream()
-      this.#fail(
-        true,
-        'stream_error',
-        gatewayFailure(502, 'upstream_empty_stream', 'the upstream stream ended without content'),
-      )
-      return
-    }
-    this.#endStreamComplete()
+    if (!this.#isCommitted) this.#abortUpstream()
+    this.#onStreamEnd()
   }
 
   #onErrorEvent(raw: string, data: string): void {
