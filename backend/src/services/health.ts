@@ -224,6 +224,7 @@ export function createHealth(deps: HealthDeps) {
       const entry = await entryFromDatabase(id)
       if (!entry) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
       const t = applyOverride(entry.state, isHealthy, deps.failureThreshold)
+      const overrideChanged = t.state.health_override !== entry.state.health_override
       entry.state = t.state
       log.info(
         {
@@ -238,6 +239,9 @@ export function createHealth(deps: HealthDeps) {
       await enqueue(id, entry, async () => {
         await deps.health.saveState(id, entry.state, { kind: 'set' })
       })
+      // The override is an operator's decision, kept in the backup (health_override) like is_active:
+      // a change of it rewrites the backup. The counters and probe results stay runtime state.
+      if (overrideChanged) await deps.changes.configChanged()
       const row = await deps.providers.get(id)
       if (!row) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
       return toPublicProvider(row)

@@ -180,6 +180,27 @@ describe('PATCH /api/providers/{id}/health', () => {
     expect((await patch(null)).json()).toMatchObject({ is_healthy: false, health_override: null })
   })
 
+  it('rewrites the backup when the override is set or released (it is configuration)', async () => {
+    const { app, settings } = await buildTestApp()
+    const { id } = await createProvider(app, 'https://api.example.com')
+    const overrideInBackup = () =>
+      (
+        JSON.parse(readFileSync(settings.backupFile, 'utf8')) as {
+          providers: { id: number; health_override: unknown }[]
+        }
+      ).providers.find((p) => p.id === id)?.health_override
+    expect(overrideInBackup()).toBeNull()
+    const patch = (is_healthy: boolean | null) =>
+      app.inject({ method: 'PATCH', url: `/api/providers/${id}/health`, payload: { is_healthy } })
+    expect((await patch(false)).statusCode).toBe(200)
+    expect(overrideInBackup()).toBe('unhealthy')
+    await patch(true)
+    expect(overrideInBackup()).toBe('healthy')
+    await patch(null)
+    expect(overrideInBackup()).toBeNull()
+    expect(readFileSync(settings.backupFile, 'utf8')).not.toContain(KEY)
+  })
+
   it('answers 422 for a missing or non-boolean is_healthy and 404 for an unknown provider', async () => {
     const { app } = await buildTestApp()
     const { id } = await createProvider(app, 'https://api.example.com')
