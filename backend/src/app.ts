@@ -191,6 +191,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     return503OnClosing: true,
   })
 
+  // Every body is JSON: text/plain gets 415 like any other media type, not a confusing 422.
+  app.removeContentTypeParser('text/plain')
   const validators = createValidators()
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? validators.strict : validators.coercing).compile(schema),

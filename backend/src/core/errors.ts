@@ -14,6 +14,7 @@ const statusByKind = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   validation: 422,
   rate_limited: 429,
   internal: 500,

@@ -58,10 +58,32 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     })
 }
 
+/**
+ * A union of literals (`mode`, `strategy`) fails once per literal plus once for the union: one
+ * field error "must be one of: a, b" says it better than three "must be equal to constant".
+ */
+function mergeLiteralUnions(issues: AjvIssue[]): AjvIssue[] {
+  const allowed = new Map<string, unknown[]>()
+  for (const issue of issues) {
+    if (issue.keyword !== 'const') continue
+    const path = issue.instancePath ?? ''
+    allowed.set(path, [...(allowed.get(path) ?? []), issue.params?.allowedValue])
+  }
+  if (allowed.size === 0) return issues
+  const merged: AjvIssue[] = []
+  for (const issue of issues) {
+    const values = allowed.get(issue.instancePath ?? '')
+    if (!values || (issue.keyword !== 'const' && issue.keyword !== 'anyOf')) merged.push(issue)
+    else if (issue.keyword === 'anyOf')
+      merged.push({ ...issue, keyword: 'enum', message: `must be one of: ${values.join(', ')}` })
+  }
+  return merged
+}
+
 function toAppError(error: FastifyError): AppError | null {
   if (error instanceof AppError) return error
   if (error.validation) {
-    const errors = (error.validation as AjvIssue[]).map((issue) =>
+    const errors = mergeLiteralUnions(error.validation as AjvIssue[]).map((issue) =>
       issueToField(issue, error.validationContext),
     )
     const first = errors[0]
@@ -82,7 +104,11 @@ function toAppError(error: FastifyError): AppError | null {
         'the request body is larger than this endpoint accepts',
       )
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('bad_request', 'unsupported_media_type', 'send the body as application/json')
+      return new AppError(
+        'unsupported_media_type',
+        'unsupported_media_type',
+        'send the body as application/json',
+      )
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError(
         'bad_request',
@@ -96,17 +122,18 @@ function toAppError(error: FastifyError): AppError | null {
     return new AppError('bad_request', 'bad_request', error.message || 'bad request')
   }
   if (error.statusCode === 415)
-    return new AppError('bad_request', 'unsupported_media_type', 'send the body as application/json')
+    return new AppError(
+      'unsupported_media_type',
+      'unsupported_media_type',
+      'send the body as application/json',
+    )
   return null
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toAppError(error)
-    if (known) {
-      if (known.status === 415) reply.code(415)
-      return sendError(request, reply, known)
-    }
+    if (known) return sendError(request, reply, known)
     request.log.error({ err: error }, 'unhandled error')
     return sendError(
       request,
