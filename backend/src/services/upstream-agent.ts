@@ -20,23 +20,37 @@ type LookupCallback = (
   family?: number,
 ) => void
 
-function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, [])
-    const list = addresses as LookupAddress[]
-    if (list.some((a) => isForbiddenAddress(a.address)))
-      return callback(new ForbiddenAddressError(hostname), [])
-    if (options.all) return callback(null, list)
-    const first = list[0]
-    if (!first)
-      return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), [])
-    callback(null, first.address, first.family)
-  })
-}
+/** The system resolver's shape; tests pass one that answers chosen addresses. */
+export type Resolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void
 
-export function createUpstreamAgent(opts: { connectTimeoutMs: number; connections?: number }): Agent {
+const systemResolver: Resolver = (hostname, options, callback) => dnsLookup(hostname, options, callback)
+
+const guardedLookup = (resolve: Resolver) =>
+  function lookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, [])
+      const list = addresses as LookupAddress[]
+      if (list.some((a) => isForbiddenAddress(a.address)))
+        return callback(new ForbiddenAddressError(hostname), [])
+      if (options.all) return callback(null, list)
+      const first = list[0]
+      if (!first)
+        return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), [])
+      callback(null, first.address, first.family)
+    })
+  }
+
+export function createUpstreamAgent(opts: {
+  connectTimeoutMs: number
+  connections?: number
+  resolve?: Resolver
+}): Agent {
   return new Agent({
-    connect: { lookup: guardedLookup, timeout: opts.connectTimeoutMs },
+    connect: { lookup: guardedLookup(opts.resolve ?? systemResolver), timeout: opts.connectTimeoutMs },
     connections: opts.connections ?? 256,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
