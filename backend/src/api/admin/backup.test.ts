@@ -212,6 +212,20 @@ describe('POST /api/admin/providers/restore', () => {
       expect((await app.inject({ method: 'GET', url: '/api/providers' })).json()).toHaveLength(2)
     })
 
+    it('a posted null document (not mistaken for "no body, read the file")', async () => {
+      const { app } = await buildTestApp()
+      await seed(app)
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/admin/providers/restore',
+        headers: { 'content-type': 'application/json' },
+        payload: 'null',
+      })
+      expect(res.statusCode).toBe(422)
+      expect(res.json().detail).toMatch(/not a valid Switchboard backup/)
+      expect((await app.inject({ method: 'GET', url: '/api/providers' })).json()).toHaveLength(2)
+    })
+
     it('a posted body that is not JSON', async () => {
       const { app } = await buildTestApp()
       const res = await app.inject({

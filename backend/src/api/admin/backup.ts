@@ -56,8 +56,9 @@ export function backupRoutes(deps: {
         },
       },
       async (req) => {
+        // Only a request without a body means "the file": a posted `null` is a bad document (422).
         const doc =
-          req.body === undefined || req.body === null
+          req.body === undefined
             ? await deps.backup.readFileDocument(deps.backupFile)
             : deps.backup.parseDocument(req.body)
         const dryRun = req.query.dry_run === true
