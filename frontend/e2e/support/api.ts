@@ -36,3 +36,23 @@ export function seedProvider(name = uniqueName('Seeded')): Promise<SeededProvide
     models: ['gpt-e2e'],
   })
 }
+
+/** A call through the gateway, as a client would make it (the admin token opens /v1 too). */
+export async function chatCompletion(model: string): Promise<Response> {
+  return fetch(`${inject('baseURL')}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${inject('adminToken')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }] }),
+  })
+}
+
+/** A route of one node on `providerId`: gateway traffic for `name` goes to that provider only. */
+export function seedRoute(name: string, providerId: number): Promise<{ id: number; name: string }> {
+  return api('POST', '/api/model-routes', {
+    name,
+    mode: 'auto',
+    is_active: true,
+    config: {},
+    nodes: [{ api_id: providerId, models: [], strategy: 'round-robin', priority: 0, metadata: {} }],
+  })
+}

@@ -22,8 +22,8 @@ export async function pickOption(page: Page, label: string, option: string): Pro
   await page.locator('.n-base-select-option', { hasText: option }).first().click()
 }
 
-export function tableRow(page: Page, text: string): Locator {
-  return page.getByRole('row').filter({ hasText: text })
+export function tableRow(scope: Page | Locator, text: string): Locator {
+  return scope.getByRole('row').filter({ hasText: text })
 }
 
 export function dialog(page: Page): Locator {
@@ -34,4 +34,16 @@ export function dialog(page: Page): Locator {
 export async function statisticValue(statistic: Locator): Promise<number> {
   const text = (await statistic.locator('.n-statistic-value').textContent()) ?? ''
   return Number(text.replace(/[^\d.]/g, ''))
+}
+
+/** Picks options in a multiple select, then closes its menu by clicking the field's label. */
+export async function pickMany(page: Page, label: string, options: string[]): Promise<void> {
+  await formItem(page, label).locator('.n-base-selection').click()
+  for (const option of options) {
+    await page.locator('.n-base-select-option', { hasText: option }).first().click()
+  }
+  await formItem(page, label).locator('.n-form-item-label').click()
+  for (const option of options) {
+    await formItem(page, label).locator('.n-base-selection-tag-wrapper', { hasText: option }).waitFor()
+  }
 }

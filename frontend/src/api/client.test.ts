@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, clearToken, getToken, request, setToken, setUnauthorizedHandler } from './client'
+import {
+  ApiError,
+  clearToken,
+  describeError,
+  getToken,
+  request,
+  setToken,
+  setUnauthorizedHandler,
+} from './client'
 
 function respond(status: number, body: unknown, contentType = 'application/json') {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -138,5 +146,17 @@ describe('api client', () => {
     fetchMock.mockResolvedValue(respond(404, { title: 'Not Found', status: 404 }))
     await request('/api/providers/9').catch(() => undefined)
     expect(onUnauthorized).not.toHaveBeenCalled()
+  })
+
+  it('describes an error by the server detail, not the HTTP title', () => {
+    const detailed = new ApiError(
+      422,
+      { title: 'Unprocessable Entity', detail: 'the backup is not valid' },
+      'x',
+    )
+    expect(describeError(detailed)).toBe('The backup is not valid.')
+    const bare = new ApiError(500, { title: 'Internal Server Error' }, 'x')
+    expect(describeError(bare)).toContain('HTTP 500 Internal Server Error')
+    expect(describeError(new ApiError(404, {}, 'Not Found'))).toBe('Not Found (HTTP 404).')
   })
 })

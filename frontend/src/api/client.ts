@@ -131,11 +131,22 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   throw new ApiError(res.status, problem, res.statusText || `HTTP ${res.status}`)
 }
 
-/** A readable sentence for any error thrown by an API call. */
+function sentence(text: string): string {
+  const trimmed = text.trim()
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1)
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`
+}
+
+/**
+ * A readable sentence for any error thrown by an API call: the server's `detail` says what went
+ * wrong in words; the HTTP title ("Unprocessable Entity") only when there is nothing better.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.detail && error.detail !== error.title) return `${error.title}: ${error.detail}`
-    return error.title
+    if (error.detail) return sentence(error.detail)
+    if (error.status >= 500)
+      return `The server failed to answer (HTTP ${error.status} ${error.title}). Try again; its log says why.`
+    return `${error.title} (HTTP ${error.status}).`
   }
   if (error instanceof Error) return error.message
   return String(error)

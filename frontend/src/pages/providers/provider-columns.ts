@@ -44,41 +44,85 @@ function renderOverride(provider: Provider) {
   if (provider.health_override === null) return h('span', { class: 'muted' }, 'automatic')
   return h(
     NTag,
-    { size: 'small', type: 'info', bordered: false },
+    {
+      size: 'small',
+      type: provider.health_override === 'unhealthy' ? 'warning' : 'info',
+      bordered: false,
+      title: 'Set by an admin: health checks do not change it until it is back on automatic.',
+    },
     { default: () => `held ${provider.health_override}` },
   )
 }
 
-/** On a narrow window a fixed actions column would cover the whole table, so it scrolls with the rest. */
+function renderName(row: Provider) {
+  return h('div', [
+    h('div', { class: 'strong' }, row.name),
+    h('div', { class: 'muted small' }, row.has_api_key ? `key ${row.api_key_hint ?? 'set'}` : 'no key'),
+  ])
+}
+
+function renderStatus(row: Provider) {
+  return h('div', { class: 'tag-row' }, [
+    h(StatusBadge, { status: row.status }),
+    row.is_active ? null : h(NTag, { size: 'small', bordered: false }, { default: () => 'inactive' }),
+  ])
+}
+
+function renderActions(handlers: ProviderColumnHandlers, row: Provider, compact: boolean) {
+  return h(ProviderRowActions, {
+    provider: row,
+    testing: handlers.isTesting(row),
+    compact,
+    onTest: () => handlers.test(row),
+    onEdit: () => handlers.edit(row),
+    onOverride: (choice: OverrideChoice) => handlers.override(row, choice),
+    onDelete: () => handlers.remove(row),
+  })
+}
+
+const expandColumn: DataTableColumns<Provider>[number] = {
+  type: 'expand',
+  renderExpand: (row) => h(ProviderDetails, { provider: row }),
+}
+
+/**
+ * On a narrow window the table keeps what fits a phone (name, status and health, actions behind one
+ * menu); the rest is in the row's details. A fixed actions column would cover the table there.
+ */
 export function createProviderColumns(
   handlers: ProviderColumnHandlers,
   isNarrow: boolean,
 ): DataTableColumns<Provider> {
+  if (isNarrow) {
+    return [
+      expandColumn,
+      { title: 'Name', key: 'name', minWidth: 110, render: renderName },
+      {
+        title: 'Status',
+        key: 'status',
+        width: 104,
+        render: (row) =>
+          h('div', { class: 'stack-small' }, [
+            renderStatus(row),
+            row.is_healthy ? null : h('div', { class: 'small bad' }, 'unhealthy'),
+            row.health_override === null ? null : renderOverride(row),
+          ]),
+      },
+      { title: '', key: 'actions', width: 132, render: (row) => renderActions(handlers, row, true) },
+    ]
+  }
   return [
-    { type: 'expand', renderExpand: (row) => h(ProviderDetails, { provider: row }) },
+    expandColumn,
     {
       title: 'Name',
       key: 'name',
       minWidth: 140,
       sorter: (a, b) => a.name.localeCompare(b.name),
-      render: (row) =>
-        h('div', [
-          h('div', { class: 'strong' }, row.name),
-          h('div', { class: 'muted small' }, row.has_api_key ? `key ${row.api_key_hint ?? 'set'}` : 'no key'),
-        ]),
+      render: renderName,
     },
     { title: 'Base URL', key: 'base_url', minWidth: 140, ellipsis: { tooltip: true } },
     { title: 'Models', key: 'models', minWidth: 100, render: (row) => renderModels(row.models) },
-    {
-      title: 'Status',
-      key: 'status',
-      width: 110,
-      render: (row) =>
-        h('div', { class: 'tag-row' }, [
-          h(StatusBadge, { status: row.status }),
-          row.is_active ? null : h(NTag, { size: 'small', bordered: false }, { default: () => 'inactive' }),
-        ]),
-    },
+    { title: 'Status', key: 'status', width: 110, render: renderStatus },
     {
       title: 'Latency',
       key: 'latency_ms',
@@ -102,16 +146,8 @@ export function createProviderColumns(
       title: 'Actions',
       key: 'actions',
       width: 272,
-      fixed: isNarrow ? undefined : 'right',
-      render: (row) =>
-        h(ProviderRowActions, {
-          provider: row,
-          testing: handlers.isTesting(row),
-          onTest: () => handlers.test(row),
-          onEdit: () => handlers.edit(row),
-          onOverride: (choice: OverrideChoice) => handlers.override(row, choice),
-          onDelete: () => handlers.remove(row),
-        }),
+      fixed: 'right',
+      render: (row) => renderActions(handlers, row, false),
     },
   ]
 }

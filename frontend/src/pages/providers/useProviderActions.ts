@@ -73,14 +73,19 @@ export function useProviderActions(onChanged: () => Promise<void>) {
       title: `${provider.name} is used by routes`,
       content: () =>
         h('div', [
-          h('p', err.detail ?? 'Routes send traffic to this provider.'),
+          h(
+            'p',
+            names.length === 1
+              ? 'A route sends traffic to this provider:'
+              : `${names.length || 'Some'} routes send traffic to this provider:`,
+          ),
           names.length > 0
             ? h(
                 'ul',
                 names.map((n) => h('li', n)),
               )
             : null,
-          h('p', 'Deleting it anyway removes its nodes from those routes.'),
+          h('p', 'Deleting it anyway also removes its nodes from those routes; the routes stay.'),
         ]),
       positiveText: 'Delete and remove its nodes',
       negativeText: 'Keep it',
