@@ -18,6 +18,7 @@ import { metricsRoutes } from './api/admin/metrics.js'
 import { modelRouteRoutes } from './api/admin/model-routes.js'
 import { providerHealthRoutes } from './api/admin/provider-health.js'
 import { providerRoutes } from './api/admin/providers.js'
+import { Problem } from './api/admin/schemas.js'
 import { gatewayRoutes } from './api/gateway/v1.js'
 import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
 import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
@@ -218,6 +219,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   registerErrorHandling(app)
   const clientKeys: ClientKeyVerifier = core.clientKeys
   registerAuth(app, { adminToken: settings.adminToken, clientKeys: () => clientKeys })
+  if (settings.adminToken) documentUnauthorized(app)
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -255,6 +257,15 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
 
   app.decorate('core', core)
   return app
+}
+
+/** /docs: with an admin token every /api route (and /metrics) may answer 401; say so on each. */
+function documentUnauthorized(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') && route.url !== '/metrics') return
+    const schema = route.schema ?? {}
+    route.schema = { ...schema, response: { ...(schema.response as object), 401: Problem } }
+  })
 }
 
 /** The built UI is served from the backend: one process, one port; deep links get index.html. */

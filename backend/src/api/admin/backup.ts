@@ -2,6 +2,7 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { BackupDocument } from '../../domain/backup-document.js'
 import type { Backup } from '../../services/backup.js'
 import type { ConfigChanges } from '../../services/config-changes.js'
 import { problems } from './schemas.js'
@@ -32,7 +33,7 @@ export function backupRoutes(deps: {
         schema: {
           tags,
           summary: 'Download the configuration backup (keys stay encrypted)',
-          response: { 200: Type.Object({}, { additionalProperties: true }) },
+          response: { 200: BackupDocument },
         },
       },
       async (_req, reply) => {

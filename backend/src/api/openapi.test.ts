@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { buildTestApp } from '../../test/helpers.js'
+
+interface Operation {
+  tags?: string[]
+  summary?: string
+  requestBody?: unknown
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>
+}
+
+describe('/openapi.json', () => {
+  it('documents every /api endpoint with a tag, a summary, its response schemas and the 401', async () => {
+    const { app } = await buildTestApp({ BACKEND_ADMIN_TOKEN: 'docs-admin-token' })
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, Operation>>
+    }
+    const operations = Object.entries(spec.paths)
+      .filter(([path]) => path.startsWith('/api/') || path === '/metrics')
+      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })))
+    expect(operations.length).toBeGreaterThanOrEqual(24)
+    for (const { path, method, op } of operations) {
+      const where = `${method.toUpperCase()} ${path}`
+      expect(op.tags?.length, where).toBeGreaterThan(0)
+      expect(op.summary, where).toBeTruthy()
+      expect(op.responses?.['401'], where).toBeDefined()
+      if (path === '/metrics') continue // Prometheus text, not JSON
+      const success = Object.keys(op.responses ?? {}).find((code) => code.startsWith('2'))
+      expect(success, where).toBeDefined()
+      if (success !== '204') {
+        expect(op.responses?.[success ?? '']?.content?.['application/json']?.schema, where).toBeDefined()
+      }
+      if (['post', 'patch'].includes(method) && !path.endsWith('/test')) {
+        expect(op.requestBody, where).toBeDefined()
+      }
+    }
+    const exported = spec.paths['/api/admin/providers/export']?.get?.responses?.['200']?.content
+    expect(JSON.stringify(exported)).toContain('api_key_encrypted')
+  })
+})
