@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
+import { waitFor } from '../test/fake-upstream.js'
 import { sampleProvider, tempDir, testEnv } from '../test/helpers.js'
 import { buildApp } from './app.js'
 import { createKeyBox } from './core/crypto.js'
@@ -153,6 +154,28 @@ describe('switchboard CLI', () => {
     const res = await run('cli', ['export'], env)
     expect(res.code).toBe(2)
     expect(res.stderr).toContain('BACKEND_PORT=eighty')
+  })
+
+  it('warns at start-up in development mode and while the secret is the default, and stops on SIGTERM', async () => {
+    const env = await testEnv(tempDir(), { BACKEND_PORT: '0', BACKEND_API_KEY_SECRET: 'change-me' })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: backendDir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    try {
+      await waitFor(() => stdout.includes('Server listening'), 20_000)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await exited).toBe(0)
+    expect(stdout).toMatch(/WARNING .*development mode: no BACKEND_ADMIN_TOKEN/)
+    expect(stdout).toMatch(/WARNING .*BACKEND_API_KEY_SECRET is the default/)
+    expect(stdout).toContain('shutting down')
   })
 
   it('refuses to serve a non-loopback host without an admin token', async () => {
