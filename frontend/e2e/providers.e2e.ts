@@ -54,6 +54,11 @@ describe('providers', () => {
     const row = tableRow(page, seeded.name)
     await row.getByText('held unhealthy').waitFor()
     await row.getByText('unhealthy', { exact: true }).waitFor()
+    // Beyond the table: the page summary and the row's details say so too.
+    await page.getByTestId('held-count').getByText('1 held by an override').waitFor()
+    await row.locator('.n-data-table-expand-trigger').click()
+    await page.getByTestId('held-override').getByText('Routing skips this provider').waitFor()
+    await screenshot(page, '04b-provider-held')
 
     await page.getByRole('button', { name: `Health override for ${seeded.name}` }).click()
     await page.getByText('Automatic (follow checks)').click()
@@ -90,5 +95,14 @@ describe('providers', () => {
     await page.getByRole('button', { name: 'Add provider' }).first().waitFor()
     await page.getByRole('table').first().waitFor()
     await screenshot(page, '06-providers-narrow')
+    // Everything but Test sits behind one menu that fits the screen.
+    const seededName = (await api<Array<{ name: string }>>('GET', '/api/providers')).at(-1)?.name ?? ''
+    await page.getByRole('button', { name: `More actions for ${seededName}` }).click()
+    await page.getByText('Hold unhealthy (maintenance)').waitFor()
+    await screenshot(page, '06b-providers-narrow-menu')
+    await page.getByText('Edit', { exact: true }).click()
+    await dialog(page).getByLabel('Name').waitFor()
+    expect(await dialog(page).getByLabel('Name').inputValue()).toBe(seededName)
+    await screenshot(page, '06c-provider-form-narrow')
   })
 })

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest'
-import { api, seedProvider, uniqueName } from './support/api'
+import { describe, expect, inject, it } from 'vitest'
+import { api, seedProvider, seedRoute, uniqueName } from './support/api'
 import { screenshot, useBrowser } from './support/browser'
-import { pickOption, tableRow } from './support/pages'
+import { formItem, pickMany, pickOption, tableRow } from './support/pages'
 
 describe('routes', () => {
   const browser = useBrowser()
@@ -33,6 +33,54 @@ describe('routes', () => {
       '/api/model-routes',
     )
     expect(routes.find((r) => r.name === routeName)?.nodes[0]?.api_id).toBe(provider.id)
+  })
+
+  it('orders nodes and picks models per node in the editor', async () => {
+    const first = await seedProvider(uniqueName('Primary'))
+    const second = await api<{ id: number; name: string }>('POST', '/api/providers', {
+      name: uniqueName('Secondary'),
+      base_url: inject('fakeProviderURL'),
+      models: ['gpt-e2e', 'gpt-e2e-mini'],
+    })
+    const routeName = uniqueName('ordered').replace(/\s/g, '-')
+    const page = await browser.page()
+    await page.goto('/routes')
+    await page.getByRole('button', { name: 'Add route' }).first().click()
+    await page.getByLabel('Route name').fill(routeName)
+    await page.getByRole('button', { name: 'Add node' }).click()
+    await pickOption(page, 'Provider for node 1', first.name)
+    await page.getByRole('button', { name: 'Add node' }).click()
+    await pickOption(page, 'Provider for node 2', second.name)
+    // The model picker offers the chosen provider's models.
+    await pickMany(page, 'Models for node 2', ['gpt-e2e-mini'])
+    await page.getByRole('button', { name: 'Move node 2 up' }).click()
+    await formItem(page, 'Provider for node 1').getByText(second.name).waitFor()
+    await formItem(page, 'Models for node 1').getByText('gpt-e2e-mini').waitFor()
+    await formItem(page, 'Provider for node 2').getByText(first.name).waitFor()
+    expect(await page.getByRole('button', { name: 'Move node 1 up' }).isDisabled()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Move node 2 down' }).isDisabled()).toBe(true)
+    await screenshot(page, '07b-route-nodes-ordered')
+    await page.getByRole('button', { name: 'Create route' }).click()
+    await tableRow(page, routeName).getByText(`${second.name} · gpt-e2e-mini`, { exact: false }).waitFor()
+
+    const routes = await api<Array<{ name: string; nodes: Array<{ api_id: number; models: string[] }> }>>(
+      'GET',
+      '/api/model-routes',
+    )
+    const saved = routes.find((r) => r.name === routeName)
+    expect(saved?.nodes.map((n) => n.api_id)).toEqual([second.id, first.id])
+    expect(saved?.nodes[0]?.models).toEqual(['gpt-e2e-mini'])
+    expect(saved?.nodes[1]?.models).toEqual([])
+  })
+
+  it('marks a node whose provider is held unhealthy', async () => {
+    const provider = await seedProvider(uniqueName('Held'))
+    const routeName = uniqueName('held-route').replace(/\s/g, '-')
+    await seedRoute(routeName, provider.id)
+    await api('PATCH', `/api/providers/${provider.id}/health`, { is_healthy: false })
+    const page = await browser.page()
+    await page.goto('/routes')
+    await tableRow(page, routeName).getByText('held unhealthy', { exact: false }).waitFor()
   })
 
   it('lists routes', async () => {

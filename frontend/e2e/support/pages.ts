@@ -12,14 +12,22 @@ export function formItem(page: Page, label: string): Locator {
 export async function addTag(page: Page, label: string, value: string): Promise<void> {
   await formItem(page, label).locator('.n-base-selection').click()
   await page.keyboard.type(value)
-  await page.locator('.n-base-select-option', { hasText: value }).first().waitFor()
+  await page.locator('.n-base-select-option:visible', { hasText: value }).first().waitFor()
   await page.keyboard.press('Enter')
   await formItem(page, label).locator('.n-base-selection-tag-wrapper', { hasText: value }).waitFor()
 }
 
+/**
+ * Picks by typing into the (filterable) select that has focus and pressing Enter: clicking an option
+ * could hit the fading menu of the select picked just before, which has the same options.
+ */
 export async function pickOption(page: Page, label: string, option: string): Promise<void> {
-  await formItem(page, label).locator('.n-base-selection').click()
-  await page.locator('.n-base-select-option', { hasText: option }).first().click()
+  const item = formItem(page, label)
+  await item.locator('.n-base-selection').click()
+  await page.keyboard.type(option)
+  await page.locator('.n-base-select-option:visible', { hasText: option }).first().waitFor()
+  await page.keyboard.press('Enter')
+  await item.locator('.n-base-selection', { hasText: option }).waitFor()
 }
 
 export function tableRow(scope: Page | Locator, text: string): Locator {
@@ -36,14 +44,15 @@ export async function statisticValue(statistic: Locator): Promise<number> {
   return Number(text.replace(/[^\d.]/g, ''))
 }
 
-/** Picks options in a multiple select, then closes its menu by clicking the field's label. */
+/** Picks options in a multiple select the same way, then closes its menu by clicking the field's label. */
 export async function pickMany(page: Page, label: string, options: string[]): Promise<void> {
-  await formItem(page, label).locator('.n-base-selection').click()
+  const item = formItem(page, label)
+  await item.locator('.n-base-selection').click()
   for (const option of options) {
-    await page.locator('.n-base-select-option', { hasText: option }).first().click()
+    await page.keyboard.type(option)
+    await page.locator('.n-base-select-option:visible', { hasText: option }).first().waitFor()
+    await page.keyboard.press('Enter')
+    await item.locator('.n-base-selection-tag-wrapper', { hasText: option }).waitFor()
   }
-  await formItem(page, label).locator('.n-form-item-label').click()
-  for (const option of options) {
-    await formItem(page, label).locator('.n-base-selection-tag-wrapper', { hasText: option }).waitFor()
-  }
+  await item.locator('.n-form-item-label').click()
 }

@@ -109,7 +109,7 @@ describe('ProviderForm', () => {
     await fill(wrapper, 'provider-base-url', 'http://169.254.169.254/v1')
     await submit(wrapper)
     expect(fetchMock).toHaveBeenCalledOnce()
-    expect(fieldText(wrapper, 'provider-base-url')).toContain('link-local addresses are refused')
+    expect(fieldText(wrapper, 'provider-base-url')).toContain('Link-local addresses are refused')
     expect(fieldText(wrapper, 'provider-name')).not.toContain('link-local')
     wrapper.unmount()
   })
