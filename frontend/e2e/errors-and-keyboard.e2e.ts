@@ -35,6 +35,22 @@ describe('errors and keyboard', () => {
     await alert.waitFor({ state: 'detached' })
   })
 
+  it('shows empty lists as empty states with the next step', async () => {
+    const page = await browser.page()
+    const empty = { status: 200, contentType: 'application/json', body: '[]' }
+    await page.route('**/api/providers', (route) => route.fulfill(empty))
+    await page.route('**/api/model-routes', (route) => route.fulfill(empty))
+    await page.route('**/api/keys', (route) => route.fulfill(empty))
+    await page.goto('/')
+    await page.getByText('No providers yet').waitFor()
+    await screenshot(page, '20-providers-empty')
+    await page.getByRole('link', { name: 'Routes' }).click()
+    await page.getByText('No routes yet').waitFor()
+    await page.getByRole('link', { name: 'Client keys' }).click()
+    await page.getByText('No client keys').waitFor()
+    await screenshot(page, '21-keys-empty')
+  })
+
   it('says when the server cannot be reached, instead of a blank page', async () => {
     const page = await browser.page()
     await page.route('**/api/admin/stats', (route) => route.abort('connectionrefused'))

@@ -96,19 +96,18 @@ export function createProviderColumns(
   if (isNarrow) {
     return [
       expandColumn,
-      { title: 'Name', key: 'name', minWidth: 110, render: renderName },
       {
-        title: 'Status',
-        key: 'status',
-        width: 104,
+        title: 'Provider',
+        key: 'name',
         render: (row) =>
           h('div', { class: 'stack-small' }, [
+            renderName(row),
             renderStatus(row),
             row.is_healthy ? null : h('div', { class: 'small bad' }, 'unhealthy'),
             row.health_override === null ? null : renderOverride(row),
           ]),
       },
-      { title: '', key: 'actions', width: 132, render: (row) => renderActions(handlers, row, true) },
+      { title: '', key: 'actions', width: 140, render: (row) => renderActions(handlers, row, true) },
     ]
   }
   return [
@@ -120,8 +119,8 @@ export function createProviderColumns(
       sorter: (a, b) => a.name.localeCompare(b.name),
       render: renderName,
     },
-    { title: 'Base URL', key: 'base_url', minWidth: 140, ellipsis: { tooltip: true } },
-    { title: 'Models', key: 'models', minWidth: 100, render: (row) => renderModels(row.models) },
+    { title: 'Base URL', key: 'base_url', minWidth: 130, ellipsis: { tooltip: true } },
+    { title: 'Models', key: 'models', minWidth: 90, render: (row) => renderModels(row.models) },
     { title: 'Status', key: 'status', width: 110, render: renderStatus },
     {
       title: 'Latency',
@@ -133,7 +132,7 @@ export function createProviderColumns(
     {
       title: 'Last tested',
       key: 'last_tested_at',
-      width: 104,
+      width: 100,
       render: (row) =>
         h(NTooltip, null, {
           trigger: () => h('span', formatRelative(row.last_tested_at)),
@@ -141,7 +140,7 @@ export function createProviderColumns(
         }),
     },
     { title: 'Healthy · failures', key: 'is_healthy', width: 124, render: renderHealthy },
-    { title: 'Override', key: 'health_override', width: 116, render: renderOverride },
+    { title: 'Override', key: 'health_override', width: 128, render: renderOverride },
     {
       title: 'Actions',
       key: 'actions',
