@@ -220,6 +220,27 @@ export function createMetrics(deps: MetricsDeps) {
   const recent: RecentRequest[] = []
   let recentNext = 0
   const providers = new Map<number, ProviderCounters>()
+  // Label objects are made once per distinct set of values and reused: the sets are bounded (route
+  // patterns, status codes, providers) and a request then allocates nothing here.
+  const labelCache = new Map<string, Record<string, string>>()
+  function cachedLabels(key: string, make: () => Record<string, string>): Record<string, string> {
+    let labels = labelCache.get(key)
+    if (!labels) {
+      if (labelCache.size >= 10_000) labelCache.clear() // providers renamed over and over
+      labels = make()
+      labelCache.set(key, labels)
+    }
+    return labels
+  }
+  const routeKeys = new Map<string | null, string>()
+  function routeKeyOf(route: string | null): string {
+    let key = routeKeys.get(route)
+    if (key === undefined) {
+      key = route === null ? '(unmatched)' : routePattern(route)
+      routeKeys.set(route, key)
+    }
+    return key
+  }
 
   function recordHttp(record: HttpRecord): void {
     const isError = record.statusCode >= 400
@@ -227,7 +248,8 @@ export function createMetrics(deps: MetricsDeps) {
     totalDurationMs += record.durationMs
     if (isError) totalErrors++
     statusCodes.set(record.statusCode, (statusCodes.get(record.statusCode) ?? 0) + 1)
-    const key = endpointKey(record.method, record.route)
+    const route = routeKeyOf(record.route)
+    const key = record.route === null ? `${record.method} (unmatched)` : `${record.method} ${route}`
     let endpoint = endpoints.get(key)
     if (!endpoint) {
       endpoint = { count: 0, total: 0, errors: 0 }
@@ -246,9 +268,14 @@ export function createMetrics(deps: MetricsDeps) {
     recent[recentNext] = entry
     recentNext = (recentNext + 1) % RECENT_REQUESTS
 
-    const route = record.route === null ? '(unmatched)' : routePattern(record.route)
-    prom.httpRequests.inc({ method: record.method, route, status: String(record.statusCode) })
-    prom.httpDuration.observe({ method: record.method, route }, record.durationMs / 1000)
+    const { method, statusCode } = record
+    prom.httpRequests.inc(
+      cachedLabels(`h ${key} ${statusCode}`, () => ({ method, route, status: String(statusCode) })),
+    )
+    prom.httpDuration.observe(
+      cachedLabels(`d ${key}`, () => ({ method, route })),
+      record.durationMs / 1000,
+    )
   }
 
   function recordAttempt(record: AttemptRecord): void {
@@ -264,14 +291,22 @@ export function createMetrics(deps: MetricsDeps) {
     const latencyMs = record.stream ? (record.ttfbMs ?? record.durationMs) : record.durationMs
     if (record.outcome !== 'aborted') counters.latency.add(latencyMs)
 
-    const labels = { provider_id: String(record.providerId), provider: record.providerName }
-    prom.attempts.inc({ ...labels, outcome: record.outcome })
+    const { providerId, providerName, outcome } = record
+    const providerKey = `${providerId} ${providerName}`
+    const labels = cachedLabels(`p ${providerKey}`, () => ({
+      provider_id: String(providerId),
+      provider: providerName,
+    }))
+    prom.attempts.inc(cachedLabels(`a ${outcome} ${providerKey}`, () => ({ ...labels, outcome })))
     prom.attemptDuration.observe(labels, record.durationMs / 1000)
     if (record.stream && record.ttfbMs !== null) prom.ttfb.observe(labels, record.ttfbMs / 1000)
   }
 
   function recordGatewayRequest(record: GatewayRequestRecord): void {
-    prom.gatewayRequests.inc({ status: String(record.status), stream: String(record.stream) })
+    const { status, stream } = record
+    prom.gatewayRequests.inc(
+      cachedLabels(`g ${status} ${stream}`, () => ({ status: String(status), stream: String(stream) })),
+    )
     prom.overhead.observe(Math.max(0, record.durationMs - record.upstreamMs) / 1000)
   }
 
