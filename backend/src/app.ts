@@ -21,6 +21,7 @@ import { providerRoutes } from './api/admin/providers.js'
 import { Problem } from './api/admin/schemas.js'
 import { gatewayRoutes } from './api/gateway/v1.js'
 import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
+import { registerBodyGuard } from './api/plugins/body-guard.js'
 import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
 import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
@@ -217,6 +218,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
 
   registerRequestLogging(app, { metrics: core.metrics })
   registerErrorHandling(app)
+  registerBodyGuard(app, { skip: ['/api/admin/providers/restore'] })
   const clientKeys: ClientKeyVerifier = core.clientKeys
   registerAuth(app, { adminToken: settings.adminToken, clientKeys: () => clientKeys })
   if (settings.adminToken) documentUnauthorized(app)

@@ -4,6 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { findUnstorableJson, JSON_MAX_DEPTH } from '../core/json.js'
 
 export const BACKUP_VERSION = 1
 /** Bounds that keep a hostile file from exhausting memory or the database. */
@@ -83,6 +84,9 @@ function pointerToField(path: string): string {
 
 /** Shape, then cross-references: unique names and ids, nodes naming providers that the file has. */
 export function checkBackupDocument(value: unknown): DocumentProblem[] {
+  // A document wraps routes two levels deeper than the API's bodies: the same objects fit in both.
+  const unstorable = findUnstorableJson(value, JSON_MAX_DEPTH + 2)
+  if (unstorable) return [{ field: unstorable.field || '(document)', message: unstorable.message }]
   if (!Value.Check(BackupDocument, value)) {
     return [...Value.Errors(BackupDocument, value)]
       .slice(0, 20)

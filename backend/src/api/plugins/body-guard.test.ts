@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { buildTestApp, sampleProvider } from '../../../test/helpers.js'
+import { JSON_MAX_DEPTH } from '../../core/json.js'
+
+/** `{"x": {"x": … 1 …}}` with `levels` nested objects under the top one. */
+function nested(levels: number): unknown {
+  let value: unknown = 1
+  for (let i = 0; i < levels; i++) value = { x: value }
+  return value
+}
+
+describe('/api bodies the schemas cannot judge', () => {
+  it('refuses a NUL character in any string or key with 422 naming the field, on both engines', async () => {
+    const { app } = await buildTestApp()
+    const provider = await app.inject({ method: 'POST', url: '/api/providers', payload: sampleProvider })
+    const id = provider.json().id
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/api/providers', { ...sampleProvider, name: 'a\u0000b' }, 'name'],
+      ['POST', '/api/providers', { ...sampleProvider, name: 'n', api_key: 'sk-\u0000' }, 'api_key'],
+      ['PATCH', `/api/providers/${id}`, { health_check_path: '/\u0000' }, 'health_check_path'],
+      ['POST', '/api/model-routes', { name: 'r\u0000', mode: 'auto' }, 'name'],
+      ['POST', '/api/model-routes', { name: 'r', mode: 'auto', config: { 'k\u0000': 1 } }, 'config.k\u0000'],
+      [
+        'POST',
+        '/api/model-routes',
+        { name: 'r', mode: 'auto', nodes: [{ api_id: id, metadata: { note: '\u0000' } }] },
+        'nodes[0].metadata.note',
+      ],
+      ['POST', '/api/keys', { name: 'k\u0000' }, 'name'],
+    ]
+    for (const [method, url, payload, field] of cases) {
+      const res = await app.inject({ method: method as 'POST', url, payload: payload as object })
+      expect(res.statusCode, `${method} ${url}`).toBe(422)
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
+      expect(res.json().errors).toEqual([{ field, message: 'must not contain NUL (\\u0000) characters' }])
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/providers' })).json()).toHaveLength(1)
+    expect((await app.inject({ method: 'GET', url: '/api/model-routes' })).json()).toEqual([])
+    expect((await app.inject({ method: 'GET', url: '/api/keys' })).json()).toEqual([])
+  })
+
+  it('refuses JSON nested deeper than the limit with 422 instead of overflowing', async () => {
+    const { app } = await buildTestApp()
+    const depth = 300_000
+    const payload = `{"name":"r","mode":"auto","config":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/model-routes',
+      payload,
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(res.statusCode).toBe(422)
+    expect(res.json().detail).toContain(`nested deeper than ${JSON_MAX_DEPTH} levels`)
+    const restore = await app.inject({
+      method: 'POST',
+      url: '/api/admin/providers/restore',
+      payload: { version: 1, exported_at: 'x', providers: [], routes: [{ config: nested(depth / 1000) }] },
+    })
+    expect(restore.statusCode).toBe(422)
+    expect(restore.json().detail).toMatch(/nested deeper than/)
+  })
+
+  it('restores a route whose config is as deep as the API accepts', async () => {
+    const { app } = await buildTestApp()
+    const deepest = nested(JSON_MAX_DEPTH - 1) // the body itself is the first level
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/model-routes',
+      payload: { name: 'deep', mode: 'auto', config: deepest },
+    })
+    expect(created.statusCode).toBe(201)
+    const tooDeep = await app.inject({
+      method: 'POST',
+      url: '/api/model-routes',
+      payload: { name: 'deeper', mode: 'auto', config: nested(JSON_MAX_DEPTH) },
+    })
+    expect(tooDeep.statusCode).toBe(422)
+    const doc = (await app.inject({ method: 'GET', url: '/api/admin/providers/export' })).json()
+    const restored = await app.inject({ method: 'POST', url: '/api/admin/providers/restore', payload: doc })
+    expect(restored.statusCode).toBe(200)
+    expect((await app.inject({ method: 'GET', url: '/api/model-routes/1' })).json().config).toEqual(deepest)
+  })
+})
