@@ -8,10 +8,13 @@
  * and drives each with autocannon pinned to core 1: upstream direct, raw proxy, Switchboard, for
  * non-streaming and streaming requests at 32 and 128 connections. Reports requests/s, p50/p99,
  * the process's CPU µs per request (from /proc/<pid>/stat) and RSS, with Switchboard / raw ratios,
- * and writes the results to bench/results/.
+ * and writes the results to bench/results/. Then, below saturation, the same targets at a fixed
+ * rate (1000 requests/s over 32 connections, open loop, microsecond timing): the latency the
+ * gateway adds when it is not queueing (at saturation, p50 is mostly connections / throughput).
  *
  *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream]
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
+ *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -107,6 +110,87 @@ function runRawProxy(port, upstreamPort) {
   server.listen(port, '127.0.0.1', () => process.send?.('ready'))
 }
 
+/**
+ * Open-loop load at a fixed rate (for latency below saturation): a request is started every
+ * 1/rate s on a keep-alive pool of `connections` sockets whatever the answers do, and each one's
+ * latency is timed in microseconds from sending to the end of the answer (and to its first byte).
+ * autocannon's `overallRate` is no use here: it sends each connection's quota for the second in a
+ * burst at its start, so the bursts queue, and it records whole milliseconds.
+ */
+function runRateClient(url, rate, seconds, connections, token, body) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
+  const target = new URL(url)
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    authorization: `Bearer ${token}`,
+  }
+  const total = Math.round(rate * seconds)
+  const latencies = []
+  const ttfbs = []
+  let sent = 0
+  let done = 0
+  let errors = 0
+  let non2xx = 0
+  let lateMs = 0
+  const finish = () => {
+    const sorted = (a) => Float64Array.from(a).sort()
+    const at = (a, p) => (a.length ? a[Math.min(a.length - 1, Math.ceil((p / 100) * a.length) - 1)] : null)
+    const round = (v) => (v === null ? null : Math.round(v * 1000) / 1000)
+    const l = sorted(latencies)
+    const t = sorted(ttfbs)
+    agent.destroy()
+    process.send?.({
+      requests: done,
+      rate: Math.round(done / seconds),
+      errors,
+      non2xx,
+      max_send_lag_ms: round(lateMs),
+      p50_ms: round(at(l, 50)),
+      p90_ms: round(at(l, 90)),
+      p99_ms: round(at(l, 99)),
+      max_ms: round(l.at(-1) ?? null),
+      ttfb_p50_ms: round(at(t, 50)),
+      ttfb_p99_ms: round(at(t, 99)),
+    })
+  }
+  const one = () => {
+    const start = process.hrtime.bigint()
+    let first = 0n
+    const req = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, agent },
+      (res) => {
+        first = process.hrtime.bigint()
+        if (res.statusCode < 200 || res.statusCode >= 300) non2xx++
+        res.on('data', () => {})
+        res.on('end', () => {
+          const end = process.hrtime.bigint()
+          latencies.push(Number(end - start) / 1e6)
+          ttfbs.push(Number(first - start) / 1e6)
+          if (++done + errors === total) finish()
+        })
+      },
+    )
+    req.on('error', () => {
+      errors++
+      if (done + errors === total) finish()
+    })
+    req.end(body)
+  }
+  const began = performance.now()
+  const tick = () => {
+    const now = performance.now()
+    const due = Math.min(total, Math.floor(((now - began) / 1000) * rate) + 1)
+    if (due > sent + 1) lateMs = Math.max(lateMs, now - began - ((sent + 1) / rate) * 1000)
+    while (sent < due) {
+      sent++
+      one()
+    }
+    if (sent < total) setTimeout(tick, Math.max(0, (sent / rate) * 1000 - (performance.now() - began)))
+  }
+  tick()
+}
+
 // ---------------------------------------------------------------- helpers
 
 async function freePort() {
@@ -133,6 +217,33 @@ function startRole(core, role, ...roleArgs) {
   return new Promise((resolveReady, reject) => {
     child.once('message', () => resolveReady(child))
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)))
+  })
+}
+
+/** Runs the fixed-rate client (pinned to core 1 with the upstream) and resolves with its figures. */
+function rateClient({ url, rate, seconds, connections, token, body }) {
+  const child = pinned(
+    1,
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      '--role',
+      'rate-client',
+      url,
+      String(rate),
+      String(seconds),
+      String(connections),
+      token,
+      body,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  )
+  return new Promise((resolveRun, reject) => {
+    child.once('message', (result) => {
+      child.kill()
+      resolveRun(result)
+    })
+    child.once('exit', (code) => reject(new Error(`rate client exited with ${code}`)))
   })
 }
 
@@ -188,10 +299,23 @@ async function startSwitchboard(core, port, upstreamPort, dir) {
   return { child, key }
 }
 
-function cpuTicks(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+function ticksOf(statFile) {
+  const stat = readFileSync(statFile, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return Number(fields[11]) + Number(fields[12]) // utime + stime (fields 14 and 15)
+}
+
+/** The process's CPU ticks, and those of its main thread (the rest: GC helpers, libuv's pool). */
+function cpuTicks(pid) {
+  return { all: ticksOf(`/proc/${pid}/stat`), main: ticksOf(`/proc/${pid}/task/${pid}/stat`) }
+}
+
+function requestBody(mode) {
+  return JSON.stringify({
+    model: MODEL,
+    messages: [{ role: 'user', content: 'Hello, how are you?' }],
+    ...(mode === 'stream' ? { stream: true } : {}),
+  })
 }
 
 function rssMb(pid) {
@@ -238,15 +362,13 @@ function autocannon({ url, connections, duration, body, token }) {
 }
 
 async function measure({ name, mode, url, pid, connections, duration, token }) {
-  const body = JSON.stringify({
-    model: MODEL,
-    messages: [{ role: 'user', content: 'Hello, how are you?' }],
-    ...(mode === 'stream' ? { stream: true } : {}),
-  })
+  const body = requestBody(mode)
   await autocannon({ url, connections, duration: 2, body, token }) // warm-up
   const before = cpuTicks(pid)
   const result = await autocannon({ url, connections, duration, body, token })
-  const cpuUs = (cpuTicks(pid) - before) * TICK_US
+  const after = cpuTicks(pid)
+  const cpuUs = (after.all - before.all) * TICK_US
+  const otherUs = (after.all - after.main - (before.all - before.main)) * TICK_US
   const requests = result.requests.total
   const row = {
     name,
@@ -256,6 +378,7 @@ async function measure({ name, mode, url, pid, connections, duration, token }) {
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
     cpu_us_per_req: requests > 0 ? Math.round(cpuUs / requests) : null,
+    other_threads_us_per_req: requests > 0 ? Math.round(otherUs / requests) : null,
     rss_mb: rssMb(pid),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
@@ -266,9 +389,47 @@ async function measure({ name, mode, url, pid, connections, duration, token }) {
   return row
 }
 
+/** Latency below saturation: `rate` requests/s at `connections` connections, open loop. */
+async function measureAtRate({ name, mode, url, pid, connections, rate, duration, token }) {
+  const body = requestBody(mode)
+  await rateClient({ url, rate, seconds: 2, connections, token, body }) // warm-up
+  const before = cpuTicks(pid)
+  const result = await rateClient({ url, rate, seconds: duration, connections, token, body })
+  const cpuUs = (cpuTicks(pid).all - before.all) * TICK_US
+  const row = {
+    name,
+    mode,
+    connections,
+    target_rate: rate,
+    ...result,
+    cpu_us_per_req: result.requests > 0 ? Math.round(cpuUs / result.requests) : null,
+    rss_mb: rssMb(pid),
+  }
+  console.log(
+    `${name.padEnd(12)} ${mode.padEnd(6)} @${rate}/s c=${connections}  p50 ${row.p50_ms} ms  p90 ${row.p90_ms} ms  p99 ${row.p99_ms} ms  max ${row.max_ms} ms  ${row.cpu_us_per_req} µs/req  ${row.rss_mb} MB${row.non2xx || row.errors ? `  non2xx=${row.non2xx} errors=${row.errors}` : ''}${row.max_send_lag_ms > 5 ? `  (client fell ${row.max_send_lag_ms} ms behind)` : ''}`,
+  )
+  return row
+}
+
+function printRateTable(rows) {
+  console.log(
+    '\n| mode | rate | target | p50 ms | p90 ms | p99 ms | CPU µs/req | + p50 vs direct | + p50 vs raw | + p99 vs raw |',
+  )
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+  for (const row of rows) {
+    const other = (name) => rows.find((r) => r.name === name && r.mode === row.mode)
+    const direct = other('direct')
+    const raw = other('raw-proxy')
+    const diff = (a, b) => (row.name !== 'direct' && a !== null && b ? (a - b).toFixed(3) : '')
+    console.log(
+      `| ${row.mode} | ${row.target_rate}/s c=${row.connections} | ${row.name} | ${row.p50_ms} | ${row.p90_ms} | ${row.p99_ms} | ${row.cpu_us_per_req} | ${diff(row.p50_ms, direct?.p50_ms)} | ${row.name === 'switchboard' ? diff(row.p50_ms, raw?.p50_ms) : ''} | ${row.name === 'switchboard' ? diff(row.p99_ms, raw?.p99_ms) : ''} |`,
+    )
+  }
+}
+
 function printTable(rows) {
   console.log(
-    '\n| mode | conns | target | req/s | p50 ms | p99 ms | CPU µs/req | RSS MB | vs raw: req/s | CPU | +p50 ms |',
+    '\n| mode | conns | target | req/s | p50 ms | p99 ms | CPU µs/req (other threads) | RSS MB | vs raw: req/s | CPU | +p50 ms |',
   )
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const row of rows) {
@@ -278,7 +439,7 @@ function printTable(rows) {
     const isSb = row.name === 'switchboard' && raw
     const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '')
     console.log(
-      `| ${row.mode} | ${row.connections} | ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.cpu_us_per_req} | ${row.rss_mb} | ${isSb ? ratio(row.rps, raw.rps) : ''} | ${isSb ? ratio(row.cpu_us_per_req, raw.cpu_us_per_req) : ''} | ${isSb ? (row.p50_ms - raw.p50_ms).toFixed(2) : ''} |`,
+      `| ${row.mode} | ${row.connections} | ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.cpu_us_per_req} (${row.other_threads_us_per_req}) | ${row.rss_mb} | ${isSb ? ratio(row.rps, raw.rps) : ''} | ${isSb ? ratio(row.cpu_us_per_req, raw.cpu_us_per_req) : ''} | ${isSb ? (row.p50_ms - raw.p50_ms).toFixed(2) : ''} |`,
     )
   }
 }
@@ -315,6 +476,11 @@ async function soak(seconds, target) {
 async function main() {
   const role = flag('role', null)
   if (role === 'upstream') return runUpstream(Number(args[args.indexOf('--role') + 2]))
+  if (role === 'rate-client') {
+    const i = args.indexOf('--role')
+    const [url, rate, seconds, connections, token, body] = args.slice(i + 2, i + 8)
+    return runRateClient(url, Number(rate), Number(seconds), Number(connections), token, body)
+  }
   if (role === 'raw-proxy')
     return runRawProxy(Number(args[args.indexOf('--role') + 2]), Number(args[args.indexOf('--role') + 3]))
 
@@ -370,6 +536,17 @@ async function main() {
       }
     }
     printTable(rows)
+    const rate = Number(flag('rate', '1000'))
+    const rateRows = []
+    if (rate > 0) {
+      for (const mode of modes) {
+        for (const target of targets) {
+          if (only.length === 0 || only.includes(target.name))
+            rateRows.push(await measureAtRate({ ...target, mode, connections: 32, rate, duration }))
+        }
+      }
+      printRateTable(rateRows)
+    }
     const soakResult = soakSeconds > 0 ? await soak(soakSeconds, targets[2]) : null
     const results = {
       at: new Date().toISOString(),
@@ -379,6 +556,7 @@ async function main() {
       duration_s: duration,
       chunks_per_stream: CHUNKS,
       rows,
+      fixed_rate: rateRows,
       soak: soakResult,
     }
     mkdirSync(join(root, 'bench', 'results'), { recursive: true })
