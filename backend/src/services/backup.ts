@@ -184,22 +184,33 @@ export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: K
     }
   }
 
+  let writing: Promise<void> = Promise.resolve()
+
   return {
     exportDocument,
     writeTo,
     parseDocument,
     readFileDocument,
 
-    /** After every configuration change. A failure (disk full) is logged, not thrown: the change stands. */
-    async write(): Promise<void> {
-      try {
-        await writeTo(deps.file)
-      } catch (error) {
-        deps.log.error(
-          { err: error, file: deps.file },
-          'backup write failed; it is retried at the next change',
-        )
-      }
+    /**
+     * After every configuration change. A failure (disk full) is logged, not thrown: the change stands.
+     * One write at a time, each reading the configuration when it starts: two changes close together
+     * (on PostgreSQL, reads on different pooled connections) could otherwise finish their reads out
+     * of order and leave the older configuration in the file.
+     */
+    write(): Promise<void> {
+      const run = writing.then(async () => {
+        try {
+          await writeTo(deps.file)
+        } catch (error) {
+          deps.log.error(
+            { err: error, file: deps.file },
+            'backup write failed; it is retried at the next change',
+          )
+        }
+      })
+      writing = run
+      return run
     },
 
     /** Validated first, then applied in one transaction; `dryRun` only answers what would change. */
