@@ -133,6 +133,7 @@ export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: K
     if (size > BACKUP_LIMITS.bytes) {
       throw new ValidationError(
         `the backup file is ${size} bytes; at most ${BACKUP_LIMITS.bytes} are accepted`,
+        [{ field: 'file', message: `larger than ${BACKUP_LIMITS.bytes} bytes` }],
       )
     }
     let parsed: unknown

@@ -202,6 +202,16 @@ describe('POST /api/admin/providers/restore', () => {
       expect(res.json().detail).toContain(settings.backupFile)
     })
 
+    it('a file over the size limit, naming the file field', async () => {
+      const { app, settings } = await buildTestApp()
+      await seed(app)
+      writeFileSync(settings.backupFile, ' '.repeat(20 * 1024 * 1024 + 1))
+      const res = await app.inject({ method: 'POST', url: '/api/admin/providers/restore' })
+      expect(res.statusCode).toBe(422)
+      expect(res.json().errors).toEqual([{ field: 'file', message: expect.stringMatching(/larger than/) }])
+      expect((await app.inject({ method: 'GET', url: '/api/providers' })).json()).toHaveLength(2)
+    })
+
     it('a file that is not JSON', async () => {
       const { app, settings } = await buildTestApp()
       await seed(app)
