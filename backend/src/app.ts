@@ -26,7 +26,7 @@ import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/e
 import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
 import { createKeyBox } from './core/crypto.js'
-import { NotFoundError } from './core/errors.js'
+import { NotFoundError, UnavailableError } from './core/errors.js'
 import { createLogger, logSinkOf, logStoreFor } from './core/logger.js'
 import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
@@ -190,7 +190,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     bodyLimit: settings.apiBodyLimitBytes,
     trustProxy: false,
-    return503OnClosing: true,
+    // Requests that reach a closing server get our 503 (problem document / OpenAI shape) below.
+    return503OnClosing: false,
   })
 
   // Every body is JSON: text/plain gets 415 like any other media type, not a confusing 422.
@@ -199,8 +200,19 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? validators.strict : validators.coercing).compile(schema),
   )
+  // Set when close() starts: a request still arriving on an open connection gets a 503 that a load
+  // balancer retries elsewhere (nginx: proxy_next_upstream http_503), not a handler run.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    if (closing) {
+      throw new UnavailableError('shutting_down', 'the server is shutting down; retry the request', {
+        headers: { 'retry-after': '1' },
+      })
+    }
   })
   app.addHook('onClose', async () => {
     // Health first: no probe may still run, nor write, once the database closes.

@@ -1,4 +1,6 @@
+import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { fakeUpstream, hang, waitFor } from '../../../test/fake-upstream.js'
 import { buildTestApp, sampleProvider } from '../../../test/helpers.js'
 
 describe('error answers under /api', () => {
@@ -49,5 +51,35 @@ describe('error answers under /api', () => {
       { field: 'mode', message: 'must be one of: auto, specific, multi' },
       { field: 'nodes[0].strategy', message: 'must be one of: round-robin, failover' },
     ])
+  })
+
+  it('answers 503 with a problem document to a request that reaches a server shutting down', async () => {
+    const upstream = await fakeUpstream(hang)
+    const { app } = await buildTestApp({ BACKEND_REQUEST_TIMEOUT_SECONDS: '1' })
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    // The first request hangs on its upstream; the second comes on the same connection once
+    // close() has begun (as a keep-alive client's next request would).
+    const body = JSON.stringify({ base_url: upstream.url })
+    const socket = connect(port, '127.0.0.1')
+    let received = ''
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString()
+    })
+    socket.write(
+      `POST /api/providers/test-direct HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
+    await waitFor(() => upstream.requests.length === 1, 5000, 'the first request to reach the upstream')
+    const closed = app.close()
+    socket.write('GET /api/providers HTTP/1.1\r\nHost: x\r\n\r\n')
+    await waitFor(() => received.split('HTTP/1.1 ').length === 3, 10_000, 'two responses')
+    socket.destroy()
+    await closed
+    const second = `HTTP/1.1 ${received.split('HTTP/1.1 ')[2]}`
+    expect(second).toMatch(/^HTTP\/1\.1 503/)
+    expect(second).toMatch(/content-type: application\/problem\+json/i)
+    expect(second).toMatch(/retry-after: 1/i)
+    expect(second).toContain('shutting_down')
   })
 })
