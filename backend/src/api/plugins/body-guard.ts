@@ -3,18 +3,32 @@
  * would surface as a 500) or JSON nested so deep that recursive code overflows. Either is a 422
  * naming the field, before any handler runs. The restore endpoint checks its document itself
  * (domain/backup-document.ts), with the room a document needs around the objects it holds.
+ * Attached to the /api routes only: the gateway's hot path pays nothing for it.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify'
 import { ValidationError } from '../../core/errors.js'
 import { findUnstorableJson } from '../../core/json.js'
 
+function checkBody(request: FastifyRequest): void {
+  if (request.body === undefined) return
+  const problem = findUnstorableJson(request.body)
+  if (!problem) return
+  const field = problem.field || '(body)'
+  throw new ValidationError(`${field} ${problem.message}`, [{ field, message: problem.message }])
+}
+
 export function registerBodyGuard(app: FastifyInstance, opts: { skip: readonly string[] }): void {
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined || !request.url.startsWith('/api/')) return
-    if (opts.skip.includes(request.routeOptions.url ?? '')) return
-    const problem = findUnstorableJson(request.body)
-    if (!problem) return
-    const field = problem.field || '(body)'
-    throw new ValidationError(`${field} ${problem.message}`, [{ field, message: problem.message }])
+  const guard: preValidationHookHandler = (request, _reply, done) => {
+    try {
+      checkBody(request)
+      done()
+    } catch (error) {
+      done(error as Error)
+    }
+  }
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || opts.skip.includes(route.url)) return
+    const existing = route.preValidation
+    route.preValidation = existing === undefined ? [guard] : [...[existing].flat(), guard]
   })
 }
