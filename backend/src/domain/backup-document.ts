@@ -88,9 +88,14 @@ export function checkBackupDocument(value: unknown): DocumentProblem[] {
   const unstorable = findUnstorableJson(value, JSON_MAX_DEPTH + 2)
   if (unstorable) return [{ field: unstorable.field || '(document)', message: unstorable.message }]
   if (!Value.Check(BackupDocument, value)) {
-    return [...Value.Errors(BackupDocument, value)]
-      .slice(0, 20)
-      .map((e) => ({ field: pointerToField(e.path), message: e.message }))
+    // TypeBox reports a missing property twice (required, then its type): one problem per field.
+    const byField = new Map<string, DocumentProblem>()
+    for (const e of Value.Errors(BackupDocument, value)) {
+      const field = pointerToField(e.path)
+      if (!byField.has(field)) byField.set(field, { field, message: e.message })
+      if (byField.size >= 20) break
+    }
+    return [...byField.values()]
   }
   const problems: DocumentProblem[] = []
   const doc = value

@@ -195,6 +195,25 @@ describe('POST /api/admin/providers/restore', () => {
       expect((await app.inject({ method: 'GET', url: '/api/providers' })).json()).toEqual(before)
     })
 
+    it('names each wrong field once', async () => {
+      const { app } = await buildTestApp()
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/admin/providers/restore',
+        payload: {
+          version: 1,
+          exported_at: 'x',
+          providers: [{ id: 1, name: 'p', models: [], is_active: true }],
+        },
+      })
+      expect(res.statusCode).toBe(422)
+      const fields = res.json().errors.map((e: { field: string }) => e.field)
+      expect(fields).toEqual([...new Set(fields)])
+      expect(fields).toEqual(
+        expect.arrayContaining(['providers[0].base_url', 'providers[0].api_key_encrypted']),
+      )
+    })
+
     it('a missing file', async () => {
       const { app, settings } = await buildTestApp()
       const res = await app.inject({ method: 'POST', url: '/api/admin/providers/restore' })
