@@ -31,7 +31,7 @@ export default defineConfig({
           name: 'sqlite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           // Several replicas need PostgreSQL: that file runs in the postgres project only.
-          exclude: [...defaultExclude, 'test/deploy/scale-out.test.ts'],
+          exclude: [...defaultExclude, 'test/deploy/scale-out.test.ts', '**/*.postgres.test.ts'],
           env: { SWITCHBOARD_TEST_DB: 'sqlite' },
         },
       },

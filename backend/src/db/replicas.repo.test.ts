@@ -1,42 +1,7 @@
-import { describe, expect, it, onTestFinished } from 'vitest'
-import { isPostgresRun, tempDir, testDatabaseUrl } from '../../test/helpers.js'
-import { parseDatabaseUrl } from '../settings.js'
-import { openDatabase } from './database.js'
+import { describe, expect, it } from 'vitest'
 import { createLeaderLock } from './replicas.repo.js'
 
 describe('leader lock', () => {
-  it.runIf(isPostgresRun())('is held by one holder at a time and passes on when released', async () => {
-    const url = await testDatabaseUrl(tempDir())
-    const config = parseDatabaseUrl(url)!
-    const db = await openDatabase(config)
-    onTestFinished(() => db.close())
-    const one = createLeaderLock(config, 'test')
-    const two = createLeaderLock(config, 'test')
-    onTestFinished(async () => {
-      await one.release()
-      await two.release()
-    })
-    expect(await one.tryHold()).toBe(true)
-    expect(await two.tryHold()).toBe(false)
-    expect(await one.tryHold()).toBe(true)
-    await one.release()
-    expect(await two.tryHold()).toBe(true)
-    expect(await one.tryHold()).toBe(false)
-  })
-
-  it.runIf(isPostgresRun())('does not block another schema on the same database', async () => {
-    const a = parseDatabaseUrl(await testDatabaseUrl(tempDir()))!
-    const b = parseDatabaseUrl(await testDatabaseUrl(tempDir()))!
-    const one = createLeaderLock(a, 'test')
-    const two = createLeaderLock(b, 'test')
-    onTestFinished(async () => {
-      await one.release()
-      await two.release()
-    })
-    expect(await one.tryHold()).toBe(true)
-    expect(await two.tryHold()).toBe(true)
-  })
-
   it('always holds on SQLite: one process owns the file', async () => {
     const lock = createLeaderLock({ engine: 'sqlite', path: ':memory:' }, 'test')
     expect(await lock.tryHold()).toBe(true)
