@@ -183,6 +183,20 @@ describe('rotation and the recent-entries ring', () => {
     expect(JSON.parse(newest?.split('\n').pop() ?? '{}').i).toBe(199)
   })
 
+  it('keeps the newest long lines whole when the ring wraps its byte buffer', async () => {
+    const dir = tempDir()
+    const { log, sink } = fileLogger(dir)
+    for (let i = 0; i < 1500; i++)
+      log.info({ request_id: `r${i}`, padding: 'é'.repeat(900 + (i % 7)) }, `long ${i}`)
+    const { logs, total } = sink.recent(1000)
+    // ~2 KB a line: the 1 MiB ring holds the newest ~500, each intact, newest first
+    expect(total).toBeGreaterThan(400)
+    expect(total).toBeLessThan(600)
+    expect(logs).toHaveLength(total)
+    expect(logs.map((l) => l.message).slice(0, 3)).toEqual(['long 1499', 'long 1498', 'long 1497'])
+    expect(logs.at(-1)?.message).toBe(`long ${1500 - total}`)
+  })
+
   it('answers the newest entries first from a bounded ring', async () => {
     const dir = tempDir()
     const { log, sink } = fileLogger(dir)
