@@ -1,6 +1,6 @@
 /**
- * Traffic figures: the in-process aggregates behind GET /api/admin/stats and the Prometheus
- * registry behind GET /metrics (DESIGN.md §9).
+ * Traffic figures: the in-process aggregates behind GET /api/admin/stats, and the counters of the
+ * Prometheus registry behind GET /metrics (made in prometheus.ts) (DESIGN.md §9).
  *
  * Each request costs O(1) and memory is bounded whatever the traffic: endpoints are keyed by the
  * route pattern (`GET /api/providers/{id}`, one key for every id) and every unmatched URL counts
@@ -9,9 +9,9 @@
  *
  * The gateway reports through `gatewayObserver` (or recordAttempt / recordGatewayRequest).
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { Provider } from '../domain/model.js'
 import type { AttemptOutcome, AttemptRecord, GatewayObserver, GatewayRequestRecord } from './observer.js'
+import { createPrometheus, getProcessRegistry } from './prometheus.js'
 
 export interface HttpRecord {
   method: string
@@ -106,97 +106,6 @@ interface ProviderCounters {
 /** Outcomes that count as a provider error in the stats; a client going away is nobody's fault. */
 function isProviderError(outcome: AttemptOutcome): boolean {
   return outcome !== 'success' && outcome !== 'aborted'
-}
-
-const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
-const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]
-
-/**
- * Process metrics (CPU, memory, event loop, GC) belong to the process, not to an app instance: one
- * registry, made on first use, shared by every app in the process (tests build many). Its observers
- * collect on scrape and start no timers that would keep a process alive.
- */
-let processRegistry: Registry | null = null
-function getProcessRegistry(): Registry {
-  if (!processRegistry) {
-    processRegistry = new Registry()
-    collectDefaultMetrics({ register: processRegistry })
-  }
-  return processRegistry
-}
-
-function createPrometheus(providers: () => Iterable<Provider>) {
-  const registry = new Registry()
-  const httpRequests = new Counter({
-    name: 'switchboard_http_requests_total',
-    help: 'HTTP requests by method, route pattern and status code',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  })
-  const httpDuration = new Histogram({
-    name: 'switchboard_http_request_duration_seconds',
-    help: 'HTTP request duration by method and route pattern',
-    labelNames: ['method', 'route'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  })
-  const attempts = new Counter({
-    name: 'switchboard_gateway_upstream_attempts_total',
-    help: 'Gateway attempts at an upstream provider by provider and outcome',
-    labelNames: ['provider_id', 'provider', 'outcome'] as const,
-    registers: [registry],
-  })
-  const attemptDuration = new Histogram({
-    name: 'switchboard_gateway_upstream_duration_seconds',
-    help: 'Duration of gateway attempts at an upstream provider',
-    labelNames: ['provider_id', 'provider'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  })
-  const ttfb = new Histogram({
-    name: 'switchboard_gateway_stream_ttfb_seconds',
-    help: 'Streams: time from sending the request to the first event that carries content',
-    labelNames: ['provider_id', 'provider'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  })
-  const gatewayRequests = new Counter({
-    name: 'switchboard_gateway_requests_total',
-    help: 'Gateway requests by status code and whether they streamed',
-    labelNames: ['status', 'stream'] as const,
-    registers: [registry],
-  })
-  const overhead = new Histogram({
-    name: 'switchboard_gateway_overhead_seconds',
-    help: "The gateway's own time per request: its duration less the time spent waiting on upstreams",
-    buckets: OVERHEAD_BUCKETS,
-    registers: [registry],
-  })
-  const healthy = new Gauge({
-    name: 'switchboard_provider_healthy',
-    help: 'Whether a provider is healthy (1) or not (0)',
-    labelNames: ['provider_id', 'provider'] as const,
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const p of providers())
-        this.set({ provider_id: String(p.id), provider: p.name }, p.is_healthy ? 1 : 0)
-    },
-  })
-  const failures = new Gauge({
-    name: 'switchboard_provider_consecutive_failures',
-    help: 'Consecutive failed probes or gateway attempts of a provider',
-    labelNames: ['provider_id', 'provider'] as const,
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const p of providers())
-        this.set({ provider_id: String(p.id), provider: p.name }, p.consecutive_failures)
-    },
-  })
-  void healthy
-  void failures
-  return { registry, httpRequests, httpDuration, attempts, attemptDuration, ttfb, gatewayRequests, overhead }
 }
 
 export interface MetricsDeps {
