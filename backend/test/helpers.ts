@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import pino, { type Logger } from 'pino'
-import { onTestFinished } from 'vitest'
+import { expect, onTestFinished } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { loadSettings, type Settings } from '../src/settings.js'
 
@@ -88,4 +88,31 @@ export const sampleProvider = {
   base_url: 'https://api.openai.com/v1',
   api_key: 'sk-test-abcdef0123456789',
   models: ['gpt-4o', 'gpt-4o-mini'],
+}
+
+/** Creates providers p1, p2, … offering the given models; answers their ids in order. */
+export async function createProviders(app: FastifyInstance, models: string[][]): Promise<number[]> {
+  const ids: number[] = []
+  for (const [i, list] of models.entries()) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/providers',
+      payload: { ...sampleProvider, name: `p${i + 1}`, models: list },
+    })
+    expect(res.statusCode).toBe(201)
+    ids.push(res.json().id)
+  }
+  return ids
+}
+
+/** `count` providers p1…pN, each offering its own model `mN` and `shared`. */
+export function providersWithSharedModel(count: number): string[][] {
+  return Array.from({ length: count }, (_, i) => [`m${i + 1}`, 'shared'])
+}
+
+/** Creates a route and answers its id. */
+export async function createRouteId(app: FastifyInstance, payload: object): Promise<number> {
+  const res = await app.inject({ method: 'POST', url: '/api/model-routes', payload })
+  expect(res.statusCode, res.body).toBe(201)
+  return res.json().id
 }

@@ -1,27 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { buildTestApp, sampleProvider } from '../../../test/helpers.js'
-
-async function createProviders(app: FastifyInstance, count: number): Promise<number[]> {
-  const ids: number[] = []
-  for (let i = 1; i <= count; i++) {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/providers',
-      payload: { ...sampleProvider, name: `p${i}`, models: [`m${i}`, 'shared'] },
-    })
-    expect(res.statusCode).toBe(201)
-    ids.push(res.json().id)
-  }
-  return ids
-}
-
-async function createRoute(app: FastifyInstance, payload: object): Promise<number> {
-  const res = await app.inject({ method: 'POST', url: '/api/model-routes', payload })
-  expect(res.statusCode, res.body).toBe(201)
-  return res.json().id
-}
+import {
+  buildTestApp,
+  createProviders,
+  createRouteId,
+  providersWithSharedModel,
+} from '../../../test/helpers.js'
 
 async function selectProvider(app: FastifyInstance, routeId: number): Promise<number> {
   const res = await app.inject({ method: 'POST', url: `/api/model-routes/${routeId}/select` })
@@ -32,10 +17,10 @@ async function selectProvider(app: FastifyInstance, routeId: number): Promise<nu
 describe('deleting a provider that routes use', () => {
   it('answers 409 naming every route that uses it, and changes nothing', async () => {
     const { app } = await buildTestApp()
-    const [a, b] = await createProviders(app, 2)
-    await createRoute(app, { name: 'first', mode: 'auto', nodes: [{ api_id: a }, { api_id: b }] })
-    await createRoute(app, { name: 'unrelated', mode: 'auto', nodes: [{ api_id: b }] })
-    await createRoute(app, {
+    const [a, b] = await createProviders(app, providersWithSharedModel(2))
+    await createRouteId(app, { name: 'first', mode: 'auto', nodes: [{ api_id: a }, { api_id: b }] })
+    await createRouteId(app, { name: 'unrelated', mode: 'auto', nodes: [{ api_id: b }] })
+    await createRouteId(app, {
       name: 'second',
       mode: 'multi',
       nodes: [{ api_id: a }, { api_id: a, models: ['m1'] }],
@@ -55,13 +40,13 @@ describe('deleting a provider that routes use', () => {
 
   it('with ?force=true removes the provider and its nodes; selection carries on over the rest', async () => {
     const { app, settings } = await buildTestApp()
-    const [a, b, c] = await createProviders(app, 3)
-    const rr = await createRoute(app, {
+    const [a, b, c] = await createProviders(app, providersWithSharedModel(3))
+    const rr = await createRouteId(app, {
       name: 'rr',
       mode: 'auto',
       nodes: [{ api_id: a }, { api_id: b }, { api_id: c }],
     })
-    const onlyA = await createRoute(app, { name: 'only-a', mode: 'auto', nodes: [{ api_id: a }] })
+    const onlyA = await createRouteId(app, { name: 'only-a', mode: 'auto', nodes: [{ api_id: a }] })
     // leave the round-robin position past the node about to disappear
     expect([await selectProvider(app, rr), await selectProvider(app, rr)]).toEqual([a, b])
 
@@ -92,8 +77,8 @@ describe('deleting a provider that routes use', () => {
 describe('routes in the backup', () => {
   it('writes every route with its nodes into the backup file after each change', async () => {
     const { app, settings } = await buildTestApp()
-    const [a, b] = await createProviders(app, 2)
-    await createRoute(app, {
+    const [a, b] = await createProviders(app, providersWithSharedModel(2))
+    await createRouteId(app, {
       name: 'chat',
       mode: 'specific',
       is_active: false,
@@ -124,13 +109,13 @@ describe('routes in the backup', () => {
 
   it('restores routes and nodes from a posted document; dry_run only tells what would change', async () => {
     const source = await buildTestApp()
-    const [a, b, c] = await createProviders(source.app, 3)
-    await createRoute(source.app, {
+    const [a, b, c] = await createProviders(source.app, providersWithSharedModel(3))
+    await createRouteId(source.app, {
       name: 'rr',
       mode: 'auto',
       nodes: [{ api_id: a }, { api_id: b }, { api_id: c }],
     })
-    await createRoute(source.app, {
+    await createRouteId(source.app, {
       name: 'tiers',
       mode: 'multi',
       nodes: [
@@ -142,8 +127,8 @@ describe('routes in the backup', () => {
 
     // another installation with a different route under the same id
     const { app } = await buildTestApp()
-    const [x] = await createProviders(app, 1)
-    await createRoute(app, { name: 'old', mode: 'auto', nodes: [{ api_id: x }] })
+    const [x] = await createProviders(app, providersWithSharedModel(1))
+    await createRouteId(app, { name: 'old', mode: 'auto', nodes: [{ api_id: x }] })
     expect(await selectProvider(app, 1)).toBe(x)
 
     const dry = await app.inject({
@@ -190,16 +175,16 @@ describe('routes in the backup', () => {
     const tier = await app.inject({ method: 'POST', url: '/api/model-routes/2/select' })
     expect(tier.json()).toMatchObject({ provider_id: a, model: 'm1' })
     // and new routes get fresh ids after the restored ones
-    expect(await createRoute(app, { name: 'after', mode: 'auto' })).toBe(3)
+    expect(await createRouteId(app, { name: 'after', mode: 'auto' })).toBe(3)
   })
 
   it('restores routes from BACKEND_BACKUP_FILE when the request has no body', async () => {
     const { app, settings } = await buildTestApp()
-    const [a] = await createProviders(app, 1)
-    await createRoute(app, { name: 'kept', mode: 'auto', nodes: [{ api_id: a }] })
+    const [a] = await createProviders(app, providersWithSharedModel(1))
+    await createRouteId(app, { name: 'kept', mode: 'auto', nodes: [{ api_id: a }] })
     const saved = readFileSync(settings.backupFile, 'utf8')
     await app.inject({ method: 'DELETE', url: '/api/model-routes/1' })
-    await createRoute(app, { name: 'newer', mode: 'auto' })
+    await createRouteId(app, { name: 'newer', mode: 'auto' })
     writeFileSync(settings.backupFile, saved)
 
     const res = await app.inject({ method: 'POST', url: '/api/admin/providers/restore' })
@@ -211,8 +196,8 @@ describe('routes in the backup', () => {
 
   it('refuses a document whose route node names a provider it does not hold, changing nothing', async () => {
     const { app, settings } = await buildTestApp()
-    const [a] = await createProviders(app, 1)
-    await createRoute(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
+    const [a] = await createProviders(app, providersWithSharedModel(1))
+    await createRouteId(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
     const doc = JSON.parse(readFileSync(settings.backupFile, 'utf8'))
     doc.routes[0].nodes.push({ api_id: 99, models: [], strategy: 'failover', priority: 0, metadata: {} })
     doc.routes.push({ id: 2, name: 'new', mode: 'auto', is_active: true, config: {}, nodes: [] })

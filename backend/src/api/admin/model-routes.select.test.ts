@@ -1,26 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { buildTestApp, sampleProvider } from '../../../test/helpers.js'
-
-async function createProviders(app: FastifyInstance, models: string[][]): Promise<number[]> {
-  const ids: number[] = []
-  for (const [i, list] of models.entries()) {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/providers',
-      payload: { ...sampleProvider, name: `p${i + 1}`, models: list },
-    })
-    expect(res.statusCode).toBe(201)
-    ids.push(res.json().id)
-  }
-  return ids
-}
-
-async function createRoute(app: FastifyInstance, payload: object): Promise<number> {
-  const res = await app.inject({ method: 'POST', url: '/api/model-routes', payload })
-  expect(res.statusCode, res.body).toBe(201)
-  return res.json().id
-}
+import { buildTestApp, createProviders, createRouteId } from '../../../test/helpers.js'
 
 function selectOnce(app: FastifyInstance, routeId: number, body?: object) {
   return app.inject({
@@ -62,7 +42,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('hands each of three healthy round-robin nodes exactly 100 of 300 selections, in turn', async () => {
     const { app } = await buildTestApp()
     const ids = await createProviders(app, [['m'], ['m'], ['m']])
-    const route = await createRoute(app, {
+    const route = await createRouteId(app, {
       name: 'rr',
       mode: 'auto',
       nodes: ids.map((api_id) => ({ api_id })),
@@ -81,7 +61,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('answers provider_id, provider_name and the model, with or without a body', async () => {
     const { app } = await buildTestApp()
     const [a] = await createProviders(app, [['gpt-4o', 'gpt-4o-mini']])
-    const route = await createRoute(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
+    const route = await createRouteId(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
     const noBody = await selectOnce(app, route)
     expect(noBody.statusCode).toBe(200)
     expect(noBody.json()).toEqual({ provider_id: a, provider_name: 'p1', model: 'gpt-4o' })
@@ -100,7 +80,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('refuses a select body with unknown fields or a model of the wrong type', async () => {
     const { app } = await buildTestApp()
     const [a] = await createProviders(app, [['m']])
-    const route = await createRoute(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
+    const route = await createRouteId(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
     for (const body of [{ model: 5 }, { model: '' }, { modle: 'm' }]) {
       const res = await selectOnce(app, route, body)
       expect(res.statusCode, JSON.stringify(body)).toBe(422)
@@ -117,7 +97,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('fails over: the first available node, the next while it is inactive, back when it returns', async () => {
     const { app } = await buildTestApp()
     const [a, b, c] = await createProviders(app, [['m'], ['m'], ['m']])
-    const route = await createRoute(app, {
+    const route = await createRouteId(app, {
       name: 'fo',
       mode: 'auto',
       nodes: [{ api_id: a, strategy: 'failover' }, { api_id: b }, { api_id: c }],
@@ -132,7 +112,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('fails over when a provider is held unhealthy, and takes it back when held healthy', async () => {
     const { app } = await buildTestApp()
     const [a, b] = await createProviders(app, [['m'], ['m']])
-    const route = await createRoute(app, {
+    const route = await createRouteId(app, {
       name: 'fo',
       mode: 'auto',
       config: { strategy: 'failover' },
@@ -148,7 +128,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('keeps round-robin fair among the rest while a node is unhealthy', async () => {
     const { app } = await buildTestApp()
     const ids = await createProviders(app, [['m'], ['m'], ['m']])
-    const route = await createRoute(app, {
+    const route = await createRouteId(app, {
       name: 'rr',
       mode: 'auto',
       nodes: ids.map((api_id) => ({ api_id })),
@@ -163,7 +143,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('in specific mode uses only nodes offering the model, and answers 404 when none does', async () => {
     const { app } = await buildTestApp()
     const [a, b, c] = await createProviders(app, [['x', 'shared'], ['y'], ['z', 'shared']])
-    const route = await createRoute(app, {
+    const route = await createRouteId(app, {
       name: 'sp',
       mode: 'specific',
       nodes: [{ api_id: a }, { api_id: b, models: ['only-b'] }, { api_id: c }],
@@ -187,14 +167,14 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('in specific mode falls back to config.model, and answers 422 on model when there is none', async () => {
     const { app } = await buildTestApp()
     const [a, b] = await createProviders(app, [['x'], ['y']])
-    const withDefault = await createRoute(app, {
+    const withDefault = await createRouteId(app, {
       name: 'sp-default',
       mode: 'specific',
       config: { model: 'y' },
       nodes: [{ api_id: a }, { api_id: b }],
     })
     expect((await selectOnce(app, withDefault)).json()).toMatchObject({ provider_id: b, model: 'y' })
-    const without = await createRoute(app, { name: 'sp', mode: 'specific', nodes: [{ api_id: a }] })
+    const without = await createRouteId(app, { name: 'sp', mode: 'specific', nodes: [{ api_id: a }] })
     const res = await selectOnce(app, without)
     expect(res.statusCode).toBe(422)
     expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(['model'])
@@ -203,7 +183,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('in multi mode uses the first priority group with an available node; lower groups take over', async () => {
     const { app } = await buildTestApp()
     const [a, b, c, d] = await createProviders(app, [['m'], ['m'], ['m'], ['m']])
-    const route = await createRoute(app, {
+    const route = await createRouteId(app, {
       name: 'multi',
       mode: 'multi',
       // node order differs from priority order on purpose
@@ -229,7 +209,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('answers 503 naming the route when no node is available, and 409 for an inactive route', async () => {
     const { app } = await buildTestApp()
     const [a] = await createProviders(app, [['m']])
-    const route = await createRoute(app, { name: 'lonely', mode: 'auto', nodes: [{ api_id: a }] })
+    const route = await createRouteId(app, { name: 'lonely', mode: 'auto', nodes: [{ api_id: a }] })
     await holdHealth(app, a!, false)
     const down = await selectOnce(app, route)
     expect(down.statusCode).toBe(503)
@@ -241,7 +221,7 @@ describe('POST /api/model-routes/{id}/select', () => {
       route_id: route,
       route_name: 'lonely',
     })
-    const empty = await createRoute(app, { name: 'empty', mode: 'multi' })
+    const empty = await createRouteId(app, { name: 'empty', mode: 'multi' })
     expect((await selectOnce(app, empty)).statusCode).toBe(503)
 
     await app.inject({ method: 'PATCH', url: `/api/model-routes/${route}`, payload: { is_active: false } })
@@ -253,7 +233,7 @@ describe('POST /api/model-routes/{id}/select', () => {
   it('sees a route at once after its creation and a change at once after its PATCH', async () => {
     const { app } = await buildTestApp()
     const [a, b] = await createProviders(app, [['m'], ['m']])
-    const route = await createRoute(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
+    const route = await createRouteId(app, { name: 'r', mode: 'auto', nodes: [{ api_id: a }] })
     expect(await selectProvider(app, route)).toBe(a)
     await app.inject({
       method: 'PATCH',
@@ -280,7 +260,7 @@ describe('GET /api/model-routes/{id}/state', () => {
   it('shows the next round-robin index under the route id in auto mode', async () => {
     const { app } = await buildTestApp()
     const ids = await createProviders(app, [['m'], ['m'], ['m']])
-    const route = await createRoute(app, {
+    const route = await createRouteId(app, {
       name: 'rr',
       mode: 'auto',
       nodes: ids.map((api_id) => ({ api_id })),
@@ -303,7 +283,7 @@ describe('GET /api/model-routes/{id}/state', () => {
       ['x', 'y'],
       ['x', 'y'],
     ])
-    const specific = await createRoute(app, {
+    const specific = await createRouteId(app, {
       name: 'sp',
       mode: 'specific',
       nodes: [{ api_id: a }, { api_id: b }],
@@ -314,7 +294,7 @@ describe('GET /api/model-routes/{id}/state', () => {
     const spState = await app.inject({ method: 'GET', url: `/api/model-routes/${specific}/state` })
     expect(spState.json().state.round_robin_indices).toEqual({ x: 1, y: 0 })
 
-    const multi = await createRoute(app, {
+    const multi = await createRouteId(app, {
       name: 'mu',
       mode: 'multi',
       nodes: [
@@ -330,7 +310,7 @@ describe('GET /api/model-routes/{id}/state', () => {
   it('starts afresh when the nodes are replaced, and a recreated route does not inherit positions', async () => {
     const { app } = await buildTestApp()
     const ids = await createProviders(app, [['m'], ['m']])
-    const route = await createRoute(app, {
+    const route = await createRouteId(app, {
       name: 'rr',
       mode: 'auto',
       nodes: ids.map((api_id) => ({ api_id })),

@@ -1,20 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { buildTestApp, sampleProvider } from '../../../test/helpers.js'
-
-async function createProviders(app: FastifyInstance, count: number): Promise<number[]> {
-  const ids: number[] = []
-  for (let i = 1; i <= count; i++) {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/providers',
-      payload: { ...sampleProvider, name: `p${i}`, models: [`m${i}`, 'shared'] },
-    })
-    expect(res.statusCode).toBe(201)
-    ids.push(res.json().id)
-  }
-  return ids
-}
+import { buildTestApp, createProviders, providersWithSharedModel } from '../../../test/helpers.js'
 
 function createRoute(app: FastifyInstance, payload: unknown) {
   return app.inject({ method: 'POST', url: '/api/model-routes', payload: payload as object })
@@ -23,7 +9,7 @@ function createRoute(app: FastifyInstance, payload: unknown) {
 describe('/api/model-routes CRUD', () => {
   it('creates a route with defaults filled in and answers 201 with its nodes', async () => {
     const { app } = await buildTestApp()
-    const [a, b] = await createProviders(app, 2)
+    const [a, b] = await createProviders(app, providersWithSharedModel(2))
     const res = await createRoute(app, {
       name: 'chat',
       mode: 'auto',
@@ -52,7 +38,7 @@ describe('/api/model-routes CRUD', () => {
 
   it('lists routes ordered by id with nodes in their order, and gets one by id', async () => {
     const { app } = await buildTestApp()
-    const [a, b, c] = await createProviders(app, 3)
+    const [a, b, c] = await createProviders(app, providersWithSharedModel(3))
     await createRoute(app, { name: 'z', mode: 'auto', nodes: [{ api_id: c }, { api_id: a }, { api_id: b }] })
     await createRoute(app, { name: 'a', mode: 'multi', config: { strategy: 'failover' } })
     const list = await app.inject({ method: 'GET', url: '/api/model-routes' })
@@ -70,7 +56,7 @@ describe('/api/model-routes CRUD', () => {
 
   it('patches only the fields sent and keeps the nodes when nodes is absent', async () => {
     const { app } = await buildTestApp()
-    const [a, b] = await createProviders(app, 2)
+    const [a, b] = await createProviders(app, providersWithSharedModel(2))
     await createRoute(app, { name: 'chat', mode: 'auto', nodes: [{ api_id: a }, { api_id: b }] })
     const res = await app.inject({
       method: 'PATCH',
@@ -89,7 +75,7 @@ describe('/api/model-routes CRUD', () => {
 
   it('replaces every node when nodes is sent, and an empty list removes them all', async () => {
     const { app } = await buildTestApp()
-    const [a, b, c] = await createProviders(app, 3)
+    const [a, b, c] = await createProviders(app, providersWithSharedModel(3))
     await createRoute(app, { name: 'chat', mode: 'auto', nodes: [{ api_id: a }, { api_id: b }] })
     const replaced = await app.inject({
       method: 'PATCH',
@@ -120,7 +106,7 @@ describe('/api/model-routes CRUD', () => {
 
   it('deletes a route with its nodes (204), then answers 404 everywhere', async () => {
     const { app } = await buildTestApp()
-    const [a] = await createProviders(app, 1)
+    const [a] = await createProviders(app, providersWithSharedModel(1))
     await createRoute(app, { name: 'chat', mode: 'auto', nodes: [{ api_id: a }] })
     expect((await app.inject({ method: 'DELETE', url: '/api/model-routes/1' })).statusCode).toBe(204)
     for (const [method, url] of [
@@ -173,7 +159,7 @@ describe('/api/model-routes validation', () => {
 
   it('refuses a node naming a missing provider with a 422 on nodes[i].api_id, storing nothing', async () => {
     const { app } = await buildTestApp()
-    const [a] = await createProviders(app, 1)
+    const [a] = await createProviders(app, providersWithSharedModel(1))
     const res = await createRoute(app, {
       name: 'chat',
       mode: 'auto',
@@ -189,7 +175,7 @@ describe('/api/model-routes validation', () => {
 
   it('refuses a PATCH whose nodes name a missing provider and keeps the old nodes', async () => {
     const { app } = await buildTestApp()
-    const [a] = await createProviders(app, 1)
+    const [a] = await createProviders(app, providersWithSharedModel(1))
     await createRoute(app, { name: 'chat', mode: 'auto', nodes: [{ api_id: a }] })
     const res = await app.inject({
       method: 'PATCH',
@@ -258,7 +244,7 @@ describe('/api/model-routes validation', () => {
     'refuses %s with a 422 naming the field, creating nothing',
     async (_, body, field) => {
       const { app } = await buildTestApp()
-      await createProviders(app, 1)
+      await createProviders(app, providersWithSharedModel(1))
       const res = await createRoute(app, body)
       expect(res.statusCode).toBe(422)
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/)
