@@ -20,13 +20,16 @@ import { providerHealthRoutes } from './api/admin/provider-health.js'
 import { providerRoutes } from './api/admin/providers.js'
 import { Problem } from './api/admin/schemas.js'
 import { gatewayRoutes } from './api/gateway/v1.js'
-import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
+import { type ClientKeyVerifier, registerAuth, requireCredential } from './api/plugins/auth.js'
 import { registerBodyGuard } from './api/plugins/body-guard.js'
-import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
+import { registerErrorHandling } from './api/plugins/errors.js'
+import { registerHostCheck } from './api/plugins/host-check.js'
+import { answerUnroutable, registerNotFound } from './api/plugins/not-found.js'
 import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
+import { registerSecurityHeaders, skipSecurityHeaders } from './api/plugins/security-headers.js'
 import { createKeyBox } from './core/crypto.js'
-import { NotFoundError, UnavailableError } from './core/errors.js'
+import { UnavailableError } from './core/errors.js'
 import { createLogger, logSinkOf, logStoreFor } from './core/logger.js'
 import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
@@ -157,6 +160,28 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** A logger to use instead of the one built from the settings (tests pass a silent one). */
   logger?: Logger
+  /** The built UI to serve (default frontend/dist; tests pass a folder of their own). */
+  uiDir?: string
+}
+
+/**
+ * Node's http server options that bound how long a client may take to *send* a request (issue 11,
+ * item 8): the headers within BACKEND_HEADERS_TIMEOUT_SECONDS of the request's first byte (or of
+ * the connection's opening), headers and body within BACKEND_REQUEST_BODY_TIMEOUT_SECONDS; a
+ * late one gets 408 and its connection is closed. Node measures both only until the request has
+ * been received, so an answer (a gateway stream) may last as long as it needs. Node checks them
+ * every `connectionsCheckingInterval` (30 s by default, which let slow clients stay 90 s); once a
+ * second is cheap (a walk over the open connections). No socket inactivity timeout
+ * (`connectionTimeout`): it would also cut a stream that is silent while a model thinks.
+ */
+export function serverTimeouts(settings: Settings) {
+  const headersTimeout = Math.round(settings.headersTimeoutSeconds * 1000)
+  const requestTimeout = Math.round(settings.requestBodyTimeoutSeconds * 1000)
+  return {
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.round(headersTimeout / 4))),
+  }
 }
 
 function createValidators() {
@@ -190,9 +215,16 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     bodyLimit: settings.apiBodyLimitBytes,
     trustProxy: false,
+    http: serverTimeouts(settings),
+    // Fastify sets the server's requestTimeout from its own option (default 0: none), after creating it.
+    requestTimeout: serverTimeouts(settings).requestTimeout,
     // Requests that reach a closing server get our 503 (problem document / OpenAI shape) below.
     return503OnClosing: false,
+    frameworkErrors: answerUnroutable,
   })
+  // Past the cap Node closes a new connection at once: file descriptors stay for upstream sockets,
+  // the database and the logs, and the connections already open keep being served.
+  app.server.maxConnections = settings.maxConnections
 
   // Every body is JSON: text/plain gets 415 like any other media type, not a confusing 422.
   app.removeContentTypeParser('text/plain')
@@ -229,11 +261,12 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   if (!options.logger) app.addHook('onClose', async () => logSinkOf(log)?.close())
 
   registerRequestLogging(app, { metrics: core.metrics })
-  registerErrorHandling(app)
-  registerBodyGuard(app, { skip: ['/api/admin/providers/restore'] })
+  registerErrorHandling(app, 'problem')
+  // Before the checks that refuse a request, so their 421 and 401 answers carry the headers too.
+  await registerSecurityHeaders(app)
+  registerHostCheck(app, settings)
   const clientKeys: ClientKeyVerifier = core.clientKeys
   registerAuth(app, { adminToken: settings.adminToken, clientKeys: () => clientKeys })
-  if (settings.adminToken) documentUnauthorized(app)
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -246,55 +279,63 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       security: settings.adminToken ? [{ bearer: [] }] : [],
     },
   })
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-
-  app.get('/ping', { schema: { tags: ['health'], summary: 'Liveness probe', security: [] } }, async () => ({
-    status: 'ok',
-  }))
-  const typed = app.withTypeProvider<TypeBoxTypeProvider>()
-  await typed.register(providerRoutes({ inventory: core.inventory }))
-  await typed.register(providerHealthRoutes({ health: core.health }))
   if (settings.healthCheckEnabled) app.addHook('onReady', async () => core.healthScheduler.start())
   // Other replicas' (and the CLI's) changes reach this process's snapshot within the interval.
   app.addHook('onReady', async () => core.replicaSync.start())
-  await typed.register(adminRoutes({ metrics: core.metrics, logs: core.logs }))
-  await app.register(metricsRoutes({ metrics: core.metrics }))
-  await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
-  await typed.register(keyRoutes({ clientKeys: core.clientKeys }))
-  await app.register(gatewayRoutes({ proxy: core.proxy, bodyLimit: settings.gatewayBodyLimitBytes }))
-  await typed.register(
-    backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),
-  )
 
-  await registerUi(app)
+  // Three scopes, each declaring the credential of every route in it (api/plugins/auth.ts).
+  const ui = uiFolder(options.uiDir)
+  await app.register(async (open) => {
+    requireCredential(open, 'public')
+    await open.register(fastifySwaggerUi, { routePrefix: '/docs' })
+    open.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+    open.get(
+      '/ping',
+      { config: { anyHost: true }, schema: { tags: ['health'], summary: 'Liveness probe', security: [] } },
+      async () => ({ status: 'ok' }),
+    )
+    if (ui)
+      await open.register(fastifyStatic, { root: ui, wildcard: false, index: false, decorateReply: false })
+  })
+  await app.register(async (admin) => {
+    requireCredential(admin, 'admin')
+    registerBodyGuard(admin, { skip: ['/api/admin/providers/restore'] })
+    if (settings.adminToken) documentUnauthorized(admin)
+    const typed = admin.withTypeProvider<TypeBoxTypeProvider>()
+    await typed.register(providerRoutes({ inventory: core.inventory }))
+    await typed.register(providerHealthRoutes({ health: core.health }))
+    await typed.register(adminRoutes({ metrics: core.metrics, logs: core.logs }))
+    await admin.register(metricsRoutes({ metrics: core.metrics }))
+    await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
+    await typed.register(keyRoutes({ clientKeys: core.clientKeys }))
+    await typed.register(
+      backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),
+    )
+  })
+  await app.register(async (gateway) => {
+    requireCredential(gateway, 'client')
+    registerErrorHandling(gateway, 'openai')
+    skipSecurityHeaders(gateway)
+    await gateway.register(gatewayRoutes({ proxy: core.proxy, bodyLimit: settings.gatewayBodyLimitBytes }))
+  })
+
+  // The not-found handler sends index.html for client-side routes: reply.sendFile on the root.
+  if (ui) await app.register(fastifyStatic, { root: ui, serve: false })
+  registerNotFound(app, { hasUi: ui !== null })
 
   app.decorate('core', core)
   return app
 }
 
-/** /docs: with an admin token every /api route (and /metrics) may answer 401; say so on each. */
-function documentUnauthorized(app: FastifyInstance): void {
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/') && route.url !== '/metrics') return
+/** /docs: with an admin token every route of the scope may answer 401; say so on each. */
+function documentUnauthorized(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
     const schema = route.schema ?? {}
     route.schema = { ...schema, response: { ...(schema.response as object), 401: Problem } }
   })
 }
 
-/** The built UI is served from the backend: one process, one port; deep links get index.html. */
-async function registerUi(app: FastifyInstance): Promise<void> {
-  const dist = resolve(repoRoot, 'frontend', 'dist')
-  const hasUi = existsSync(resolve(dist, 'index.html'))
-  if (hasUi) await app.register(fastifyStatic, { root: dist, wildcard: false, index: false })
-  app.setNotFoundHandler((request, reply) => {
-    const url = request.url
-    const isApi = url.startsWith('/api') || isGatewayPath(url) || url.startsWith('/metrics')
-    if (!isApi && hasUi && request.method === 'GET') return reply.sendFile('index.html')
-    return sendError(
-      request,
-      reply,
-      new NotFoundError('route_not_found', `${request.method} ${url.split('?')[0]} does not exist`),
-    )
-  })
+/** The built UI (served from the backend: one process, one port), or null when it is not built. */
+function uiFolder(dir = resolve(repoRoot, 'frontend', 'dist')): string | null {
+  return existsSync(resolve(dir, 'index.html')) ? dir : null
 }

@@ -1,5 +1,5 @@
 /** Process entry: loadSettings → buildApp → listen; graceful close on SIGTERM and SIGINT. */
-import { realpathSync } from 'node:fs'
+import { readFileSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { buildApp } from './app.js'
@@ -12,6 +12,28 @@ import { DEFAULT_SECRET, isLoopbackHost, loadSettings, SettingsError, startupRef
  * Set here, not as a node flag, so `npm start`, `switchboard serve` and the image all get it.
  */
 export const V8_FLAGS = '--heap-growing-percent=50'
+
+/**
+ * A warning when BACKEND_MAX_CONNECTIONS could exhaust the open-files limit before the cap is
+ * reached: a gateway request holds a client socket and an upstream socket, and the database, logs
+ * and listener need a few more. `limits` is the text of /proc/self/limits (Linux; null elsewhere).
+ */
+export function connectionCapWarning(maxConnections: number, limits: string | null): string | null {
+  const match = limits && /^Max open files\s+(\d+)/m.exec(limits)
+  if (!match?.[1]) return null
+  const openFiles = Number(match[1])
+  const needed = 2 * maxConnections + 64
+  if (needed <= openFiles) return null
+  return `BACKEND_MAX_CONNECTIONS=${maxConnections} may need ${needed} file descriptors, more than this process may open (${openFiles}): lower it to ${Math.max(1, Math.floor((openFiles - 64) / 2))} or raise ulimit -n`
+}
+
+function readProcessLimits(): string | null {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8')
+  } catch {
+    return null
+  }
+}
 
 export async function startServer(): Promise<void> {
   setFlagsFromString(V8_FLAGS)
@@ -41,6 +63,8 @@ export async function startServer(): Promise<void> {
       'development mode: no BACKEND_ADMIN_TOKEN, so /api and /v1 are open to anyone on this machine',
     )
   }
+  const capWarning = connectionCapWarning(settings.maxConnections, readProcessLimits())
+  if (capWarning) app.log.warn(capWarning)
   let closing = false
   // Graceful: stop accepting connections, let requests and streams in flight finish (app.close()
   // waits for every open connection, hijacked gateway streams included), then the onClose hooks stop

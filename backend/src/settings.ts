@@ -46,6 +46,14 @@ export interface Settings {
   syncIntervalSeconds: number
   /** SIGTERM: how long in-flight requests and streams may take before the process exits anyway. */
   shutdownGraceSeconds: number
+  /** A request's headers must have arrived within this, counted from its first byte. */
+  headersTimeoutSeconds: number
+  /** A request's headers and body must have arrived within this (the answer is not bounded). */
+  requestBodyTimeoutSeconds: number
+  /** Open client connections at most; more are closed at once (descriptors stay for upstreams). */
+  maxConnections: number
+  /** Host names served besides the loopback ones (lower case, no port); `*` serves any. */
+  allowedHosts: readonly string[]
 }
 
 export class SettingsError extends Error {
@@ -189,9 +197,68 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       min: 1024,
       integer: true,
     }),
+    headersTimeoutSeconds: r.number('BACKEND_HEADERS_TIMEOUT_SECONDS', 10, { min: 0.1, max: 3600 }),
+    requestBodyTimeoutSeconds: r.number('BACKEND_REQUEST_BODY_TIMEOUT_SECONDS', 60, {
+      min: 0.1,
+      max: 86400,
+    }),
+    maxConnections: r.number('BACKEND_MAX_CONNECTIONS', 1000, { min: 1, max: 1_000_000, integer: true }),
+    allowedHosts: Object.freeze(readAllowedHosts(r)),
+  }
+  if (settings.headersTimeoutSeconds > settings.requestBodyTimeoutSeconds) {
+    r.problems.push(
+      `BACKEND_HEADERS_TIMEOUT_SECONDS=${settings.headersTimeoutSeconds}: must not be longer than BACKEND_REQUEST_BODY_TIMEOUT_SECONDS (${settings.requestBodyTimeoutSeconds}), which bounds headers and body together`,
+    )
   }
   if (r.problems.length > 0) throw new SettingsError(r.problems)
   return Object.freeze(settings)
+}
+
+function isIpv6(text: string): boolean {
+  return /^[0-9a-f:.]+$/.test(text) && (text.match(/:/g)?.length ?? 0) >= 2
+}
+
+const LABEL = '[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?'
+const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`)
+
+/** A DNS name or IPv4 address without a port, lower case, without a trailing dot; else null. */
+function bareHostName(text: string): string | null {
+  const host = text.toLowerCase().replace(/\.$/, '')
+  return host.length <= 253 && HOST_NAME.test(host) ? host : null
+}
+
+/**
+ * The host a Host header names, normalised: lower case, without the port, the brackets of an
+ * IPv6 address or a trailing dot. Null when it is not a host name.
+ */
+export function hostNameOf(header: string): string | null {
+  const text = header.trim().toLowerCase()
+  const bracketed = /^\[([^\]]*)\](?::\d{1,5})?$/.exec(text)
+  if (bracketed) return isIpv6(bracketed[1] ?? '') ? (bracketed[1] ?? null) : null
+  const withPort = /^([^:]*)(?::\d{1,5})?$/.exec(text)
+  return withPort ? bareHostName(withPort[1] ?? '') : null
+}
+
+/** BACKEND_ALLOWED_HOSTS: comma-separated names or addresses, without ports; `*` for any. */
+function readAllowedHosts(r: Reader): string[] {
+  const text = r.raw('BACKEND_ALLOWED_HOSTS')
+  if (text === undefined) return []
+  const hosts: string[] = []
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const bare = entry.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+    const name = entry === '*' ? '*' : isIpv6(bare) ? bare : bareHostName(bare)
+    if (name === null) {
+      r.problems.push(
+        `BACKEND_ALLOWED_HOSTS: "${entry}" is not a host name; expected names or addresses such as switchboard.example.com or 10.0.0.5, comma-separated, without a port (* allows any)`,
+      )
+      continue
+    }
+    hosts.push(name)
+  }
+  return hosts
 }
 
 export function isLoopbackHost(host: string): boolean {

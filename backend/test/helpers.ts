@@ -1,6 +1,6 @@
 /** Test helpers: a real database per test (SQLite file or PostgreSQL schema) and the real app. */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -73,14 +73,29 @@ export interface TestApp {
 /** The real app on a fresh database; closed when the test ends. */
 export async function buildTestApp(
   extra: Record<string, string> = {},
-  opts: { logger?: Logger; dir?: string } = {},
+  opts: { logger?: Logger; dir?: string; uiDir?: string } = {},
 ): Promise<TestApp> {
   const dir = opts.dir ?? tempDir()
   const settings = loadSettings(await testEnv(dir, extra))
-  const app = await buildApp(settings, { logger: opts.logger ?? pino({ level: 'silent' }) })
+  const app = await buildApp(settings, {
+    logger: opts.logger ?? pino({ level: 'silent' }),
+    ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
+  })
   onTestFinished(() => app.close())
   await app.ready()
   return { app, settings, dir }
+}
+
+/** A stand-in for frontend/dist in `dir`: an index page and one hashed asset. */
+export function fakeUi(dir: string): string {
+  const ui = join(dir, 'ui')
+  mkdirSync(join(ui, 'assets'), { recursive: true })
+  writeFileSync(
+    join(ui, 'index.html'),
+    '<!doctype html><html><head><script type="module" src="/assets/app-3f9a1c.js"></script></head><body><div id="app">switchboard-ui</div></body></html>',
+  )
+  writeFileSync(join(ui, 'assets', 'app-3f9a1c.js'), 'export const ui = true\n')
+  return ui
 }
 
 export const sampleProvider = {

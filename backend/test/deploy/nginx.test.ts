@@ -13,8 +13,11 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadSettings, repoRoot } from '../../src/settings.js'
-import { waitFor } from '../fake-upstream.js'
+import { ADMIN_TOKEN, ok, startGateway } from '../fake-openai.js'
+import { fakeUpstream, waitFor } from '../fake-upstream.js'
 import { testEnv } from '../helpers.js'
+import { rawRequest } from '../raw-http.js'
+import { spellingsOf } from '../spellings.js'
 import {
   findNginx,
   freePort,
@@ -173,6 +176,62 @@ describe.skipIf(!nginx)('deploy/nginx.conf', () => {
       expect(docs.status).toBeLessThan(500)
       const metrics = await fetch(`${proxy.url}/metrics`)
       expect(await metrics.text()).not.toContain('switchboard-ui')
+    })
+  })
+
+  describe('in front of a backend with an admin token', () => {
+    // Issue 11, item 1: nginx matches locations on the decoded, normalised path but forwards the
+    // path as the client sent it; the backend must refuse every spelling that reaches it.
+    it('lets no spelling of a protected path through without credentials, and changes nothing', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'switchboard-nginx-auth-'))
+      const upstream = await fakeUpstream(ok())
+      const gw = await startGateway()
+      const proxy = await startNginx(bin, {
+        upstreams: [`127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`],
+        root: fakeDist(dir),
+      })
+      try {
+        const providerId = await gw.addProvider(upstream, { name: 'Existing', models: ['gpt-test'] })
+        const before = (await gw.admin('GET', '/api/providers')).body
+        const chat = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] })
+        const targets: { method: string; path: string; body?: string }[] = [
+          { method: 'GET', path: '/api/providers' },
+          { method: 'POST', path: '/api/keys', body: '{"name":"stolen"}' },
+          { method: 'DELETE', path: `/api/providers/${providerId}` },
+          { method: 'GET', path: '/api/admin/providers/export' },
+          { method: 'GET', path: '/metrics' },
+          { method: 'POST', path: '/v1/chat/completions', body: chat },
+        ]
+        const seen = new Set<number>()
+        for (const target of targets) {
+          for (const path of [target.path, ...spellingsOf(target.path)]) {
+            const res = await rawRequest(proxy.port, { method: target.method, path, body: target.body })
+            const what = `${target.method} ${path} answered ${res.status}: ${res.text.slice(0, 120)}`
+            seen.add(res.status)
+            // the backend's 401/404, nginx's own 400 for a path it will not normalise, or nginx's
+            // SPA fallback for what no proxied location matches: the UI page (GET) or 405 (other
+            // methods on a static file), never the backend and never data
+            if (res.status === 200) expect(res.text, what).toContain('switchboard-ui')
+            else expect([400, 401, 404, 405], what).toContain(res.status)
+            expect(res.text, what).not.toContain('Existing')
+          }
+        }
+        expect(seen.has(401)).toBe(true)
+        expect(upstream.requests).toHaveLength(0)
+        expect((await gw.admin('GET', '/api/providers')).body).toEqual(before)
+        expect((await gw.admin('GET', '/api/keys')).body).toEqual([])
+        const authorized = await rawRequest(proxy.port, {
+          method: 'POST',
+          path: '/%76%31/chat/completions',
+          body: chat,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+        expect(authorized.status).toBe(200)
+        expect(authorized.headers['x-frame-options']).toBe('DENY')
+      } finally {
+        await proxy.stop()
+        rmSync(dir, { recursive: true, force: true })
+      }
     })
   })
 

@@ -22,6 +22,18 @@ export async function launchBrowser(): Promise<Browser> {
   })
 }
 
+/**
+ * Console errors and uncaught exceptions per page. A test fails on any of them (a CSP violation is
+ * one: "Refused to load…"), except Chromium's line for a request that failed or answered an error
+ * status, which the tests of error paths (a refused token, an unreachable server) cause on purpose.
+ */
+const consoleErrors = new WeakMap<Page, string[]>()
+const NETWORK_STATUS = /^Failed to load resource: (the server responded with a status of [45]\d\d|net::ERR_)/
+
+export function unexpectedConsoleErrors(page: Page): string[] {
+  return (consoleErrors.get(page) ?? []).filter((text) => !NETWORK_STATUS.test(text))
+}
+
 export interface PageOptions {
   signedIn?: boolean
   width?: number
@@ -43,7 +55,15 @@ export async function openPage(browser: Browser, options: PageOptions = {}): Pro
     }, token)
   }
   const page = await context.newPage()
-  page.on('pageerror', (err) => console.error(`[browser] ${err.message}`))
+  const errors: string[] = []
+  consoleErrors.set(page, errors)
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  page.on('pageerror', (err) => {
+    console.error(`[browser] ${err.message}`)
+    errors.push(`uncaught: ${err.message}`)
+  })
   return page
 }
 
@@ -66,13 +86,16 @@ export function useBrowser() {
   })
   afterEach(async (context) => {
     const failed = context.task.result?.state === 'fail'
+    const errors: string[] = []
     for (const page of open) {
+      errors.push(...unexpectedConsoleErrors(page))
       if (failed && !page.isClosed()) {
         await screenshot(page, `FAILED-${context.task.name.replace(/[^\w-]+/g, '-').slice(0, 60)}`)
       }
       await page.context().close()
     }
     open.clear()
+    if (errors.length > 0) throw new Error(`console errors in the browser:\n${errors.join('\n')}`)
   })
   afterAll(async () => {
     await browser?.close()

@@ -227,7 +227,7 @@ describe('request tracing', () => {
     // a handler calling a service that logs with the request's logger, as the gateway does
     const service = (reqLog: FastifyBaseLogger) =>
       reqLog.child({ logger: 'switchboard.gateway' }).info('upstream answered')
-    app.get('/api/test-trace', async (req) => {
+    app.get('/api/test-trace', { config: { credential: 'admin' } }, async (req) => {
       req.log.info('handler ran')
       service(req.log)
       return { ok: true }

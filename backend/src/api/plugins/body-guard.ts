@@ -3,7 +3,9 @@
  * would surface as a 500) or JSON nested so deep that recursive code overflows. Either is a 422
  * naming the field, before any handler runs. The restore endpoint checks its document itself
  * (domain/backup-document.ts), with the room a document needs around the objects it holds.
- * Attached to the /api routes only: the gateway's hot path pays nothing for it.
+ * Registered inside the /api scope (app.ts), so it is attached to the routes of that scope only:
+ * the gateway's hot path pays nothing for it. `skip` names routes as registered (route patterns),
+ * which no spelling of a request URL can change.
  */
 import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify'
 import { ValidationError } from '../../core/errors.js'
@@ -17,7 +19,7 @@ function checkBody(request: FastifyRequest): void {
   throw new ValidationError(`${field} ${problem.message}`, [{ field, message: problem.message }])
 }
 
-export function registerBodyGuard(app: FastifyInstance, opts: { skip: readonly string[] }): void {
+export function registerBodyGuard(scope: FastifyInstance, opts: { skip: readonly string[] }): void {
   const guard: preValidationHookHandler = (request, _reply, done) => {
     try {
       checkBody(request)
@@ -26,8 +28,8 @@ export function registerBodyGuard(app: FastifyInstance, opts: { skip: readonly s
       done(error as Error)
     }
   }
-  app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/') || opts.skip.includes(route.url)) return
+  scope.addHook('onRoute', (route) => {
+    if (opts.skip.includes(route.url)) return
     const existing = route.preValidation
     route.preValidation = existing === undefined ? [guard] : [...[existing].flat(), guard]
   })

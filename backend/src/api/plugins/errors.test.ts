@@ -68,11 +68,11 @@ describe('error answers under /api', () => {
       received += chunk.toString()
     })
     socket.write(
-      `POST /api/providers/test-direct HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `POST /api/providers/test-direct HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     )
     await waitFor(() => upstream.requests.length === 1, 5000, 'the first request to reach the upstream')
     const closed = app.close()
-    socket.write('GET /api/providers HTTP/1.1\r\nHost: x\r\n\r\n')
+    socket.write('GET /api/providers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
     await waitFor(() => received.split('HTTP/1.1 ').length === 3, 10_000, 'two responses')
     socket.destroy()
     await closed

@@ -1,7 +1,9 @@
 /**
- * Errors leave in one of two shapes, chosen by the route prefix: `/v1` speaks OpenAI's
- * `{error: {message, type, code}}`, everything else RFC 9457 problem documents. Unknown errors
- * answer a generic 500; the full error goes to the log with the request id.
+ * Errors leave in one of two shapes: the gateway's scope (app.ts) speaks OpenAI's
+ * `{error: {message, type, code}}`, everything else RFC 9457 problem documents. The shape follows
+ * the route that matched (each scope has its own error handler), never a test on the raw URL: a
+ * percent-encoded `/%76%31/…` reaches a gateway route and answers like one. Unknown errors answer a
+ * generic 500; the full error goes to the log with the request id.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, type FieldError, titleByStatus } from '../../core/errors.js'
@@ -27,13 +29,11 @@ function issueToField(issue: AjvIssue, part: string | undefined): FieldError {
   return { field, message }
 }
 
-export function isGatewayPath(url: string): boolean {
-  return url === '/v1' || url.startsWith('/v1/') || url.startsWith('/v1?')
-}
+export type ErrorShape = 'problem' | 'openai'
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+export function sendError(reply: FastifyReply, error: AppError, shape: ErrorShape): FastifyReply {
   for (const [name, value] of Object.entries(error.details.headers ?? {})) reply.header(name, value)
-  if (isGatewayPath(request.url)) {
+  if (shape === 'openai') {
     const type =
       error.status >= 500
         ? 'api_error'
@@ -130,15 +130,16 @@ function toAppError(error: FastifyError): AppError | null {
   return null
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+/** The error handler of `scope` and of every plugin registered inside it. */
+export function registerErrorHandling(scope: FastifyInstance, shape: ErrorShape): void {
+  scope.setErrorHandler((error: FastifyError, request: FastifyRequest, reply) => {
     const known = toAppError(error)
-    if (known) return sendError(request, reply, known)
+    if (known) return sendError(reply, known, shape)
     request.log.error({ err: error }, 'unhandled error')
     return sendError(
-      request,
       reply,
       new AppError('internal', 'internal_error', 'an internal error occurred; see the server log'),
+      shape,
     )
   })
 }

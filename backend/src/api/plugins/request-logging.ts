@@ -13,7 +13,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Metrics } from '../../services/metrics.js'
 
-const QUIET_PATHS = new Set(['/ping', '/api/admin/stats', '/api/admin/logs', '/metrics'])
+/** Routes (as registered, so whatever spelling reached them) whose successful reads are quiet. */
+const QUIET_ROUTES = new Set(['/ping', '/api/admin/stats', '/api/admin/logs', '/metrics'])
 
 /** The path without its query string: a query can hold anything, a path is what was routed. */
 export function pathOf(url: string): string {
@@ -21,13 +22,18 @@ export function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q)
 }
 
-/** The UI's files and the API docs: what a browser loads, not traffic anyone measures. */
-function isPageLoad(method: string, path: string): boolean {
-  return (method === 'GET' || method === 'HEAD') && !path.startsWith('/api/') && !path.startsWith('/v1/')
-}
-
-function isQuiet(method: string, path: string, statusCode: number): boolean {
-  return statusCode < 400 && (QUIET_PATHS.has(path) || isPageLoad(method, path))
+/**
+ * Decided by the route that matched, not the URL as sent: `/%61pi/admin/providers/export` is the
+ * export route and is counted and logged like it (a raw-URL test called it a page load).
+ * A browser's page loads are GETs of public routes (the UI's files, /docs, /openapi.json) and of
+ * unmatched paths, which the not-found handler answers with index.html.
+ */
+function isQuiet(request: FastifyRequest, statusCode: number): boolean {
+  if (statusCode >= 400) return false
+  const route = request.routeOptions
+  if (route.url !== undefined && QUIET_ROUTES.has(route.url)) return true
+  const isPageLoad = request.method === 'GET' || request.method === 'HEAD'
+  return isPageLoad && (request.is404 || route.config.credential === 'public')
 }
 
 /** Must run before any route is registered: Fastify copies the child logger factory into each route. */
@@ -49,7 +55,7 @@ export function registerRequestLogging(app: FastifyInstance, deps: { metrics: Me
     const durationMs = Math.round(reply.elapsedTime * 100) / 100
     const path = pathOf(request.url)
     const fields = { status_code: statusCode, duration_ms: durationMs }
-    if (isQuiet(request.method, path, statusCode)) {
+    if (isQuiet(request, statusCode)) {
       request.log.debug(fields, 'request completed')
       return
     }
