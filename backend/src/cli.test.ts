@@ -166,7 +166,7 @@ describe('switchboard CLI', () => {
     for (const args of [['--dry-run'], []]) {
       const res = await run('cli', ['restore', '--file', file, ...args], env)
       expect(res.code).toBe(1)
-      expect(res.stderr).toMatch(/providers\[0\] cannot be decrypted for https:\/\/capture\.example/)
+      expect(res.stderr).toMatch(/providers\[0\] \("a"\) cannot be decrypted for https:\/\/capture\.example/)
     }
     const exported = await buildApp(loadSettings(env), { logger: pino({ level: 'silent' }) })
     const list = (await exported.inject({ method: 'GET', url: '/api/providers' })).json()

@@ -160,8 +160,10 @@ export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: K
     })
     const first = problems[0]
     if (first) {
+      const index = Number(/\d+/.exec(first.field)?.[0])
+      const name = JSON.stringify(doc.providers[index]?.name)
       throw new ValidationError(
-        `the backup's API key of ${first.field.replace('.api_key_encrypted', '')} ${first.message}`,
+        `the backup's API key of providers[${index}] (${name}) ${first.message}`,
         problems,
       )
     }
