@@ -172,7 +172,7 @@ describe('switchboard CLI', () => {
     const list = (await exported.inject({ method: 'GET', url: '/api/providers' })).json()
     await exported.close()
     expect(list.map((p: { base_url: string }) => p.base_url)).toEqual([sampleProvider.base_url])
-  })
+  }, 60_000)
 
   it('restores legacy v1 keys into an empty database only with --bind-legacy-keys, re-sealed for their origin', async () => {
     const dir = tempDir()
@@ -202,7 +202,7 @@ describe('switchboard CLI', () => {
     expect(sealed).toMatch(/^v2:/)
     expect(box.open(sealed, 'https://api.openai.com')).toBe(sampleProvider.api_key)
     expect(box.canOpen(sealed, 'https://capture.example')).toBe(false)
-  })
+  }, 60_000)
 
   it('re-seals legacy v1 keys as v2 bound to the provider origin on rotate-secret', async () => {
     const dir = tempDir()
@@ -219,7 +219,7 @@ describe('switchboard CLI', () => {
     expect(sealed).toMatch(/^v2:/)
     expect(createKeyBox(TEST_SECRET).open(sealed, 'https://api.openai.com')).toBe(sampleProvider.api_key)
     expect(createKeyBox(TEST_SECRET).canOpen(sealed, 'https://other.example')).toBe(false)
-  })
+  }, 60_000)
 
   it('exits 2 naming a bad setting', async () => {
     const env = await testEnv(tempDir(), { BACKEND_PORT: 'eighty' })
