@@ -58,7 +58,7 @@ export async function createCore(settings: Settings, log: Logger) {
   const db = await openDatabase(settings.database)
   const keyBox = createKeyBox(settings.apiKeySecret, settings.apiKeySecretPrevious)
   const repos = {
-    providers: createProvidersRepo(db.kysely),
+    providers: createProvidersRepo(db.kysely, db.engine),
     config: createConfigRepo(db.kysely, db.engine),
     routes: createRoutesRepo(db.kysely),
   }

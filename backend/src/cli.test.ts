@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { waitFor } from '../test/fake-upstream.js'
-import { sampleProvider, tempDir, testEnv } from '../test/helpers.js'
+import { sampleProvider, TEST_SECRET, tempDir, testEnv } from '../test/helpers.js'
 import { buildApp } from './app.js'
 import { createKeyBox } from './core/crypto.js'
 import { loadSettings } from './settings.js'
 
 const backendDir = fileURLToPath(new URL('..', import.meta.url))
+
+// Written by the code before keys were bound to origins: createKeyBox(TEST_SECRET).seal(sampleProvider.api_key).
+const LEGACY_V1 = 'v1:i7QUqjM1od79-N9g:WMOal0q2U6XgkSPUYO-sjEHPgW8nxOQn9Eu5WGlxrJJ_EHPUTz0tgw'
 
 interface Run {
   code: number
@@ -135,7 +138,9 @@ describe('switchboard CLI', () => {
     expect(res.stdout).toContain('re-encrypted 2 keys')
     const doc = JSON.parse(readFileSync(oldEnv.BACKEND_BACKUP_FILE as string, 'utf8'))
     const onlyNew = createKeyBox('new-secret')
-    for (const p of doc.providers) expect(onlyNew.open(p.api_key_encrypted)).toBe(sampleProvider.api_key)
+    for (const p of doc.providers) {
+      expect(onlyNew.open(p.api_key_encrypted, 'https://api.openai.com')).toBe(sampleProvider.api_key)
+    }
     const again = await run('cli', ['rotate-secret'], rotating)
     expect(again.stdout).toContain('re-encrypted 0 keys; 2 already used the current secret')
   })
@@ -148,6 +153,73 @@ describe('switchboard CLI', () => {
     expect(res.code).toBe(1)
     expect(res.stderr).toMatch(/nothing was changed/)
   })
+
+  it('refuses, dry run included, a backup whose key was moved to another host', async () => {
+    const dir = tempDir()
+    const env = await testEnv(dir)
+    await seed(env, ['a'])
+    const file = join(dir, 'moved.json')
+    await run('cli', ['export', '--file', file], env)
+    const doc = JSON.parse(readFileSync(file, 'utf8'))
+    doc.providers[0].base_url = 'https://capture.example/v1'
+    writeFileSync(file, JSON.stringify(doc))
+    for (const args of [['--dry-run'], []]) {
+      const res = await run('cli', ['restore', '--file', file, ...args], env)
+      expect(res.code).toBe(1)
+      expect(res.stderr).toMatch(/providers\[0\] \("a"\) cannot be decrypted for https:\/\/capture\.example/)
+    }
+    const exported = await buildApp(loadSettings(env), { logger: pino({ level: 'silent' }) })
+    const list = (await exported.inject({ method: 'GET', url: '/api/providers' })).json()
+    await exported.close()
+    expect(list.map((p: { base_url: string }) => p.base_url)).toEqual([sampleProvider.base_url])
+  }, 60_000)
+
+  it('restores legacy v1 keys into an empty database only with --bind-legacy-keys, re-sealed for their origin', async () => {
+    const dir = tempDir()
+    const env = await testEnv(dir)
+    const file = join(dir, 'legacy.json')
+    const provider = {
+      id: 1,
+      name: 'a',
+      base_url: sampleProvider.base_url,
+      api_key_encrypted: LEGACY_V1,
+      api_key_hint: 'sk-…6789',
+      models: [],
+      is_active: true,
+    }
+    writeFileSync(file, JSON.stringify({ version: 1, exported_at: 'x', providers: [provider] }))
+    const refused = await run('cli', ['restore', '--if-empty', '--file', file], env)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/legacy v1 key.*--bind-legacy-keys/)
+    expect(await providerNames(env)).toEqual([])
+
+    const bound = await run('cli', ['restore', '--if-empty', '--bind-legacy-keys', '--file', file], env)
+    expect(bound.stderr).toBe('')
+    expect(bound.code).toBe(0)
+    const sealed = JSON.parse(readFileSync(env.BACKEND_BACKUP_FILE as string, 'utf8')).providers[0]
+      .api_key_encrypted
+    const box = createKeyBox(TEST_SECRET)
+    expect(sealed).toMatch(/^v2:/)
+    expect(box.open(sealed, 'https://api.openai.com')).toBe(sampleProvider.api_key)
+    expect(box.canOpen(sealed, 'https://capture.example')).toBe(false)
+  }, 60_000)
+
+  it('re-seals legacy v1 keys as v2 bound to the provider origin on rotate-secret', async () => {
+    const dir = tempDir()
+    const env = await testEnv(dir)
+    await seed(env, ['a'])
+    const app = await buildApp(loadSettings(env), { logger: pino({ level: 'silent' }) })
+    await app.core.db.kysely.updateTable('providers').set({ api_key_sealed: LEGACY_V1 }).execute()
+    await app.close()
+    const res = await run('cli', ['rotate-secret'], env)
+    expect(res.stderr).toBe('')
+    expect(res.stdout).toContain('re-encrypted 1 keys; 0 already used the current secret')
+    const sealed = JSON.parse(readFileSync(env.BACKEND_BACKUP_FILE as string, 'utf8')).providers[0]
+      .api_key_encrypted
+    expect(sealed).toMatch(/^v2:/)
+    expect(createKeyBox(TEST_SECRET).open(sealed, 'https://api.openai.com')).toBe(sampleProvider.api_key)
+    expect(createKeyBox(TEST_SECRET).canOpen(sealed, 'https://other.example')).toBe(false)
+  }, 60_000)
 
   it('exits 2 naming a bad setting', async () => {
     const env = await testEnv(tempDir(), { BACKEND_PORT: 'eighty' })

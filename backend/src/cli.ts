@@ -89,7 +89,11 @@ program
   .option('-f, --file <path>', 'the backup to read (default: BACKEND_BACKUP_FILE)')
   .option('--dry-run', 'validate and show what would change, change nothing')
   .option('--if-empty', 'restore only when the database has no providers (first start of a container)')
-  .action(async (opts: { file?: string; dryRun?: boolean; ifEmpty?: boolean }) => {
+  .option(
+    '--bind-legacy-keys',
+    "re-seal the file's legacy v1 keys for the origin of their provider's base_url in the file (only for a file you trust)",
+  )
+  .action(async (opts: { file?: string; dryRun?: boolean; ifEmpty?: boolean; bindLegacyKeys?: boolean }) => {
     await withCore(async (core) => {
       const file = opts.file ? resolvePath(opts.file) : core.settings.backupFile
       if (opts.ifEmpty) {
@@ -104,7 +108,7 @@ program
           return
         }
       }
-      const doc = await core.backup.readFileDocument(file)
+      const doc = await core.backup.readFileDocument(file, { bindLegacyKeys: opts.bindLegacyKeys === true })
       const summary = await core.backup.restore(doc, { dryRun: opts.dryRun === true })
       if (!opts.dryRun) await core.changes.configChanged()
       console.log(`${opts.dryRun ? 'dry run, nothing changed' : 'restored'} from ${file}`)

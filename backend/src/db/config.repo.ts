@@ -12,15 +12,18 @@ import type {
   BackupRoute,
 } from '../domain/backup-document.js'
 import type { Engine } from './database.js'
+import { ID_TABLES } from './migrations.js'
 import type { Database } from './schema.js'
 
 type Config = Pick<BackupDocument, 'providers'> & { routes: BackupRoute[]; client_keys: BackupClientKey[] }
 
 export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
+  /** Next ids follow the largest restored one; at 2^31-1 the next insert fails cleanly (isIdSpaceExhausted). */
   async function resetSequences(tx: Kysely<Database>) {
     if (engine !== 'postgres') return
-    for (const table of ['providers', 'model_routes', 'route_nodes', 'client_keys'] as const) {
-      await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), COALESCE((SELECT MAX(id) FROM ${sql.table(table)}), 0) + 1, false)`.execute(
+    for (const table of ID_TABLES) {
+      // is_called = true: the next value is MAX(id) + 1, which setval itself never has to hold
+      await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), COALESCE((SELECT MAX(id) FROM ${sql.table(table)}), 1), (SELECT MAX(id) FROM ${sql.table(table)}) IS NOT NULL)`.execute(
         tx,
       )
     }

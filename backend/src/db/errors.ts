@@ -24,3 +24,12 @@ export function isForeignKeyViolation(error: unknown): boolean {
     /FOREIGN KEY constraint/i.test(e?.message ?? '')
   )
 }
+
+/**
+ * No id is left below 2^31 for the insert (PostgreSQL 2200H: the serial's sequence is at its maximum;
+ * SQLite: the trigger of migration 0002). Reachable only after a restore of ids near the maximum.
+ */
+export function isIdSpaceExhausted(error: unknown): boolean {
+  const e = error as DriverError | null | undefined
+  return e?.code === '2200H' || /id space exhausted/.test(e?.message ?? '')
+}

@@ -97,8 +97,26 @@ const initial: Builder = async (db, engine) => {
     .execute()
 }
 
+/** The tables whose ids the API hands out; every one is an `integer` (PostgreSQL: int4 serial). */
+export const ID_TABLES = ['providers', 'model_routes', 'route_nodes', 'client_keys'] as const
+
+/**
+ * Ids stay within 1..2^31-1 on both engines (domain/fields.ts MAX_ID). PostgreSQL's serial already
+ * stops there (its sequence is an int4); SQLite would go on to 2^31 and beyond, ids the API can no
+ * longer address, so an insert past it is aborted the same way (db/errors.ts isIdSpaceExhausted).
+ */
+const idRange: Builder = async (db, engine) => {
+  if (engine !== 'sqlite') return
+  for (const table of ID_TABLES) {
+    await sql`CREATE TRIGGER ${sql.raw(`${table}_id_range`)} AFTER INSERT ON ${sql.table(table)}
+      WHEN NEW.id > 2147483647
+      BEGIN SELECT RAISE(ABORT, 'switchboard: id space exhausted'); END`.execute(db)
+  }
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
+  '0002_id_range': idRange,
 }
 
 export async function migrate(db: Kysely<unknown>, engine: Engine): Promise<void> {

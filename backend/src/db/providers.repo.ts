@@ -2,6 +2,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import { parseJsonColumn } from '../core/json.js'
 import type { HealthOverride, ProbeStatus, ProviderWithSecret } from '../domain/model.js'
+import type { Engine } from './database.js'
 import type { Database, ProvidersTable } from './schema.js'
 
 export type ProviderRow = Selectable<ProvidersTable>
@@ -29,7 +30,28 @@ export function rowToProvider(row: ProviderRow): ProviderWithSecret & { api_key_
   }
 }
 
-export function createProvidersRepo(db: Kysely<Database>) {
+export interface RouteRef {
+  id: number
+  name: string
+}
+
+function routesUsing(db: Kysely<Database>, id: number): Promise<RouteRef[]> {
+  return db
+    .selectFrom('route_nodes')
+    .innerJoin('model_routes', 'model_routes.id', 'route_nodes.route_id')
+    .select(['model_routes.id', 'model_routes.name'])
+    .where('route_nodes.api_id', '=', id)
+    .distinct()
+    .orderBy('model_routes.id')
+    .execute()
+}
+
+export type DeleteOutcome =
+  | { outcome: 'not_found' }
+  | { outcome: 'in_use'; routes: RouteRef[] }
+  | { outcome: 'deleted'; routes: RouteRef[] }
+
+export function createProvidersRepo(db: Kysely<Database>, engine: Engine) {
   return {
     async list(): Promise<ProviderRow[]> {
       return db.selectFrom('providers').selectAll().orderBy('id').execute()
@@ -46,29 +68,41 @@ export function createProvidersRepo(db: Kysely<Database>) {
     async update(id: number, patch: ProviderRowPatch): Promise<ProviderRow | undefined> {
       return db.updateTable('providers').set(patch).where('id', '=', id).returningAll().executeTakeFirst()
     },
-    async delete(id: number): Promise<boolean> {
-      const result = await db.deleteFrom('providers').where('id', '=', id).executeTakeFirst()
-      return Number(result.numDeletedRows) > 0
-    },
     /** Routes whose nodes use the provider: a delete without force is refused naming them. */
-    async routesUsing(id: number): Promise<{ id: number; name: string }[]> {
-      return db
-        .selectFrom('route_nodes')
-        .innerJoin('model_routes', 'model_routes.id', 'route_nodes.route_id')
-        .select(['model_routes.id', 'model_routes.name'])
-        .where('route_nodes.api_id', '=', id)
-        .distinct()
-        .orderBy('model_routes.id')
-        .execute()
+    async routesUsing(id: number): Promise<RouteRef[]> {
+      return routesUsing(db, id)
     },
-    /** Replaces sealed keys in one transaction (secret rotation). */
-    async resealKeys(items: { id: number; sealed: string }[]): Promise<void> {
+    /**
+     * Deletes the provider unless route nodes use it; with `force` those nodes go too. The check and
+     * the delete are one transaction, and on PostgreSQL the provider row is locked first (FOR UPDATE
+     * conflicts with the FOR KEY SHARE lock a node insert takes on the provider it names): a route
+     * created meanwhile either committed before the check, which then sees it, or waits and then
+     * fails its foreign key. SQLite runs one write transaction at a time.
+     */
+    async deleteChecked(id: number, opts: { force: boolean }): Promise<DeleteOutcome> {
+      return db.transaction().execute(async (tx): Promise<DeleteOutcome> => {
+        let find = tx.selectFrom('providers').select('id').where('id', '=', id)
+        if (engine === 'postgres') find = find.forUpdate()
+        if (!(await find.executeTakeFirst())) return { outcome: 'not_found' }
+        const routes = await routesUsing(tx, id)
+        if (routes.length > 0 && !opts.force) return { outcome: 'in_use', routes }
+        if (routes.length > 0) await tx.deleteFrom('route_nodes').where('api_id', '=', id).execute()
+        await tx.deleteFrom('providers').where('id', '=', id).execute()
+        return { outcome: 'deleted', routes }
+      })
+    },
+    /**
+     * Replaces sealed keys in one transaction (secret rotation). Only where the row still holds the
+     * value that was re-sealed: a key set meanwhile (a PATCH on the running server) is not overwritten.
+     */
+    async resealKeys(items: { id: number; from: string; sealed: string }[]): Promise<void> {
       await db.transaction().execute(async (tx) => {
         for (const item of items) {
           await tx
             .updateTable('providers')
             .set({ api_key_sealed: item.sealed })
             .where('id', '=', item.id)
+            .where('api_key_sealed', '=', item.from)
             .execute()
         }
       })
@@ -79,14 +113,6 @@ export function createProvidersRepo(db: Kysely<Database>) {
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirst()
       return Number(row?.n ?? 0)
-    },
-    /** Deletes the provider and the route nodes that use it, in one transaction. */
-    async deleteWithNodes(id: number): Promise<boolean> {
-      return db.transaction().execute(async (tx) => {
-        await tx.deleteFrom('route_nodes').where('api_id', '=', id).execute()
-        const result = await tx.deleteFrom('providers').where('id', '=', id).executeTakeFirst()
-        return Number(result.numDeletedRows) > 0
-      })
     },
   }
 }

@@ -1,28 +1,47 @@
 /**
  * The backup file: the whole configuration (providers with their *sealed* keys, routes with nodes,
- * client-key hashes), never runtime health. Validated as a whole before anything is restored.
+ * client-key hashes), never runtime health. Validated as a whole before anything is restored, with
+ * the very rules of create and PATCH (fields.ts, provider-rules.ts, routing-validation.ts): a
+ * document can hold nothing the API would have refused. Whether its keys open for their providers'
+ * origins needs the secrets and the database: services/backup.ts checks that.
  */
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import type { FieldError } from '../core/errors.js'
 import { findUnstorableJson, JSON_MAX_DEPTH } from '../core/json.js'
+import {
+  BaseUrl,
+  HealthCheckPath,
+  Id,
+  MAX_NODES,
+  ModelList,
+  Name,
+  Priority,
+  RouteMode,
+  Strategy,
+} from './fields.js'
+import { normalizeBaseUrl, providerFieldErrors } from './provider-rules.js'
+import { routeInputErrors, storedConfig } from './routing-validation.js'
 
 export const BACKUP_VERSION = 1
-/** Bounds that keep a hostile file from exhausting memory or the database. */
-export const BACKUP_LIMITS = { bytes: 20 * 1024 * 1024, providers: 10_000, routes: 10_000, keys: 100_000 }
+/**
+ * Bounds that keep a hostile file from exhausting memory or the database. `bytes` is the largest
+ * document read from the file or accepted as the restore endpoint's body; it holds the counts below
+ * at ordinary sizes (a provider ~400 bytes, a route with a few nodes ~600, a client key ~200).
+ */
+export const BACKUP_LIMITS = { bytes: 48 * 1024 * 1024, providers: 10_000, routes: 10_000, keys: 100_000 }
 
-const Name = Type.String({ minLength: 1, maxLength: 200 })
-const ModelList = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 5000 })
 const JsonObject = Type.Record(Type.String(), Type.Unknown())
 
 export const BackupProvider = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
+  id: Id,
   name: Name,
-  base_url: Type.String({ minLength: 1, maxLength: 2048 }),
+  base_url: BaseUrl,
   api_key_encrypted: Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()]),
   api_key_hint: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
   models: ModelList,
   is_active: Type.Boolean(),
-  health_check_path: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+  health_check_path: Type.Optional(HealthCheckPath),
   health_override: Type.Optional(
     Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy'), Type.Null()]),
   ),
@@ -30,25 +49,25 @@ export const BackupProvider = Type.Object({
 })
 
 export const BackupNode = Type.Object({
-  api_id: Type.Integer({ minimum: 1 }),
+  api_id: Id,
   models: ModelList,
-  strategy: Type.Union([Type.Literal('round-robin'), Type.Literal('failover')]),
-  priority: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 }),
+  strategy: Strategy,
+  priority: Priority,
   metadata: JsonObject,
 })
 
 export const BackupRoute = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
+  id: Id,
   name: Name,
-  mode: Type.Union([Type.Literal('auto'), Type.Literal('specific'), Type.Literal('multi')]),
+  mode: RouteMode,
   is_active: Type.Boolean(),
   config: JsonObject,
-  nodes: Type.Array(BackupNode, { maxItems: 1000 }),
+  nodes: Type.Array(BackupNode, { maxItems: MAX_NODES }),
   created_at: Type.Optional(Type.String({ maxLength: 64 })),
 })
 
 export const BackupClientKey = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
+  id: Id,
   name: Name,
   key_hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   prefix: Type.String({ maxLength: 32 }),
@@ -68,10 +87,9 @@ export type BackupProvider = Static<typeof BackupProvider>
 export type BackupRoute = Static<typeof BackupRoute>
 export type BackupClientKey = Static<typeof BackupClientKey>
 
-export interface DocumentProblem {
-  field: string
-  message: string
-}
+export type DocumentProblem = FieldError
+
+const MAX_PROBLEMS = 20
 
 function pointerToField(path: string): string {
   if (path === '') return '(document)'
@@ -82,23 +100,55 @@ function pointerToField(path: string): string {
     .join('')
 }
 
-/** Shape, then cross-references: unique names and ids, nodes naming providers that the file has. */
-export function checkBackupDocument(value: unknown): DocumentProblem[] {
+function shapeProblems(value: unknown): DocumentProblem[] {
   // A document wraps routes two levels deeper than the API's bodies: the same objects fit in both.
   const unstorable = findUnstorableJson(value, JSON_MAX_DEPTH + 2)
   if (unstorable) return [{ field: unstorable.field || '(document)', message: unstorable.message }]
-  if (!Value.Check(BackupDocument, value)) {
-    // TypeBox reports a missing property twice (required, then its type): one problem per field.
-    const byField = new Map<string, DocumentProblem>()
-    for (const e of Value.Errors(BackupDocument, value)) {
-      const field = pointerToField(e.path)
-      if (!byField.has(field)) byField.set(field, { field, message: e.message })
-      if (byField.size >= 20) break
-    }
-    return [...byField.values()]
+  if (Value.Check(BackupDocument, value)) return []
+  // TypeBox reports a missing property twice (required, then its type): one problem per field.
+  const byField = new Map<string, DocumentProblem>()
+  for (const e of Value.Errors(BackupDocument, value)) {
+    const field = pointerToField(e.path)
+    if (!byField.has(field)) byField.set(field, { field, message: e.message })
+    if (byField.size >= MAX_PROBLEMS) break
   }
+  return [...byField.values()]
+}
+
+/** What create and PATCH store for the same input: trimmed names and models, no trailing slash, no null config keys. */
+function normalize(doc: BackupDocument): BackupDocument {
+  return {
+    ...doc,
+    providers: doc.providers.map((p) => ({
+      ...p,
+      name: p.name.trim(),
+      base_url: normalizeBaseUrl(p.base_url),
+    })),
+    routes: doc.routes?.map((r) => ({
+      ...r,
+      name: r.name.trim(),
+      config: storedConfig(r.config),
+      nodes: r.nodes.map((n) => ({ ...n, models: n.models.map((m) => m.trim()) })),
+    })),
+    client_keys: doc.client_keys?.map((k) => ({ ...k, name: k.name.trim() })),
+  }
+}
+
+const within = (prefix: string) => (e: FieldError) => ({ field: `${prefix}.${e.field}`, message: e.message })
+
+/** The rules of create and PATCH, object by object; nodes may name only providers of the document. */
+function ruleProblems(doc: BackupDocument): DocumentProblem[] {
   const problems: DocumentProblem[] = []
-  const doc = value
+  doc.providers.forEach((p, i) => {
+    problems.push(...providerFieldErrors(p).map(within(`providers[${i}]`)))
+  })
+  const providerIds = new Set(doc.providers.map((p) => p.id))
+  doc.routes?.forEach((r, i) => {
+    problems.push(...routeInputErrors(r, providerIds).map(within(`routes[${i}]`)))
+  })
+  doc.client_keys?.forEach((k, i) => {
+    if (k.name === '') problems.push({ field: `client_keys[${i}].name`, message: 'must not be empty' })
+  })
   const duplicates = <T>(items: T[], key: (item: T) => string | number, label: string, field: string) => {
     const seen = new Set<string | number>()
     items.forEach((item, i) => {
@@ -116,18 +166,18 @@ export function checkBackupDocument(value: unknown): DocumentProblem[] {
   const keys = doc.client_keys ?? []
   duplicates(keys, (k) => k.id, 'client key id', 'client_keys')
   duplicates(keys, (k) => k.key_hash, 'client key hash', 'client_keys')
-  const providerIds = new Set(doc.providers.map((p) => p.id))
-  routes.forEach((route, r) => {
-    route.nodes.forEach((node, n) => {
-      if (!providerIds.has(node.api_id)) {
-        problems.push({
-          field: `routes[${r}].nodes[${n}].api_id`,
-          message: `provider ${node.api_id} is not in the backup`,
-        })
-      }
-    })
-  })
-  return problems
+  return problems.slice(0, MAX_PROBLEMS)
+}
+
+export type DocumentCheck = { doc: BackupDocument; problems: [] } | { doc: null; problems: DocumentProblem[] }
+
+/** Shape, then the API's rules on the normalized document, then unique names and ids. */
+export function checkBackupDocument(value: unknown): DocumentCheck {
+  const shape = shapeProblems(value)
+  if (shape.length > 0) return { doc: null, problems: shape }
+  const doc = normalize(value as BackupDocument)
+  const problems = ruleProblems(doc)
+  return problems.length > 0 ? { doc: null, problems } : { doc, problems: [] }
 }
 
 export interface ChangeSummary {

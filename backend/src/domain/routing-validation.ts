@@ -1,13 +1,15 @@
 /**
- * Checks of a route input that need more than its schema: nodes must name existing providers,
- * and the free-form `config` may only hold the keys routing reads with values it understands.
+ * Checks of a route input that need more than its schema (fields.ts): a name and models that are not
+ * blank, nodes that name existing providers, and a free-form `config` holding only the keys routing
+ * reads with values it understands. Create, PATCH and restore all check through `routeInputErrors`.
  */
 import { type FieldError, ValidationError } from '../core/errors.js'
 
 /** The part of a create or PATCH body these checks read; absent parts are not checked, and a null config key means unset. */
 export interface RouteInput {
+  name?: string
   config?: Record<string, unknown>
-  nodes?: readonly { api_id: number }[]
+  nodes?: readonly { api_id: number; models?: readonly string[] }[]
 }
 
 /** A `Set<number>` of provider ids fits, and so does a `Map` keyed by id. */
@@ -17,6 +19,15 @@ export interface KnownProviders {
 
 export function routeInputErrors(input: RouteInput, knownProviders: KnownProviders): FieldError[] {
   const errors: FieldError[] = []
+  if (input.name !== undefined && input.name.trim() === '') {
+    errors.push({ field: 'name', message: 'must not be empty' })
+  }
+  input.nodes?.forEach((node, i) => {
+    node.models?.forEach((model, j) => {
+      if (model.trim() === '')
+        errors.push({ field: `nodes[${i}].models[${j}]`, message: 'must not be empty' })
+    })
+  })
   input.nodes?.forEach((node, i) => {
     if (!knownProviders.has(node.api_id)) {
       errors.push({ field: `nodes[${i}].api_id`, message: `No provider has id ${node.api_id}` })
@@ -30,6 +41,11 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
     errors.push({ field: 'config.model', message: 'Must be a non-empty string' })
   }
   return errors
+}
+
+/** A config key set to null means "unset": it is dropped rather than stored. */
+export function storedConfig(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null))
 }
 
 /** Throws a 422 listing every problem at once, so a form can mark all its bad fields. */

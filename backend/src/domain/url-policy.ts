@@ -56,11 +56,20 @@ export function checkProviderUrl(text: string): string | null {
   return null
 }
 
+/**
+ * The origin a provider key is bound to (scheme, host and port as the URL parser writes them:
+ * `https://API.example.com:443/v1` → `https://api.example.com`). Null for a text that is no URL.
+ */
+export function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin
+  } catch {
+    return null
+  }
+}
+
 /** Same scheme, host and port: a key may follow the URL only within one origin. */
 export function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin
-  } catch {
-    return false
-  }
+  const origin = originOf(a)
+  return origin !== null && origin === originOf(b)
 }

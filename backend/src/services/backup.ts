@@ -25,8 +25,15 @@ import {
   type BackupDocument,
   type ChangeSummary,
   checkBackupDocument,
+  type DocumentProblem,
   summarizeChanges,
 } from '../domain/backup-document.js'
+import { originOf } from '../domain/url-policy.js'
+
+export interface ParseOptions {
+  /** CLI `--bind-legacy-keys`: re-seal the document's v1 keys as v2 for its own base_urls. */
+  bindLegacyKeys?: boolean
+}
 
 export interface RestoreSummary {
   dry_run: boolean
@@ -95,33 +102,75 @@ export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: K
     return doc
   }
 
-  /** Parses and validates a document; every problem is a 422 with field errors, nothing is changed. */
-  function parseDocument(value: unknown): BackupDocument {
-    const problems = checkBackupDocument(value)
-    if (problems.length > 0) {
+  /**
+   * Parses and validates a document (shape, the API's rules, keys that open for their origins);
+   * every problem is a 422 with field errors, and nothing is changed.
+   */
+  async function parseDocument(value: unknown, opts: ParseOptions = {}): Promise<BackupDocument> {
+    const checked = checkBackupDocument(value)
+    if (checked.doc === null) {
+      const first = checked.problems[0]
       throw new ValidationError(
-        `the backup is not a valid Switchboard backup: ${problems[0]?.field} ${problems[0]?.message}`,
+        `the backup is not a valid Switchboard backup: ${first?.field} ${first?.message}`,
+        checked.problems,
+      )
+    }
+    return sealedKeysChecked(checked.doc, opts)
+  }
+
+  /**
+   * A sealed key only ever goes to the origin it was sealed for. A v2 value must open for the origin
+   * of the provider's base_url in the document. A legacy v1 value opens for any origin, so the
+   * document alone cannot say where it belongs: it is accepted where this database already holds
+   * that very value for a provider of the same origin (the key does not move), or — CLI only,
+   * `--bind-legacy-keys` — re-sealed as v2 for the document's origin on the operator's word.
+   */
+  async function sealedKeysChecked(doc: BackupDocument, opts: ParseOptions): Promise<BackupDocument> {
+    const legacyHeld = new Set<string>()
+    if (
+      doc.providers.some((p) => p.api_key_encrypted !== null && deps.keyBox.isLegacy(p.api_key_encrypted))
+    ) {
+      for (const p of (await deps.config.read()).providers) {
+        if (p.api_key_encrypted !== null) legacyHeld.add(`${originOf(p.base_url)} ${p.api_key_encrypted}`)
+      }
+    }
+    const problems: DocumentProblem[] = []
+    const providers = doc.providers.map((p, i) => {
+      const sealed = p.api_key_encrypted
+      if (sealed === null) return p
+      const origin = originOf(p.base_url) ?? ''
+      const field = `providers[${i}].api_key_encrypted`
+      if (!deps.keyBox.canOpen(sealed, origin)) {
+        problems.push({
+          field,
+          message: `cannot be decrypted for ${origin} with BACKEND_API_KEY_SECRET or BACKEND_API_KEY_SECRET_PREVIOUS (a key opens only for the origin it was saved for)`,
+        })
+      } else if (deps.keyBox.isLegacy(sealed)) {
+        if (opts.bindLegacyKeys) {
+          return { ...p, api_key_encrypted: deps.keyBox.seal(deps.keyBox.open(sealed, origin), origin) }
+        }
+        if (!legacyHeld.has(`${origin} ${sealed}`)) {
+          problems.push({
+            field,
+            message: `is a legacy v1 key, bound to no host, and this database does not hold it for ${origin}: run switchboard rotate-secret before exporting, set the key again after restoring, or, for a file you trust, restore it with the CLI and --bind-legacy-keys`,
+          })
+        }
+      }
+      return p
+    })
+    const first = problems[0]
+    if (first) {
+      const index = Number(/\d+/.exec(first.field)?.[0])
+      const name = JSON.stringify(doc.providers[index]?.name)
+      throw new ValidationError(
+        `the backup's API key of providers[${index}] (${name}) ${first.message}`,
         problems,
       )
     }
-    const doc = value as BackupDocument
-    const undecryptable = doc.providers
-      .map((p, i) => ({ p, i }))
-      .filter(({ p }) => p.api_key_encrypted !== null && !deps.keyBox.canOpen(p.api_key_encrypted))
-    if (undecryptable.length > 0) {
-      const names = undecryptable.map(({ p }) => JSON.stringify(p.name)).join(', ')
-      throw new ValidationError(
-        `the API keys of ${names} cannot be decrypted with BACKEND_API_KEY_SECRET or BACKEND_API_KEY_SECRET_PREVIOUS`,
-        undecryptable.map(({ i }) => ({
-          field: `providers[${i}].api_key_encrypted`,
-          message: 'cannot be decrypted',
-        })),
-      )
-    }
-    return doc
+    return { ...doc, providers }
   }
 
-  async function readFileDocument(file: string): Promise<BackupDocument> {
+  async function readFileDocument(file: string, opts: ParseOptions = {}): Promise<BackupDocument> {
     let size: number
     try {
       size = (await stat(file)).size
@@ -144,7 +193,7 @@ export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: K
         { field: 'file', message: 'not JSON' },
       ])
     }
-    return parseDocument(parsed)
+    return parseDocument(parsed, opts)
   }
 
   async function summarize(doc: BackupDocument, dryRun: boolean): Promise<RestoreSummary> {

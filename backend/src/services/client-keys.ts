@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
 import { nowIso } from '../core/clock.js'
 import { sha256Hex } from '../core/crypto.js'
-import { fieldError, NotFoundError } from '../core/errors.js'
+import { ConflictError, fieldError, NotFoundError } from '../core/errors.js'
+import { isIdSpaceExhausted } from '../db/errors.js'
 import type { KeysRepo } from '../db/keys.repo.js'
 import type { ClientKey } from '../domain/model.js'
 import type { ConfigChanges } from './config-changes.js'
@@ -75,12 +76,21 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
     async create(name: string): Promise<CreatedClientKey> {
       if (name.trim() === '') throw fieldError('name', 'must not be empty')
       const key = generateClientKey()
-      const created = await deps.keys.insert({
-        name: name.trim(),
-        key_hash: sha256Hex(key),
-        prefix: key.slice(0, PREFIX_LENGTH),
-        created_at: nowIso(),
-      })
+      let created: Awaited<ReturnType<KeysRepo['insert']>>
+      try {
+        created = await deps.keys.insert({
+          name: name.trim(),
+          key_hash: sha256Hex(key),
+          prefix: key.slice(0, PREFIX_LENGTH),
+          created_at: nowIso(),
+        })
+      } catch (error) {
+        if (!isIdSpaceExhausted(error)) throw error
+        throw new ConflictError(
+          'id_space_exhausted',
+          'no client key id is left below 2^31 (a restored backup used the largest one)',
+        )
+      }
       await deps.changes.configChanged()
       const { last_used_at: _unused, ...rest } = created
       return { ...rest, key }

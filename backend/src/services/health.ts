@@ -25,7 +25,7 @@ import {
   signalOfProbe,
 } from '../domain/health.js'
 import type { PublicProvider } from '../domain/model.js'
-import { checkProviderUrl } from '../domain/url-policy.js'
+import { checkProviderUrl, originOf } from '../domain/url-policy.js'
 import type { ConfigChanges } from './config-changes.js'
 import { toPublicProvider } from './inventory.js'
 import { type ProbeResult, probe } from './probe.js'
@@ -162,7 +162,8 @@ export function createHealth(deps: HealthDeps) {
   function openKey(candidate: ProbeCandidate): string | null | Error {
     if (candidate.api_key_sealed === null) return null
     try {
-      return deps.keyBox.open(candidate.api_key_sealed)
+      // sealed for its origin (core/crypto.ts): it opens only for the host it was saved for
+      return deps.keyBox.open(candidate.api_key_sealed, originOf(candidate.base_url) ?? '')
     } catch {
       return new Error('the stored API key cannot be decrypted (was BACKEND_API_KEY_SECRET changed?)')
     }

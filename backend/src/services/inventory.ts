@@ -2,11 +2,12 @@
 import { nowIso } from '../core/clock.js'
 import { type KeyBox, keyHint } from '../core/crypto.js'
 import { ConflictError, fieldError, NotFoundError, ValidationError } from '../core/errors.js'
-import { isUniqueViolation } from '../db/errors.js'
-import type { ProviderRowPatch, ProvidersRepo } from '../db/providers.repo.js'
+import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../db/errors.js'
+import type { DeleteOutcome, ProviderRowPatch, ProvidersRepo } from '../db/providers.repo.js'
 import { rowToProvider } from '../db/providers.repo.js'
 import type { PublicProvider } from '../domain/model.js'
-import { checkProviderUrl, sameOrigin } from '../domain/url-policy.js'
+import { normalizeBaseUrl, providerFieldErrors } from '../domain/provider-rules.js'
+import { originOf, sameOrigin } from '../domain/url-policy.js'
 import type { ConfigChanges } from './config-changes.js'
 
 export interface NewProvider {
@@ -30,29 +31,9 @@ export function toPublicProvider(row: Parameters<typeof rowToProvider>[0]): Publ
 }
 
 function checkFields(input: ProviderPatch): void {
-  const errors: { field: string; message: string }[] = []
-  if (input.name !== undefined && input.name.trim() === '')
-    errors.push({ field: 'name', message: 'must not be empty' })
-  if (input.base_url !== undefined) {
-    const problem = checkProviderUrl(input.base_url)
-    if (problem) errors.push({ field: 'base_url', message: problem })
-  }
-  input.models?.forEach((model, i) => {
-    if (model.trim() === '') errors.push({ field: `models[${i}]`, message: 'must not be empty' })
-  })
-  if (input.health_check_path !== undefined && !input.health_check_path.startsWith('/')) {
-    errors.push({ field: 'health_check_path', message: 'must start with /' })
-  }
-  if (input.api_key !== undefined && input.api_key !== null && input.api_key.trim() === '') {
-    errors.push({ field: 'api_key', message: 'must not be empty; send null to remove the key' })
-  }
+  const errors = providerFieldErrors(input)
   if (errors.length > 0)
     throw new ValidationError(`invalid provider: ${errors[0]?.field} ${errors[0]?.message}`, errors)
-}
-
-/** Trailing slashes go, so `${base_url}/chat/completions` never has a double slash. */
-function normalizeBaseUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '')
 }
 
 export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox; changes: ConfigChanges }) {
@@ -62,10 +43,13 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
     return row
   }
 
-  function sealKey(apiKey: string | null | undefined) {
+  /** Sealed for the origin of `baseUrl`: the key opens for that origin only (core/crypto.ts). */
+  function sealKey(apiKey: string | null | undefined, baseUrl: string) {
     if (apiKey === undefined) return {}
     if (apiKey === null) return { api_key_sealed: null, api_key_hint: null }
-    return { api_key_sealed: deps.keyBox.seal(apiKey.trim()), api_key_hint: keyHint(apiKey.trim()) }
+    const origin = originOf(baseUrl)
+    if (origin === null) throw new Error(`sealing a key for a base_url that is not a URL: ${baseUrl}`)
+    return { api_key_sealed: deps.keyBox.seal(apiKey.trim(), origin), api_key_hint: keyHint(apiKey.trim()) }
   }
 
   async function guardName<T>(name: string, write: () => Promise<T>): Promise<T> {
@@ -76,6 +60,12 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
         throw new ConflictError(
           'provider_name_taken',
           `a provider named ${JSON.stringify(name)} already exists`,
+        )
+      }
+      if (isIdSpaceExhausted(error)) {
+        throw new ConflictError(
+          'id_space_exhausted',
+          'no provider id is left below 2^31 (a restored backup used the largest one)',
         )
       }
       throw error
@@ -94,10 +84,11 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
     async createProvider(input: NewProvider): Promise<PublicProvider> {
       checkFields(input)
       const now = nowIso()
+      const baseUrl = normalizeBaseUrl(input.base_url)
       const row = await guardName(input.name, () =>
         deps.providers.insert({
           name: input.name.trim(),
-          base_url: normalizeBaseUrl(input.base_url),
+          base_url: baseUrl,
           models: JSON.stringify(input.models ?? []),
           is_active: input.is_active === false ? 0 : 1,
           health_check_path: input.health_check_path ?? '/models',
@@ -107,7 +98,7 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
           updated_at: now,
           api_key_sealed: null,
           api_key_hint: null,
-          ...sealKey(input.api_key),
+          ...sealKey(input.api_key, baseUrl),
         }),
       )
       await deps.changes.configChanged()
@@ -119,7 +110,8 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
       const current = await requireRow(id)
       const newUrl = patch.base_url === undefined ? undefined : normalizeBaseUrl(patch.base_url)
       // A stored key follows the URL only within one origin: a stolen admin session must not be able
-      // to send it to a host of its choosing.
+      // to send it to a host of its choosing. (A v2 key would not even open there: it is sealed for
+      // its origin.) Within the origin the sealed value stays as it is.
       if (
         newUrl !== undefined &&
         current.api_key_sealed !== null &&
@@ -128,7 +120,10 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
       ) {
         throw fieldError('api_key', 'send api_key again (or null) when base_url moves to another host')
       }
-      const changes: ProviderRowPatch = { ...sealKey(patch.api_key), updated_at: nowIso() }
+      const changes: ProviderRowPatch = {
+        ...sealKey(patch.api_key, newUrl ?? current.base_url),
+        updated_at: nowIso(),
+      }
       if (patch.name !== undefined) changes.name = patch.name.trim()
       if (newUrl !== undefined) changes.base_url = newUrl
       if (patch.models !== undefined) changes.models = JSON.stringify(patch.models)
@@ -141,19 +136,26 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
     },
 
     async deleteProvider(id: number, opts: { force: boolean }): Promise<void> {
-      await requireRow(id)
-      const routes = await deps.providers.routesUsing(id)
-      if (routes.length > 0 && !opts.force) {
-        const names = routes.map((r) => JSON.stringify(r.name)).join(', ')
+      let result: DeleteOutcome
+      try {
+        result = await deps.providers.deleteChecked(id, opts)
+      } catch (error) {
+        // Only where the transaction could not hold the row (another process on SQLite): a node
+        // added between the check and the delete. Answer as the check would have, a moment later.
+        if (!isForeignKeyViolation(error)) throw error
+        result = { outcome: 'in_use', routes: await deps.providers.routesUsing(id) }
+      }
+      if (result.outcome === 'not_found') {
+        throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      }
+      if (result.outcome === 'in_use') {
+        const names = result.routes.map((r) => JSON.stringify(r.name)).join(', ')
         throw new ConflictError(
           'provider_in_use',
           `provider ${id} is used by the routes ${names}; remove it from them first or delete with ?force=true`,
-          { routes },
+          { routes: result.routes },
         )
       }
-      const deleted =
-        routes.length > 0 ? await deps.providers.deleteWithNodes(id) : await deps.providers.delete(id)
-      if (!deleted) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
       await deps.changes.configChanged()
     },
   }

@@ -4,8 +4,8 @@
  * and `/v1` traffic advance the same positions.
  */
 import { nowIso } from '../core/clock.js'
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../core/errors.js'
-import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js'
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js'
+import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../db/errors.js'
 import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../db/routes.repo.js'
 import type { ModelRoute, RouteMode, Strategy } from '../domain/model.js'
 import {
@@ -15,7 +15,7 @@ import {
   type Selection,
   select,
 } from '../domain/routing.js'
-import { routeInputErrors } from '../domain/routing-validation.js'
+import { routeInputErrors, storedConfig } from '../domain/routing-validation.js'
 import type { ConfigChanges } from './config-changes.js'
 import type { SnapshotService } from './snapshot.js'
 
@@ -63,27 +63,6 @@ function toNodeRows(nodes: readonly NodeInput[]): NewNodeRow[] {
   }))
 }
 
-/** A key set to null means "unset" (routing-validation.ts): it is dropped rather than stored. */
-function withoutNulls(config: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null))
-}
-
-/** What TypeBox cannot say: non-blank names and models, known providers, config values routing reads. */
-function fieldErrors(input: RoutePatch, knownProviders: ReadonlySet<number>): FieldError[] {
-  const errors: FieldError[] = []
-  if (input.name !== undefined && input.name.trim() === '') {
-    errors.push({ field: 'name', message: 'must not be empty' })
-  }
-  input.nodes?.forEach((node, i) => {
-    node.models?.forEach((model, j) => {
-      if (model.trim() === '')
-        errors.push({ field: `nodes[${i}].models[${j}]`, message: 'must not be empty' })
-    })
-  })
-  errors.push(...routeInputErrors(input, knownProviders))
-  return errors
-}
-
 export function createModelRoutes(deps: ModelRoutesDeps) {
   // Any change to a route restarts its positions: old indices point into a node list that is gone.
   // This catches what no handler here sees (a restore, another replica's edit or delete); it runs
@@ -101,21 +80,33 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
 
   async function validate(input: RoutePatch): Promise<void> {
     const known = await deps.routes.existingProviderIds((input.nodes ?? []).map((n) => n.api_id))
-    const errors = fieldErrors(input, known)
+    const errors = routeInputErrors(input, known)
     const first = errors[0]
     if (first) throw new ValidationError(`invalid route: ${first.field} ${first.message}`, errors)
   }
 
   /** Turns constraint violations into the answers a client can act on. */
-  async function guardWrite<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
+  async function guardWrite<T>(
+    input: RoutePatch,
+    name: string | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await write()
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError('route_name_taken', `a route named ${JSON.stringify(name)} already exists`)
       }
-      // a provider deleted between the check and the write
+      if (isIdSpaceExhausted(error)) {
+        throw new ConflictError(
+          'id_space_exhausted',
+          'no route or node id is left below 2^31 (a restored backup used the largest one)',
+        )
+      }
+      // A provider deleted between the check and the write: the same 422 as a request made just
+      // after the delete, naming the node (validate throws it); the generic one if it was re-added.
       if (isForeignKeyViolation(error)) {
+        await validate(input)
         throw new ValidationError('invalid route: a node names a provider that no longer exists', [
           { field: 'nodes', message: 'a node names a provider that no longer exists' },
         ])
@@ -159,13 +150,13 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
       await validate(input)
       const now = nowIso()
       const name = input.name.trim()
-      const route = await guardWrite(name, () =>
+      const route = await guardWrite(input, name, () =>
         deps.routes.insert(
           {
             name,
             mode: input.mode,
             is_active: input.is_active === false ? 0 : 1,
-            config: JSON.stringify(withoutNulls(input.config ?? {})),
+            config: JSON.stringify(storedConfig(input.config ?? {})),
             created_at: now,
             updated_at: now,
           },
@@ -183,9 +174,9 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
       if (patch.name !== undefined) row.name = patch.name.trim()
       if (patch.mode !== undefined) row.mode = patch.mode
       if (patch.is_active !== undefined) row.is_active = patch.is_active ? 1 : 0
-      if (patch.config !== undefined) row.config = JSON.stringify(withoutNulls(patch.config))
+      if (patch.config !== undefined) row.config = JSON.stringify(storedConfig(patch.config))
       const nodes = patch.nodes === undefined ? undefined : toNodeRows(patch.nodes)
-      const route = await guardWrite(row.name, () => deps.routes.update(id, row, nodes))
+      const route = await guardWrite(patch, row.name, () => deps.routes.update(id, row, nodes))
       if (!route) throw notFound(id)
       await deps.changes.configChanged()
       // also when updated_at did not move (two edits within one millisecond)

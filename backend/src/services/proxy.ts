@@ -105,7 +105,8 @@ export function createProxy(deps: ProxyDeps) {
     let target = targets.get(provider)
     if (target) return target
     const url = new URL(provider.base_url)
-    const secret = provider.api_key_sealed ? deps.keyBox.open(provider.api_key_sealed) : null
+    // sealed for this origin (core/crypto.ts): a key copied to another provider's row does not open
+    const secret = provider.api_key_sealed ? deps.keyBox.open(provider.api_key_sealed, url.origin) : null
     const authorization = secret ? `Bearer ${secret}` : null
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (authorization) headers.authorization = authorization

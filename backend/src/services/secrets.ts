@@ -1,10 +1,13 @@
 /**
- * `switchboard rotate-secret`: re-seal every provider key from BACKEND_API_KEY_SECRET_PREVIOUS to
- * BACKEND_API_KEY_SECRET. All or nothing: one key that neither secret opens stops the rotation.
+ * `switchboard rotate-secret`: re-seal every provider key that is not yet v2 with
+ * BACKEND_API_KEY_SECRET, bound to the provider's current origin — keys of
+ * BACKEND_API_KEY_SECRET_PREVIOUS, and legacy v1 keys of either secret (which opened for any origin).
+ * All or nothing: one key that neither secret opens for its provider's origin stops the rotation.
  */
 import type { KeyBox } from '../core/crypto.js'
 import { ValidationError } from '../core/errors.js'
 import type { ProvidersRepo } from '../db/providers.repo.js'
+import { originOf } from '../domain/url-policy.js'
 import type { ConfigChanges } from './config-changes.js'
 
 export interface RotationResult {
@@ -17,9 +20,13 @@ export async function rotateSecret(deps: {
   keyBox: KeyBox
   changes: ConfigChanges
 }): Promise<RotationResult> {
-  const rows = (await deps.providers.list()).filter((row) => row.api_key_sealed !== null)
-  const stale = rows.filter((row) => !deps.keyBox.isCurrent(row.api_key_sealed as string))
-  const unreadable = stale.filter((row) => !deps.keyBox.canOpen(row.api_key_sealed as string))
+  const rows = (await deps.providers.list()).flatMap((row) =>
+    row.api_key_sealed === null
+      ? []
+      : [{ id: row.id, name: row.name, sealed: row.api_key_sealed, origin: originOf(row.base_url) ?? '' }],
+  )
+  const stale = rows.filter((row) => !deps.keyBox.isCurrent(row.sealed, row.origin))
+  const unreadable = stale.filter((row) => !deps.keyBox.canOpen(row.sealed, row.origin))
   if (unreadable.length > 0) {
     const names = unreadable.map((row) => JSON.stringify(row.name)).join(', ')
     throw new ValidationError(
@@ -28,7 +35,8 @@ export async function rotateSecret(deps: {
   }
   const resealed = stale.map((row) => ({
     id: row.id,
-    sealed: deps.keyBox.seal(deps.keyBox.open(row.api_key_sealed as string)),
+    from: row.sealed,
+    sealed: deps.keyBox.seal(deps.keyBox.open(row.sealed, row.origin), row.origin),
   }))
   if (resealed.length > 0) {
     await deps.providers.resealKeys(resealed)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildTestApp, sampleProvider, TEST_SECRET, tempDir } from '../../../test/helpers.js'
 import { createKeyBox } from '../../core/crypto.js'
+import { BACKUP_LIMITS } from '../../domain/backup-document.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']
 
@@ -31,9 +32,11 @@ describe('the backup file', () => {
         { id: 2, name: 'Local' },
       ],
     })
-    expect(doc.providers[0].api_key_encrypted).toMatch(/^v1:/)
+    expect(doc.providers[0].api_key_encrypted).toMatch(/^v2:/)
     expect(readFileSync(settings.backupFile, 'utf8')).not.toContain(sampleProvider.api_key)
-    expect(createKeyBox(TEST_SECRET).open(doc.providers[0].api_key_encrypted)).toBe(sampleProvider.api_key)
+    expect(createKeyBox(TEST_SECRET).open(doc.providers[0].api_key_encrypted, 'https://api.openai.com')).toBe(
+      sampleProvider.api_key,
+    )
     expect(statSync(settings.backupFile).mode & 0o777).toBe(0o600)
     expect(doc.providers[0]).not.toHaveProperty('status')
     await app.inject({ method: 'DELETE', url: '/api/providers/2' })
@@ -137,7 +140,10 @@ describe('POST /api/admin/providers/restore', () => {
         (d) => ({
           ...d,
           providers: [
-            { ...(d.providers as object[])[0], api_key_encrypted: createKeyBox('other').seal('k') },
+            {
+              ...(d.providers as object[])[0],
+              api_key_encrypted: createKeyBox('other').seal('k', 'https://api.openai.com'),
+            },
           ],
         }),
         /cannot be decrypted/,
@@ -165,7 +171,7 @@ describe('POST /api/admin/providers/restore', () => {
             },
           ],
         }),
-        /provider 77/,
+        /nodes\[0\]\.api_id No provider has id 77/,
       ],
       [
         'with hostile sizes',
@@ -224,7 +230,7 @@ describe('POST /api/admin/providers/restore', () => {
     it('a file over the size limit, naming the file field', async () => {
       const { app, settings } = await buildTestApp()
       await seed(app)
-      writeFileSync(settings.backupFile, ' '.repeat(20 * 1024 * 1024 + 1))
+      writeFileSync(settings.backupFile, ' '.repeat(BACKUP_LIMITS.bytes + 1))
       const res = await app.inject({ method: 'POST', url: '/api/admin/providers/restore' })
       expect(res.statusCode).toBe(422)
       expect(res.json().errors).toEqual([{ field: 'file', message: expect.stringMatching(/larger than/) }])

@@ -2,7 +2,7 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { BackupDocument } from '../../domain/backup-document.js'
+import { BACKUP_LIMITS, BackupDocument } from '../../domain/backup-document.js'
 import type { Backup } from '../../services/backup.js'
 import type { ConfigChanges } from '../../services/config-changes.js'
 import { problems } from './schemas.js'
@@ -47,6 +47,9 @@ export function backupRoutes(deps: {
     app.post(
       '/api/admin/providers/restore',
       {
+        // The largest valid document, not BACKEND_API_BODY_LIMIT_BYTES: a 5,000-provider export
+        // alone is ~1.9 MB. Only an admin gets this far (auth runs before the body is read).
+        bodyLimit: BACKUP_LIMITS.bytes,
         schema: {
           tags,
           summary:
@@ -61,7 +64,7 @@ export function backupRoutes(deps: {
         const doc =
           req.body === undefined
             ? await deps.backup.readFileDocument(deps.backupFile)
-            : deps.backup.parseDocument(req.body)
+            : await deps.backup.parseDocument(req.body)
         const dryRun = req.query.dry_run === true
         const summary = await deps.backup.restore(doc, { dryRun })
         if (!dryRun) await deps.changes.configChanged()

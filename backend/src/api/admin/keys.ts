@@ -2,6 +2,7 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { Name } from '../../domain/fields.js'
 import type { ClientKeys } from '../../services/client-keys.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
@@ -24,10 +25,7 @@ const CreatedClientKeySchema = Type.Object({
   created_at: Type.String(),
 })
 
-const NewKeyBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
-)
+const NewKeyBody = Type.Object({ name: Name }, { additionalProperties: false })
 
 const tags = ['keys']
 
@@ -53,7 +51,7 @@ export function keyRoutes(deps: { clientKeys: ClientKeys }): FastifyPluginAsyncT
           tags,
           summary: 'Create a client key for /v1; the answer holds the key, shown this once',
           body: NewKeyBody,
-          response: { 201: CreatedClientKeySchema, ...problems(422) },
+          response: { 201: CreatedClientKeySchema, ...problems(409, 422) },
         },
       },
       async (req, reply) => reply.code(201).send(await clientKeys.create(req.body.name)),

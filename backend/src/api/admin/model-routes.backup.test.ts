@@ -205,7 +205,7 @@ describe('routes in the backup', () => {
     expect(res.statusCode).toBe(422)
     expect(res.json().errors).toContainEqual({
       field: 'routes[0].nodes[1].api_id',
-      message: 'provider 99 is not in the backup',
+      message: 'No provider has id 99',
     })
     expect((await app.inject({ method: 'GET', url: '/api/model-routes' })).json()).toHaveLength(1)
     expect(await selectProvider(app, 1)).toBe(a)

@@ -2,22 +2,12 @@
 
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { Id, MAX_NODES, ModelName, Name, Priority, RouteMode, Strategy } from '../../domain/fields.js'
 import type { ModelRoutes } from '../../services/model-routes.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
-// Bounds match the backup document's (domain/backup-document.ts): whatever the API accepts restores.
-const Name = Type.String({ minLength: 1, maxLength: 200 })
-const Mode = Type.Union([Type.Literal('auto'), Type.Literal('specific'), Type.Literal('multi')])
-const Strategy = Type.Union([Type.Literal('round-robin'), Type.Literal('failover')])
-const Models = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), {
-  maxItems: 5000,
-  description: "empty: the provider's models",
-})
-const Priority = Type.Integer({
-  minimum: -1_000_000,
-  maximum: 1_000_000,
-  description: 'lower first; in multi mode, nodes of one priority form a group',
-})
+// Field bounds are the backup document's (domain/fields.ts): whatever the API accepts restores.
+const Models = Type.Array(ModelName, { maxItems: 5000, description: "empty: the provider's models" })
 const JsonObject = (description: string) => Type.Object({}, { additionalProperties: true, description })
 const Config = JsonObject(
   'optional keys: strategy (round-robin | failover, overrides the nodes), model (default for specific mode); a null value unsets a key',
@@ -36,7 +26,7 @@ export const ModelRouteSchema = Type.Object(
   {
     id: Type.Integer(),
     name: Type.String(),
-    mode: Mode,
+    mode: RouteMode,
     is_active: Type.Boolean(),
     config: Config,
     nodes: Type.Array(NodeSchema),
@@ -48,7 +38,7 @@ export const ModelRouteSchema = Type.Object(
 
 const NodeBody = Type.Object(
   {
-    api_id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'an existing provider id' }),
+    api_id: Type.Integer({ ...Id, description: 'an existing provider id' }),
     models: Type.Optional(Models),
     strategy: Type.Optional(Strategy),
     priority: Type.Optional(Priority),
@@ -56,12 +46,15 @@ const NodeBody = Type.Object(
   },
   { additionalProperties: false },
 )
-const Nodes = Type.Array(NodeBody, { maxItems: 1000, description: 'in order; replaces every node when sent' })
+const Nodes = Type.Array(NodeBody, {
+  maxItems: MAX_NODES,
+  description: 'in order; replaces every node when sent',
+})
 
 const NewRouteBody = Type.Object(
   {
     name: Name,
-    mode: Mode,
+    mode: RouteMode,
     is_active: Type.Optional(Type.Boolean()),
     config: Type.Optional(Config),
     nodes: Type.Optional(Nodes),
@@ -72,7 +65,7 @@ const NewRouteBody = Type.Object(
 const RoutePatchBody = Type.Object(
   {
     name: Type.Optional(Name),
-    mode: Type.Optional(Mode),
+    mode: Type.Optional(RouteMode),
     is_active: Type.Optional(Type.Boolean()),
     config: Type.Optional(Config),
     nodes: Type.Optional(Nodes),

@@ -2,6 +2,7 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { BaseUrl, HealthCheckPath, ModelList, Name } from '../../domain/fields.js'
 import type { Inventory } from '../../services/inventory.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
@@ -31,28 +32,16 @@ export const ProviderSchema = Type.Object(
   { $id: 'Provider' },
 )
 
-const Name = Type.String({ minLength: 1, maxLength: 200 })
-const BaseUrl = Type.String({
-  minLength: 1,
-  maxLength: 2048,
-  description: 'absolute http(s) URL, e.g. https://api.openai.com/v1',
-})
 const ApiKey = Type.String({ minLength: 1, maxLength: 8192, description: 'write-only; never returned' })
-const Models = Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 5000 })
-const HealthPath = Type.String({
-  minLength: 1,
-  maxLength: 2048,
-  description: 'probed with GET; default /models',
-})
 
 export const NewProviderBody = Type.Object(
   {
     name: Name,
     base_url: BaseUrl,
     api_key: Type.Optional(Nullable(ApiKey)),
-    models: Type.Optional(Models),
+    models: Type.Optional(ModelList),
     is_active: Type.Optional(Type.Boolean()),
-    health_check_path: Type.Optional(HealthPath),
+    health_check_path: Type.Optional(HealthCheckPath),
   },
   { additionalProperties: false },
 )
@@ -62,9 +51,9 @@ const ProviderPatchBody = Type.Object(
     name: Type.Optional(Name),
     base_url: Type.Optional(BaseUrl),
     api_key: Type.Optional(Nullable(ApiKey)),
-    models: Type.Optional(Models),
+    models: Type.Optional(ModelList),
     is_active: Type.Optional(Type.Boolean()),
-    health_check_path: Type.Optional(HealthPath),
+    health_check_path: Type.Optional(HealthCheckPath),
   },
   { additionalProperties: false, description: 'only the fields sent change; api_key null removes the key' },
 )

@@ -1,7 +1,8 @@
 /** TypeBox schemas shared by the admin endpoints: one schema gives validation, types and OpenAPI. */
 import { type TSchema, Type } from '@sinclair/typebox'
+import { Id } from '../../domain/fields.js'
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+export const IdParams = Type.Object({ id: Id })
 
 export const Problem = Type.Object(
   {

@@ -39,6 +39,67 @@ describe('/api bodies the schemas cannot judge', () => {
     expect((await app.inject({ method: 'GET', url: '/api/keys' })).json()).toEqual([])
   })
 
+  it('refuses a lone UTF-16 surrogate in any string or key with 422 naming the field', async () => {
+    const { app } = await buildTestApp()
+    const provider = await app.inject({ method: 'POST', url: '/api/providers', payload: sampleProvider })
+    const id = provider.json().id
+    const message = 'must be well-formed Unicode (a lone UTF-16 surrogate such as \\ud800 is not a character)'
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/api/providers', { ...sampleProvider, name: '\ud800' }, 'name'],
+      ['POST', '/api/providers', { ...sampleProvider, name: 'x\udfffy' }, 'name'],
+      ['POST', '/api/providers', { ...sampleProvider, name: 'n', models: ['ok', '\udbff'] }, 'models[1]'],
+      ['PATCH', `/api/providers/${id}`, { name: '\ud801' }, 'name'],
+      ['POST', '/api/providers/test-direct', { base_url: 'http://127.0.0.1:1/\ud800' }, 'base_url'],
+      ['POST', '/api/model-routes', { name: 'r', mode: 'auto', config: { '\ud800': 1 } }, 'config.\ud800'],
+      ['POST', `/api/model-routes/1/select`, { model: '\ude00' }, 'model'],
+      ['POST', '/api/keys', { name: '\ud800' }, 'name'],
+    ]
+    for (const [method, url, payload, field] of cases) {
+      // JSON.stringify writes a lone surrogate as the escape `\ud800`, as a client would send it
+      const res = await app.inject({ method: method as 'POST', url, payload: payload as object })
+      expect(res.statusCode, `${method} ${url}`).toBe(422)
+      expect(res.json().errors).toEqual([{ field, message }])
+    }
+    // A well-formed pair is one character (an emoji) and is fine.
+    const emoji = await app.inject({
+      method: 'POST',
+      url: '/api/providers',
+      payload: { ...sampleProvider, name: 'p \ud83d\ude00' },
+    })
+    expect(emoji.statusCode).toBe(201)
+    expect(emoji.json().name).toBe('p 😀')
+    const names = (await app.inject({ method: 'GET', url: '/api/providers' }))
+      .json()
+      .map((p: { name: string }) => p.name)
+    expect(names).toEqual([sampleProvider.name, 'p 😀'])
+    // …and the automatic backup restores as it is (two lone surrogates once came back as one U+FFFD name).
+    const restored = await app.inject({ method: 'POST', url: '/api/admin/providers/restore' })
+    expect(restored.statusCode, restored.body).toBe(200)
+  })
+
+  it('refuses a restore document holding a lone surrogate, naming the field, and changes nothing', async () => {
+    const { app } = await buildTestApp()
+    await app.inject({ method: 'POST', url: '/api/providers', payload: sampleProvider })
+    const doc = (await app.inject({ method: 'GET', url: '/api/admin/providers/export' })).json()
+    const before = (await app.inject({ method: 'GET', url: '/api/providers' })).json()
+    doc.providers.push(
+      { ...doc.providers[0], id: 2, name: '\ud800' },
+      { ...doc.providers[0], id: 3, name: '\ud801' },
+    )
+    for (const dry of [true, false]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/admin/providers/restore?dry_run=${dry}`,
+        payload: doc,
+      })
+      expect(res.statusCode).toBe(422)
+      expect(res.json().errors).toEqual([
+        { field: 'providers[1].name', message: expect.stringMatching(/well-formed Unicode/) },
+      ])
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/providers' })).json()).toEqual(before)
+  })
+
   it('refuses JSON nested deeper than the limit with 422 instead of overflowing', async () => {
     const { app } = await buildTestApp()
     const depth = 300_000

@@ -1,0 +1,32 @@
+/**
+ * The bounds of the configuration's fields, shared by the API's bodies and the backup document:
+ * one schema per field, so whatever the API accepts restores, and a restore accepts nothing the
+ * API would refuse. The rules a schema cannot say are in provider-rules.ts and routing-validation.ts.
+ */
+import { Type } from '@sinclair/typebox'
+
+/** PostgreSQL's `integer` (and SQLite's exact range in JavaScript): larger ids would not round-trip. */
+export const MAX_ID = 2_147_483_647
+
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID })
+export const Name = Type.String({ minLength: 1, maxLength: 200 })
+export const ModelName = Type.String({ minLength: 1, maxLength: 300 })
+export const ModelList = Type.Array(ModelName, { maxItems: 5000 })
+export const BaseUrl = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  description: 'absolute http(s) URL, e.g. https://api.openai.com/v1',
+})
+export const HealthCheckPath = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  description: 'probed with GET; default /models',
+})
+export const RouteMode = Type.Union([Type.Literal('auto'), Type.Literal('specific'), Type.Literal('multi')])
+export const Strategy = Type.Union([Type.Literal('round-robin'), Type.Literal('failover')])
+export const Priority = Type.Integer({
+  minimum: -1_000_000,
+  maximum: 1_000_000,
+  description: 'lower first; in multi mode, nodes of one priority form a group',
+})
+export const MAX_NODES = 1000
