@@ -190,7 +190,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   // that matches the database. A failure to compare does not stop the server: it is logged.
   await core.backup
     .reconcile()
-    .catch((error: unknown) => log.error({ err: error }, 'could not compare the backup file with the database'))
+    .catch((error: unknown) =>
+      log.error({ err: error }, 'could not compare the backup file with the database'),
+    )
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     genReqId: generateRequestId,

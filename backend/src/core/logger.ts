@@ -268,7 +268,8 @@ export function createLogger(
   )
   sinks.set(log, sink)
   for (const { file, from, error } of narrowed) {
-    if (error) log.warn({ file, mode: from, error }, 'a log file is readable by others and could not be made 0600')
+    if (error)
+      log.warn({ file, mode: from, error }, 'a log file is readable by others and could not be made 0600')
     else log.warn({ file, from, to: '0600' }, 'narrowed the mode of a log file')
   }
   return log

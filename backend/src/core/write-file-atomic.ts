@@ -16,7 +16,12 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './file-modes.js'
 
 /** What a write needs of an open file; node's FileHandle has it. */
 export interface WritableFile {
-  write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>
+  write(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesWritten: number }>
   sync(): Promise<void>
   close(): Promise<void>
 }

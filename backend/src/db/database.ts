@@ -25,9 +25,19 @@ export interface Db {
 function prepareSqliteFiles(path: string, log?: Logger): void {
   ensurePrivateDir(dirname(path))
   createPrivateFile(path)
-  for (const { file, from, error } of narrowToPrivate([path, `${path}-wal`, `${path}-shm`, `${path}-journal`])) {
-    if (error) log?.warn({ file, mode: from, error }, 'a database file is readable by others and could not be made 0600')
-    else log?.warn({ file, from, to: '0600' }, 'narrowed the mode of a database file: it holds encrypted keys')
+  for (const { file, from, error } of narrowToPrivate([
+    path,
+    `${path}-wal`,
+    `${path}-shm`,
+    `${path}-journal`,
+  ])) {
+    if (error)
+      log?.warn(
+        { file, mode: from, error },
+        'a database file is readable by others and could not be made 0600',
+      )
+    else
+      log?.warn({ file, from, to: '0600' }, 'narrowed the mode of a database file: it holds encrypted keys')
   }
 }
 

@@ -59,7 +59,10 @@ describe.runIf(mountable)('the backup on a full disk (a real 64 KB tmpfs)', () =
       return Number(/^switchboard_backup_write_failures_total (\d+)$/m.exec(body)?.[1])
     }
     // ~1.4 KB of backup per provider: the file stops fitting beside its copy after a score of them.
-    const models = Array.from({ length: 40 }, (_, i) => `model-with-a-long-name-${String(i).padStart(4, '0')}`)
+    const models = Array.from(
+      { length: 40 },
+      (_, i) => `model-with-a-long-name-${String(i).padStart(4, '0')}`,
+    )
     const ids: number[] = []
     let good = Buffer.alloc(0)
     for (let i = 1; i <= 60 && (await stats()).failed_writes === 0; i++) {

@@ -113,7 +113,10 @@ describe('a failed backup write', () => {
     await renameProvider(app, id, 'Second while broken')
     const failing = await stats(app)
     expect(failing.backup.failed_writes).toBe(2)
-    expect(failing.backup.last_error).toEqual({ message: expect.stringMatching(/EISDIR/), at: expect.any(String) })
+    expect(failing.backup.last_error).toEqual({
+      message: expect.stringMatching(/EISDIR/),
+      at: expect.any(String),
+    })
     expect(await metric(app, 'switchboard_backup_write_failures_total')).toBe(2)
     expect(await metric(app, 'switchboard_backup_write_failing')).toBe(1)
 

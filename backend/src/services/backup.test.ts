@@ -12,7 +12,11 @@ function providerNames(file: string): string[] {
 }
 
 async function createProvider(app: App, name: string): Promise<number> {
-  const res = await app.inject({ method: 'POST', url: '/api/providers', payload: { ...sampleProvider, name } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/providers',
+    payload: { ...sampleProvider, name },
+  })
   expect(res.statusCode).toBe(201)
   return res.json().id
 }
