@@ -55,14 +55,14 @@ import { createUpstreamAgent } from './services/upstream-agent.js'
 import { repoRoot, type Settings } from './settings.js'
 
 export async function createCore(settings: Settings, log: Logger) {
-  const db = await openDatabase(settings.database)
+  const db = await openDatabase(settings.database, { log })
   const keyBox = createKeyBox(settings.apiKeySecret, settings.apiKeySecretPrevious)
   const repos = {
     providers: createProvidersRepo(db.kysely, db.engine),
     config: createConfigRepo(db.kysely, db.engine),
     routes: createRoutesRepo(db.kysely),
   }
-  removeBackupLeftovers(settings.backupFile)
+  await removeBackupLeftovers(settings.backupFile)
   const backup = createBackup({ file: settings.backupFile, config: repos.config, keyBox, log })
   const changes = createConfigChanges({ backup, config: repos.config, log })
   const inventory = createInventory({ providers: repos.providers, keyBox, changes })
@@ -73,7 +73,10 @@ export async function createCore(settings: Settings, log: Logger) {
   const modelRoutes = createModelRoutes({ routes: repos.routes, snapshot, changes, roundRobin })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
-  const metrics = createMetrics({ providers: () => snapshot.current().providers.values() })
+  const metrics = createMetrics({
+    providers: () => snapshot.current().providers.values(),
+    backup: () => backup.status(),
+  })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
   const upstreamAgent = createUpstreamAgent({ connectTimeoutMs: settings.gatewayTimeoutSeconds * 1000 })
@@ -208,6 +211,13 @@ function createValidators() {
 export async function buildApp(settings: Settings, options: BuildOptions = {}): Promise<FastifyInstance> {
   const log = options.logger ?? createLogger(settings)
   const core = await createCore(settings, log)
+  // The server (not the CLI, whose commands write the file or not as they say) starts from a backup
+  // that matches the database. A failure to compare does not stop the server: it is logged.
+  await core.backup
+    .reconcile()
+    .catch((error: unknown) =>
+      log.error({ err: error }, 'could not compare the backup file with the database'),
+    )
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     genReqId: generateRequestId,
@@ -255,6 +265,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await core.upstreamAgent.close()
     core.snapshot.stop()
     await core.clientKeys.stop()
+    await core.backup.idle()
     await core.db.close()
   })
   // The logger made here is closed here (flushed); a logger passed in belongs to the caller.

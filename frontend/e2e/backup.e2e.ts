@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { api, seedProvider } from './support/api'
+import { describe, expect, inject, it, onTestFinished } from 'vitest'
+import type { Stats } from '../src/api/types'
+import { api, seedProvider, uniqueName } from './support/api'
 import { artifactsDir } from './support/backend'
 import { screenshot, useBrowser } from './support/browser'
 
@@ -45,5 +46,42 @@ describe('backup', () => {
     })
     await page.getByText('Restore refused').waitFor()
     await screenshot(page, '15-backup-refused')
+  })
+
+  it('shows a failed write of the backup file until the next write succeeds', async () => {
+    const file = inject('backupFile')
+    const seeded = await seedProvider()
+    const rename = async (name: string) => api('PATCH', `/api/providers/${seeded.id}`, { name })
+    const page = await browser.page()
+    await page.goto('/backup')
+    await page.getByTestId('backup-write-ok').waitFor()
+
+    // A folder where the file should be: the server's next write fails (EISDIR on the rename), as a
+    // full disk would make it fail, whoever runs the tests. Repaired whatever happens below.
+    unlinkSync(file)
+    mkdirSync(file)
+    onTestFinished(() => {
+      if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) rmSync(file, { recursive: true })
+    })
+    await rename(uniqueName('Renamed while broken'))
+    await page.reload()
+    const failure = page.getByRole('alert').filter({ hasText: 'The last backup write failed' })
+    await failure.waitFor()
+    expect(await failure.textContent()).toMatch(/EISDIR/)
+    expect(await failure.textContent()).toContain(file)
+    const stats = await api<Stats>('GET', '/api/admin/stats')
+    expect(stats.backup?.last_error?.message).toMatch(/EISDIR/)
+    await screenshot(page, '22-backup-write-failed')
+
+    rmSync(file, { recursive: true })
+    const repaired = uniqueName('Renamed after the repair')
+    await rename(repaired)
+    await page.reload()
+    await page.getByTestId('backup-write-ok').waitFor()
+    expect(await failure.count()).toBe(0)
+    const written = JSON.parse(readFileSync(file, 'utf8')) as { providers: Array<{ name: string }> }
+    expect(written.providers.some((p) => p.name === repaired)).toBe(true)
+    expect((await api<Stats>('GET', '/api/admin/stats')).backup?.last_error).toBeNull()
+    await screenshot(page, '23-backup-written-again')
   })
 })

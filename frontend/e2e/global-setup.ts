@@ -7,6 +7,7 @@ declare module 'vitest' {
     baseURL: string
     adminToken: string
     fakeProviderURL: string
+    backupFile: string
   }
 }
 
@@ -17,6 +18,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseURL', backend.baseURL)
   project.provide('adminToken', backend.adminToken)
   project.provide('fakeProviderURL', fake.baseUrl)
+  project.provide('backupFile', backend.backupFile)
   console.log(`e2e: backend ${backend.baseURL} (log ${backend.logFile}), fake provider ${fake.baseUrl}`)
   return async () => {
     await backend.stop()

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -236,5 +236,46 @@ describe('rotation and the recent-entries ring', () => {
     // a logger made elsewhere (tests) still gets the disk tail
     const store = logStoreFor(pino({ level: 'silent' }), dir)
     expect(store.recent(1).logs[0]?.message).toBe('before restart 99')
+  })
+})
+
+describe('log file modes', () => {
+  const modeOf = (path: string) => statSync(path).mode & 0o777
+
+  it('creates app.log and its rotations 0600 in a folder created 0700', async () => {
+    const dir = join(tempDir(), 'logs', 'here')
+    const { log, sink } = fileLogger(dir, { logMaxBytes: 2048, logMaxFiles: 3 })
+    for (let i = 0; i < 200; i++) log.info({ i }, `a line long enough to fill the small files quickly ${i}`)
+    await sink.flush()
+    const deadline = Date.now() + 5000
+    while (!readdirSync(dir).includes('app.log.2') && Date.now() < deadline) {
+      log.info('more')
+      await sink.flush()
+    }
+    const names = readdirSync(dir).sort()
+    expect(names).toEqual(expect.arrayContaining(['app.log', 'app.log.1', 'app.log.2']))
+    for (const name of names) expect(modeOf(join(dir, name)), name).toBe(0o600)
+    expect(modeOf(dir)).toBe(0o700)
+    expect(modeOf(join(dir, '..'))).toBe(0o700)
+  })
+
+  it('narrows app.log and app.log.N that an older version left 0644, logs it, and leaves the folder alone', async () => {
+    const dir = tempDir()
+    chmodSync(dir, 0o755)
+    for (const name of ['app.log', 'app.log.1', 'app.log.10', 'notes.txt']) {
+      writeFileSync(join(dir, name), '')
+      chmodSync(join(dir, name), 0o644)
+    }
+    const { log } = fileLogger(dir)
+    for (const name of ['app.log', 'app.log.1', 'app.log.10'])
+      expect(modeOf(join(dir, name)), name).toBe(0o600)
+    expect(modeOf(join(dir, 'notes.txt'))).toBe(0o644)
+    expect(modeOf(dir)).toBe(0o755)
+    const narrowed = (await fileLines(log, dir)).filter(
+      (l) => l.message === 'narrowed the mode of a log file',
+    )
+    expect(narrowed.map((l) => l.file).sort()).toEqual(
+      ['app.log', 'app.log.1', 'app.log.10'].map((n) => join(dir, n)).sort(),
+    )
   })
 })

@@ -11,11 +11,12 @@
  * Writable that buffers while a write is in flight), the console goes through an asynchronous
  * SonicBoom, and the ring (log-store.ts) copies the raw lines into one buffer, parsed only when read.
  */
-import { mkdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { createStream, type RotatingFileStream } from 'rotating-file-stream'
 import type { Settings } from '../settings.js'
+import { ensurePrivateDir, type NarrowedFile, narrowToPrivate, PRIVATE_FILE_MODE } from './file-modes.js'
 import { createRing, LOG_FILE, LOG_RING_SIZE, type LogStore, readLogTail } from './log-store.js'
 import { mayHoldSecret, redactLogObject, redactString, serializeError } from './redact.js'
 
@@ -89,13 +90,24 @@ function dedupeLoggerKey(line: string): string {
   }
 }
 
+/** app.log and its rotations (app.log.1 …) as an older version may have left them: 0600 from now on. */
+function narrowLogFiles(logDir: string): NarrowedFile[] {
+  const isLogFile = (name: string) =>
+    name === LOG_FILE || (name.startsWith(`${LOG_FILE}.`) && /^\d+$/.test(name.slice(LOG_FILE.length + 1)))
+  return narrowToPrivate(
+    readdirSync(logDir)
+      .filter(isLogFile)
+      .map((name) => join(logDir, name)),
+  )
+}
+
 function createSink(settings: Pick<Settings, 'logDir' | 'logMaxBytes' | 'logMaxFiles'>, toConsole: boolean) {
-  mkdirSync(settings.logDir, { recursive: true })
   const ring = createRing(readLogTail(settings.logDir, LOG_RING_SIZE, settings.logMaxFiles))
   const file: RotatingFileStream = createStream(LOG_FILE, {
     path: settings.logDir,
     size: `${settings.logMaxBytes}B`,
     rotate: settings.logMaxFiles,
+    mode: PRIVATE_FILE_MODE,
   })
   let broken = false
   let closed = false
@@ -206,6 +218,10 @@ export function createLogger(
   settings: Pick<Settings, 'logDir' | 'logLevel' | 'logMaxBytes' | 'logMaxFiles'>,
   opts: LoggerOptions = {},
 ): Logger {
+  // The lines hold request paths, provider names and errors: the file is 0600 (its rotations are
+  // renames of it and keep that mode), the folder 0700 when this creates it.
+  ensurePrivateDir(settings.logDir)
+  const narrowed = narrowLogFiles(settings.logDir)
   const sink = createSink(settings, opts.console !== false)
   const chindings = pino.symbols.chindingsSym
   const log = pino(
@@ -251,5 +267,10 @@ export function createLogger(
     sink,
   )
   sinks.set(log, sink)
+  for (const { file, from, error } of narrowed) {
+    if (error)
+      log.warn({ file, mode: from, error }, 'a log file is readable by others and could not be made 0600')
+    else log.warn({ file, from, to: '0600' }, 'narrowed the mode of a log file')
+  }
   return log
 }

@@ -1,9 +1,10 @@
 /** Opens the database named by the settings (SQLite file or PostgreSQL URL) and migrates it. */
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import type { Logger } from 'pino'
+import { createPrivateFile, ensurePrivateDir, narrowToPrivate } from '../core/file-modes.js'
 import type { DatabaseConfig } from '../settings.js'
 import { migrate } from './migrations.js'
 import type { Database } from './schema.js'
@@ -16,8 +17,32 @@ export interface Db {
   close(): Promise<void>
 }
 
-function openSqlite(path: string): Kysely<Database> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+/**
+ * The file holds encrypted provider keys and client-key hashes: it is created 0600 before SQLite
+ * opens it, and SQLite gives its -wal and -shm files the database file's mode. Files an older
+ * version created 0644 are narrowed (and the caller is told which).
+ */
+function prepareSqliteFiles(path: string, log?: Logger): void {
+  ensurePrivateDir(dirname(path))
+  createPrivateFile(path)
+  for (const { file, from, error } of narrowToPrivate([
+    path,
+    `${path}-wal`,
+    `${path}-shm`,
+    `${path}-journal`,
+  ])) {
+    if (error)
+      log?.warn(
+        { file, mode: from, error },
+        'a database file is readable by others and could not be made 0600',
+      )
+    else
+      log?.warn({ file, from, to: '0600' }, 'narrowed the mode of a database file: it holds encrypted keys')
+  }
+}
+
+function openSqlite(path: string, log?: Logger): Kysely<Database> {
+  if (path !== ':memory:') prepareSqliteFiles(path, log)
   const sqlite = new SQLite(path)
   // WAL + busy timeout: concurrent writers (the CLI while the server runs) wait instead of failing.
   sqlite.pragma('journal_mode = WAL')
@@ -34,8 +59,8 @@ function openPostgres(url: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<Db> {
-  const kysely = config.engine === 'sqlite' ? openSqlite(config.path) : openPostgres(config.url)
+export async function openDatabase(config: DatabaseConfig, opts: { log?: Logger } = {}): Promise<Db> {
+  const kysely = config.engine === 'sqlite' ? openSqlite(config.path, opts.log) : openPostgres(config.url)
   try {
     await migrate(kysely as unknown as Kysely<unknown>, config.engine)
   } catch (error) {

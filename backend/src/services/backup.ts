@@ -1,23 +1,14 @@
 /**
- * The JSON backup: rewritten atomically after every configuration change (temporary file in the same
- * folder, fsync, rename, fsync of the folder, mode 0600), read and validated whole before a restore.
+ * The JSON backup: rewritten atomically after every configuration change (core/write-file-atomic.ts:
+ * temporary file in the same folder, every byte written, fsync, rename, fsync of the folder, mode
+ * 0600), checked against the database at start-up, read and validated whole before a restore.
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import { nowIso } from '../core/clock.js'
 import type { KeyBox } from '../core/crypto.js'
 import { ValidationError } from '../core/errors.js'
+import { type AtomicWriteFs, removeAtomicLeftovers, writeFileAtomic } from '../core/write-file-atomic.js'
 import type { ConfigRepo } from '../db/config.repo.js'
 import {
   BACKUP_LIMITS,
@@ -42,55 +33,38 @@ export interface RestoreSummary {
   keys: ChangeSummary
 }
 
-const TMP_MARK = '.tmp-'
-
-export function writeFileAtomic(file: string, content: string): void {
-  const dir = dirname(file)
-  mkdirSync(dir, { recursive: true })
-  const tmp = join(dir, `${basename(file)}${TMP_MARK}${process.pid}-${Date.now()}`)
-  try {
-    const fd = openSync(tmp, 'w', 0o600)
-    try {
-      writeSync(fd, content)
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
-    renameSync(tmp, file)
-  } catch (error) {
-    try {
-      unlinkSync(tmp)
-    } catch {}
-    throw error
-  }
-  const dirFd = openSync(dir, 'r')
-  try {
-    fsyncSync(dirFd)
-  } finally {
-    closeSync(dirFd)
-  }
+/** How the writes of BACKEND_BACKUP_FILE went in this process (GET /api/admin/stats, /metrics). */
+export interface BackupStatus {
+  file: string
+  /** When this process last wrote the file successfully. */
+  last_written_at: string | null
+  /** The error of the last write, until a write succeeds; the file then still holds an older state. */
+  last_error: { message: string; at: string } | null
+  /** Failed writes since start-up. */
+  failed_writes: number
 }
 
 /** Removes temporary files a crash left beside the backup. */
-export function removeBackupLeftovers(file: string): void {
-  const dir = dirname(file)
-  const prefix = `${basename(file)}${TMP_MARK}`
-  let names: string[]
-  try {
-    names = readdirSync(dir)
-  } catch {
-    return
-  }
-  for (const name of names) {
-    if (name.startsWith(prefix)) {
-      try {
-        unlinkSync(join(dir, name))
-      } catch {}
-    }
-  }
+export const removeBackupLeftovers = (file: string): Promise<void> => removeAtomicLeftovers(file)
+
+/** The same configuration, whenever it was exported. */
+function sameConfiguration(onDisk: unknown, doc: BackupDocument): boolean {
+  if (typeof onDisk !== 'object' || onDisk === null) return false
+  return JSON.stringify({ ...onDisk, exported_at: null }) === JSON.stringify({ ...doc, exported_at: null })
 }
 
-export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: KeyBox; log: Logger }) {
+function isEmptyConfiguration(doc: BackupDocument): boolean {
+  return doc.providers.length === 0 && (doc.routes ?? []).length === 0 && (doc.client_keys ?? []).length === 0
+}
+
+export function createBackup(deps: {
+  file: string
+  config: ConfigRepo
+  keyBox: KeyBox
+  log: Logger
+  /** The file system the writes go through (tests inject short writes and ENOSPC). */
+  fs?: AtomicWriteFs
+}) {
   async function exportDocument(): Promise<BackupDocument> {
     const config = await deps.config.read()
     return { version: BACKUP_VERSION, exported_at: nowIso(), ...config }
@@ -98,7 +72,7 @@ export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: K
 
   async function writeTo(file: string): Promise<BackupDocument> {
     const doc = await exportDocument()
-    writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`)
+    await writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, { fs: deps.fs })
     return doc
   }
 
@@ -234,7 +208,42 @@ export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: K
     }
   }
 
-  let writing: Promise<void> = Promise.resolve()
+  const status: BackupStatus = { file: deps.file, last_written_at: null, last_error: null, failed_writes: 0 }
+
+  /** One write of deps.file; a failure (disk full) is recorded and logged, never thrown: the change stands. */
+  async function writeRecorded(): Promise<void> {
+    try {
+      await writeTo(deps.file)
+      status.last_written_at = nowIso()
+      status.last_error = null
+    } catch (error) {
+      status.failed_writes += 1
+      status.last_error = { message: error instanceof Error ? error.message : String(error), at: nowIso() }
+      deps.log.error(
+        { err: error, file: deps.file },
+        'backup write failed; the file keeps its previous content and is written again at the next change',
+      )
+    }
+  }
+
+  // One write at a time, each reading the configuration when it starts: two changes close together
+  // (on PostgreSQL, reads on different pooled connections) could otherwise finish their reads out of
+  // order and leave the older configuration in the file. A change that arrives while a write runs
+  // waits for one more write; changes that arrive while that one waits share it, since it has not
+  // read the configuration yet.
+  let tail: Promise<void> = Promise.resolve()
+  let waiting: Promise<void> | null = null
+
+  function write(): Promise<void> {
+    if (waiting) return waiting
+    const next = tail.then(() => {
+      waiting = null
+      return writeRecorded()
+    })
+    waiting = next
+    tail = next
+    return next
+  }
 
   return {
     exportDocument,
@@ -242,25 +251,51 @@ export function createBackup(deps: { file: string; config: ConfigRepo; keyBox: K
     parseDocument,
     readFileDocument,
 
+    /** After every configuration change; resolves once a write that read this change is done. */
+    write,
+
+    status(): BackupStatus {
+      return { ...status, last_error: status.last_error && { ...status.last_error } }
+    },
+
+    /** Resolves when no write is running or waiting (before the database closes). */
+    idle(): Promise<void> {
+      return tail
+    },
+
     /**
-     * After every configuration change. A failure (disk full) is logged, not thrown: the change stands.
-     * One write at a time, each reading the configuration when it starts: two changes close together
-     * (on PostgreSQL, reads on different pooled connections) could otherwise finish their reads out
-     * of order and leave the older configuration in the file.
+     * At start-up: rewrites the file when it does not hold what the database holds (a crash between
+     * a commit and its backup write left it stale; a missing or damaged file). An empty database never
+     * replaces a backup that exists: that is a new or lost database, and the file is what restores it.
      */
-    write(): Promise<void> {
-      const run = writing.then(async () => {
-        try {
-          await writeTo(deps.file)
-        } catch (error) {
-          deps.log.error(
-            { err: error, file: deps.file },
-            'backup write failed; it is retried at the next change',
+    async reconcile(): Promise<void> {
+      const doc = await exportDocument()
+      let onDisk: unknown
+      let exists = true
+      try {
+        onDisk = JSON.parse(await readFile(deps.file, 'utf8'))
+      } catch (error) {
+        exists = (error as NodeJS.ErrnoException).code !== 'ENOENT'
+      }
+      if (sameConfiguration(onDisk, doc)) return
+      if (isEmptyConfiguration(doc)) {
+        if (exists) {
+          deps.log.warn(
+            { file: deps.file },
+            'the database holds no configuration but the backup file does: the file is kept (switchboard restore brings it back; the next change overwrites it)',
           )
         }
-      })
-      writing = run
-      return run
+        return
+      }
+      if (exists) {
+        deps.log.warn(
+          { file: deps.file },
+          'the backup file does not match the database (a crash between a change and its backup?): rewriting it',
+        )
+      } else {
+        deps.log.info({ file: deps.file }, 'no backup file yet: writing it')
+      }
+      await write()
     },
 
     /** Validated first, then applied in one transaction; `dryRun` only answers what would change. */

@@ -10,6 +10,7 @@
  * The gateway reports through `gatewayObserver` (or recordAttempt / recordGatewayRequest).
  */
 import type { Provider } from '../domain/model.js'
+import type { BackupStatus } from './backup.js'
 import type { AttemptOutcome, AttemptRecord, GatewayObserver, GatewayRequestRecord } from './observer.js'
 import { createPrometheus, getProcessRegistry } from './prometheus.js'
 
@@ -56,6 +57,8 @@ export interface Stats {
   endpoints: Record<string, EndpointFigures>
   recent_requests: RecentRequest[]
   providers: Record<string, ProviderFigures>
+  /** Absent only for metrics made without a backup (unit tests). */
+  backup?: BackupStatus
 }
 
 export const RECENT_REQUESTS = 10
@@ -111,6 +114,8 @@ function isProviderError(outcome: AttemptOutcome): boolean {
 export interface MetricsDeps {
   /** The providers as the hot path sees them (the snapshot), read at scrape time for the gauges. */
   providers: () => Iterable<Provider>
+  /** How the backup writes went, read when the stats or the metrics are asked for. */
+  backup?: () => BackupStatus
   /** Milliseconds; injectable for tests. */
   now?: () => number
 }
@@ -118,7 +123,7 @@ export interface MetricsDeps {
 export function createMetrics(deps: MetricsDeps) {
   const now = deps.now ?? Date.now
   const startedAt = now()
-  const prom = createPrometheus(deps.providers)
+  const prom = createPrometheus(deps.providers, deps.backup)
   getProcessRegistry()
 
   let totalRequests = 0
@@ -253,6 +258,7 @@ export function createMetrics(deps: MetricsDeps) {
           ]
         }),
       ),
+      ...(deps.backup ? { backup: deps.backup() } : {}),
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { Provider } from '../domain/model.js'
+import type { BackupStatus } from './backup.js'
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]
@@ -22,7 +23,7 @@ export function getProcessRegistry(): Registry {
   return processRegistry
 }
 
-export function createPrometheus(providers: () => Iterable<Provider>) {
+export function createPrometheus(providers: () => Iterable<Provider>, backup?: () => BackupStatus) {
   const registry = new Registry()
   const httpRequests = new Counter({
     name: 'switchboard_http_requests_total',
@@ -93,5 +94,25 @@ export function createPrometheus(providers: () => Iterable<Provider>) {
   })
   void healthy
   void failures
+  if (backup) {
+    // Read from the backup's own counts at each scrape, like the provider gauges.
+    new Counter({
+      name: 'switchboard_backup_write_failures_total',
+      help: 'Failed writes of the backup file (BACKEND_BACKUP_FILE) since start-up',
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(backup().failed_writes)
+      },
+    })
+    new Gauge({
+      name: 'switchboard_backup_write_failing',
+      help: 'Whether the last write of the backup file failed (1): the file holds an older configuration',
+      registers: [registry],
+      collect() {
+        this.set(backup().last_error ? 1 : 0)
+      },
+    })
+  }
   return { registry, httpRequests, httpDuration, attempts, attemptDuration, ttfb, gatewayRequests, overhead }
 }

@@ -12,6 +12,8 @@ export interface RunningBackend {
   baseURL: string
   adminToken: string
   logFile: string
+  /** BACKEND_BACKUP_FILE of the server, for the tests that break and repair it. */
+  backupFile: string
   stop: () => Promise<void>
 }
 
@@ -50,6 +52,7 @@ export async function startBackend(): Promise<RunningBackend> {
   const port = await freePort()
   const adminToken = randomBytes(24).toString('hex')
   const logFile = join(dir, 'server.out')
+  const backupFile = join(dir, 'backup.json')
   const out = createWriteStream(logFile)
   const child = spawn(process.execPath, [join(repoRoot, 'backend', 'dist', 'main.js')], {
     cwd: repoRoot,
@@ -58,7 +61,7 @@ export async function startBackend(): Promise<RunningBackend> {
       BACKEND_HOST: '127.0.0.1',
       BACKEND_PORT: String(port),
       BACKEND_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
-      BACKEND_BACKUP_FILE: join(dir, 'backup.json'),
+      BACKEND_BACKUP_FILE: backupFile,
       BACKEND_LOG_DIR: join(dir, 'logs'),
       BACKEND_ADMIN_TOKEN: adminToken,
       BACKEND_API_KEY_SECRET: randomBytes(24).toString('hex'),
@@ -74,6 +77,7 @@ export async function startBackend(): Promise<RunningBackend> {
     baseURL,
     adminToken,
     logFile,
+    backupFile,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r))

@@ -124,6 +124,15 @@ export interface ProviderFigures {
   p95_ms: number | null
 }
 
+/** How this server's writes of the backup file went (GET /api/admin/stats → backup). */
+export interface BackupStatus {
+  file: string
+  last_written_at: string | null
+  /** The last write failed: the file still holds an older configuration until a write succeeds. */
+  last_error: { message: string; at: string } | null
+  failed_writes: number
+}
+
 export interface Stats {
   uptime_seconds: number
   total_requests: number
@@ -134,6 +143,7 @@ export interface Stats {
   endpoints: Record<string, EndpointStats>
   recent_requests: RecentRequest[]
   providers?: Record<string, ProviderFigures>
+  backup?: BackupStatus
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'

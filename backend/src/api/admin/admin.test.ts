@@ -60,6 +60,7 @@ describe('GET /api/admin/stats', () => {
         'endpoints',
         'recent_requests',
         'providers',
+        'backup',
       ].sort(),
     )
     expect(stats.uptime_seconds).toBeGreaterThanOrEqual(0)

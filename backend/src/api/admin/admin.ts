@@ -29,6 +29,18 @@ const ProviderFigures = Type.Object({
   p95_ms: Nullable(Type.Number()),
 })
 
+const BackupFigures = Type.Object({
+  file: Type.String({ description: 'BACKEND_BACKUP_FILE' }),
+  last_written_at: Nullable(Type.String({ description: 'the last successful write by this process' })),
+  last_error: Nullable(
+    Type.Object(
+      { message: Type.String(), at: Type.String() },
+      { description: 'the last write failed: the file still holds an older configuration' },
+    ),
+  ),
+  failed_writes: Type.Integer({ description: 'failed writes since start-up' }),
+})
+
 export const StatsSchema = Type.Object({
   uptime_seconds: Type.Number(),
   total_requests: Type.Integer(),
@@ -41,6 +53,7 @@ export const StatsSchema = Type.Object({
   }),
   recent_requests: Type.Array(RecentRequest, { description: 'the last 10, newest first' }),
   providers: Type.Record(Type.String(), ProviderFigures, { description: 'keyed by provider id' }),
+  backup: Type.Optional(BackupFigures),
 })
 
 const LogEntry = Type.Object({
