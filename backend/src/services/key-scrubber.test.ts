@@ -128,8 +128,9 @@ describe('the key scrubber', () => {
   })
 
   // For a key that overlaps itself ("abab"), bytes already masked never wait for the next chunk,
-  // so the masks may differ with the cuts (never letting the key through); other keys mask alike.
-  it('gives the same output whatever the chunk boundaries, for a key that does not overlap itself', () => {
+  // so what is masked may differ with the cuts (never letting the key through); other keys mask
+  // the same bytes, though two adjacent masks may read `*****` twice rather than one `[REDACTED]`.
+  it('masks the same bytes whatever the chunk boundaries, for a key that does not overlap itself', () => {
     fc.assert(
       fc.property(
         keyArb,
@@ -143,7 +144,9 @@ describe('the key scrubber', () => {
             .join('')
           const bytes = Buffer.from(text)
           const pattern = patternOf(key)
-          expect(scrubInChunks(pattern, bytes, cuts).equals(pattern.scrub(bytes))).toBe(true)
+          // '*', '[' and ']' are not in the alphabet: stars after this mark exactly the masked bytes
+          const masked = (out: Buffer) => out.toString('latin1').replaceAll('[REDACTED]', '*'.repeat(10))
+          expect(masked(scrubInChunks(pattern, bytes, cuts))).toBe(masked(pattern.scrub(bytes)))
         },
       ),
       { numRuns: 2000 },

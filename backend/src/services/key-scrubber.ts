@@ -18,6 +18,7 @@
 const BACKSLASH = 0x5c
 const MASK_WORD = Buffer.from('[REDACTED]')
 const STAR = 0x2a
+const EMPTY = Buffer.alloc(0)
 
 /** Shorter keys are not masked: no provider issues them, and masking them would mangle answers. */
 export const MIN_SCRUBBED_KEY_LENGTH = 4
@@ -97,12 +98,18 @@ export class KeyPattern {
     return hold
   }
 
-  /** Where the longest proper suffix of `buf` that begins the raw key starts (`buf.length` if none). */
+  /**
+   * Where the longest proper suffix of `buf` that begins the raw key starts (`buf.length` if none).
+   * A plain loop: the tail is shorter than the key, and a native call per candidate costs more.
+   */
   #rawHold(buf: Buffer): number {
     const n = buf.length
-    const from = Math.max(0, n - this.#bytes.length + 1)
-    for (let i = buf.indexOf(this.#firstByte, from); i !== -1; i = buf.indexOf(this.#firstByte, i + 1)) {
-      if (buf.compare(this.#bytes, 0, n - i, i, n) === 0) return i
+    const bytes = this.#bytes
+    for (let i = Math.max(0, n - bytes.length + 1); i < n; i++) {
+      if (buf[i] !== this.#firstByte) continue
+      let k = 1
+      while (i + k < n && buf[i + k] === bytes[k]) k += 1
+      if (i + k === n) return i
     }
     return n
   }
@@ -277,6 +284,6 @@ export class KeyScrubber {
   end(): Buffer {
     const held = this.#held
     this.#held = null
-    return held ? this.pattern.scrub(held) : Buffer.alloc(0)
+    return held ? this.pattern.scrub(held) : EMPTY
   }
 }
