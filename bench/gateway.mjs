@@ -15,6 +15,7 @@
  *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream]
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
  *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
+ *                          [--escapes (content with a line break, i.e. a `\n` escape, in every JSON chunk)]
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -36,7 +37,9 @@ const MODEL = 'bench-model'
 
 // ---------------------------------------------------------------- roles run as child processes
 
-function runUpstream(port) {
+/** `escapes`: every content string holds a line break, so every JSON chunk has a `\n` escape. */
+function runUpstream(port, escapes) {
+  const nl = escapes ? '\n' : ' '
   const completion = JSON.stringify({
     id: 'chatcmpl-bench',
     object: 'chat.completion',
@@ -45,7 +48,7 @@ function runUpstream(port) {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: 'Hello! I am fine, thank you.' },
+        message: { role: 'assistant', content: `Hello!${nl}I am fine, thank you.` },
         finish_reason: 'stop',
       },
     ],
@@ -54,7 +57,7 @@ function runUpstream(port) {
   const chunk = (delta, finish = null) =>
     `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1700000000, model: MODEL, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
   const events = [chunk({ role: 'assistant', content: '' })]
-  for (let i = 0; i < CHUNKS; i++) events.push(chunk({ content: `tok${i} ` }))
+  for (let i = 0; i < CHUNKS; i++) events.push(chunk({ content: `tok${i}${nl}` }))
   events.push(chunk({}, 'stop'), 'data: [DONE]\n\n')
   const server = http.createServer((req, res) => {
     let body = ''
@@ -475,7 +478,11 @@ async function soak(seconds, target) {
 
 async function main() {
   const role = flag('role', null)
-  if (role === 'upstream') return runUpstream(Number(args[args.indexOf('--role') + 2]))
+  if (role === 'upstream')
+    return runUpstream(
+      Number(args[args.indexOf('--role') + 2]),
+      args[args.indexOf('--role') + 3] === 'escapes',
+    )
   if (role === 'rate-client') {
     const i = args.indexOf('--role')
     const [url, rate, seconds, connections, token, body] = args.slice(i + 2, i + 8)
@@ -503,7 +510,8 @@ async function main() {
   })
   try {
     const [upPort, rawPort, sbPort] = [await freePort(), await freePort(), await freePort()]
-    const upstream = await startRole(1, 'upstream', upPort)
+    const escapes = args.includes('--escapes')
+    const upstream = await startRole(1, 'upstream', upPort, escapes ? 'escapes' : 'plain')
     children.push(upstream)
     const raw = await startRole(0, 'raw-proxy', rawPort, upPort)
     children.push(raw)
@@ -555,6 +563,7 @@ async function main() {
       cpu_model: cpus()[0]?.model,
       duration_s: duration,
       chunks_per_stream: CHUNKS,
+      escapes,
       rows,
       fixed_rate: rateRows,
       soak: soakResult,

@@ -60,6 +60,16 @@ describe('loadSettings', () => {
   it('refuses a failure threshold below one', () => {
     expect(() => loadSettings({ BACKEND_HEALTH_CHECK_FAILURE_THRESHOLD: '0' })).toThrow(SettingsError)
   })
+
+  it('has no maximum stream duration by default, and reads one in seconds', () => {
+    expect(loadSettings({}).gatewayStreamMaxDurationSeconds).toBe(0)
+    expect(
+      loadSettings({ BACKEND_GATEWAY_STREAM_MAX_DURATION_SECONDS: '900' }).gatewayStreamMaxDurationSeconds,
+    ).toBe(900)
+    expect(() => loadSettings({ BACKEND_GATEWAY_STREAM_MAX_DURATION_SECONDS: '-1' })).toThrow(
+      'BACKEND_GATEWAY_STREAM_MAX_DURATION_SECONDS=-1: expected a number from 0 to 604800',
+    )
+  })
 })
 
 describe('parseDatabaseUrl', () => {

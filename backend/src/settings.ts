@@ -39,6 +39,8 @@ export interface Settings {
   gatewayTimeoutSeconds: number
   gatewayFirstTokenTimeoutSeconds: number
   gatewayStreamIdleTimeoutSeconds: number
+  /** Longest one upstream attempt (a stream above all) may last, request to last byte; 0: no limit. */
+  gatewayStreamMaxDurationSeconds: number
   gatewayMaxAttempts: number
   apiBodyLimitBytes: number
   gatewayBodyLimitBytes: number
@@ -188,6 +190,10 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
     gatewayStreamIdleTimeoutSeconds: r.number('BACKEND_GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS', 30, {
       min: 0.05,
       max: 3600,
+    }),
+    gatewayStreamMaxDurationSeconds: r.number('BACKEND_GATEWAY_STREAM_MAX_DURATION_SECONDS', 0, {
+      min: 0,
+      max: 604_800,
     }),
     gatewayMaxAttempts: r.number('BACKEND_GATEWAY_MAX_ATTEMPTS', 3, { min: 1, max: 20, integer: true }),
     syncIntervalSeconds: r.number('BACKEND_SYNC_INTERVAL_SECONDS', 1, { min: 0.05, max: 3600 }),

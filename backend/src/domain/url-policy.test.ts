@@ -25,6 +25,44 @@ describe('checkProviderUrl', () => {
   })
 })
 
+describe('IPv6 forms that embed a metadata address', () => {
+  it.each([
+    '::a9fe:a9fe', // IPv4-compatible
+    '::169.254.169.254',
+    '::ffff:a9fe:a9fe', // IPv4-mapped
+    '::ffff:0:a9fe:a9fe', // IPv4-translated
+    '::ffff:0:169.254.169.254',
+    '64:ff9b::a9fe:a9fe', // NAT64 well-known prefix
+    '64:ff9b::169.254.169.254',
+    '64:ff9b:1:a9fe:a9:fe00::', // NAT64 local-use prefix, RFC 6052 /48 layout
+    '2002:a9fe:a9fe::1', // 6to4
+    '2001:0:a9fe:a9fe::1', // Teredo server
+    '2001:0:4136:e378:8000:63bf:5601:5601', // Teredo client 169.254.169.254, stored inverted
+    '::ffff:6464:64c8', // Alibaba's 100.100.100.200, mapped
+    '0:0:0:0:0:FFFF:A9FE:A9FE',
+    'fd20:ce::254', // GCP's IPv6 metadata address
+    'fe80::1%eth0',
+  ])('refuses http://[%s]/ like the IPv4 address it leads to', (ip) => {
+    const host = ip.includes('%') ? ip.replace('%', '%25') : ip
+    expect(isForbiddenAddress(ip)).toBe(true)
+    if (!ip.includes('%')) expect(checkProviderUrl(`http://[${host}]/latest/meta-data`)).toMatch(/metadata/)
+  })
+
+  it.each([
+    '::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.5',
+    '64:ff9b::808:808',
+    '2002:c000:0204::1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    '2001:db8::a9fe:a9fe', // a9fe:a9fe in the last bits of an ordinary address embeds nothing
+    '2606:4700::6810:84e5',
+  ])('accepts %s, which leads nowhere forbidden', (ip) => {
+    expect(isForbiddenAddress(ip)).toBe(false)
+    expect(checkProviderUrl(`http://[${ip}]:8080/v1`)).toBeNull()
+  })
+})
+
 describe('isForbiddenAddress', () => {
   it('covers link-local and metadata addresses only', () => {
     expect(isForbiddenAddress('169.254.10.1')).toBe(true)

@@ -3,6 +3,7 @@
  * normal); link-local and cloud metadata endpoints are not: a key sent there leaks instance credentials.
  */
 import { isIP } from 'node:net'
+import ipaddr from 'ipaddr.js'
 
 const METADATA_HOSTS = new Set([
   'metadata.google.internal',
@@ -13,26 +14,50 @@ const METADATA_HOSTS = new Set([
   'metadata.azure.internal',
 ])
 
-/** `::ffff:169.254.169.254` or its hex form `::ffff:a9fe:a9fe` (as URL parsing writes it) → the IPv4 address. */
-function ipv4MappedAddress(ip: string): string | null {
-  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip)
-  if (dotted) return dotted[1] ?? null
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip)
-  if (!hex) return null
-  const high = Number.parseInt(hex[1] ?? '0', 16)
-  const low = Number.parseInt(hex[2] ?? '0', 16)
-  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`
+/** 169.254.0.0/16 (link-local: AWS, GCP, Azure metadata) and Alibaba's 100.100.100.200. */
+function isForbiddenIPv4([a, b, c, d]: number[]): boolean {
+  return (a === 169 && b === 254) || (a === 100 && b === 100 && c === 100 && d === 200)
 }
 
-/** IPv4 169.254/16 (link-local, AWS/GCP/Azure metadata), Alibaba's 100.100.100.200, IPv6 fe80::/10, fd00:ec2::254. */
+/** Metadata endpoints on IPv6: AWS (fd00:ec2::254) and GCP (fd20:ce::254). */
+const METADATA_IPV6 = ['fd00:ec2::254', 'fd20:ce::254'].map((ip) => ipaddr.IPv6.parse(ip).parts.join(':'))
+
+function v4Of(high: number, low: number): number[] {
+  return [high >> 8, high & 255, low >> 8, low & 255]
+}
+
+/**
+ * The IPv4 addresses an IPv6 address leads to: IPv4-compatible (::/96), IPv4-mapped
+ * (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96), NAT64 well-known (64:ff9b::/96) and local-use
+ * (64:ff9b:1::/48, RFC 6052 layout) prefixes, 6to4 (2002::/16) and Teredo (2001::/32: the server,
+ * and the client stored inverted). A network-specific NAT64 prefix cannot be told from any address.
+ */
+function embeddedIPv4s(h: number[]): number[][] {
+  const [h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0, h7 = 0] = h
+  const found: number[][] = []
+  const isZero = (...parts: number[]) => parts.every((part) => part === 0)
+  if (isZero(h0, h1, h2, h3) && ((h4 === 0 && (h5 === 0 || h5 === 0xffff)) || (h4 === 0xffff && h5 === 0)))
+    found.push(v4Of(h6, h7))
+  if (h0 === 0x64 && h1 === 0xff9b && isZero(h2, h3, h4, h5)) found.push(v4Of(h6, h7))
+  if (h0 === 0x64 && h1 === 0xff9b && h2 === 1) found.push([h3 >> 8, h3 & 255, h4 & 255, h5 >> 8])
+  if (h0 === 0x2002) found.push(v4Of(h1, h2))
+  if (h0 === 0x2001 && h1 === 0) found.push(v4Of(h2, h3), v4Of(h6 ^ 0xffff, h7 ^ 0xffff))
+  return found
+}
+
+/**
+ * Link-local and metadata addresses, in any spelling: IPv4 169.254/16 and 100.100.100.200, IPv6
+ * fe80::/10 and the metadata addresses, and every IPv6 form that embeds a forbidden IPv4 address.
+ */
 export function isForbiddenAddress(address: string): boolean {
   const ip = address.toLowerCase().replace(/^\[|\]$/g, '')
-  const v4 = ipv4MappedAddress(ip) ?? ip
-  if (isIP(v4) === 4) return v4.startsWith('169.254.') || v4 === '100.100.100.200'
-  if (isIP(ip) === 6) {
-    return /^fe[89ab][0-9a-f]?:/.test(ip) || ip === 'fd00:ec2::254' || ip.startsWith('fd00:ec2:0:0:0:0:0:254')
-  }
-  return false
+  const family = isIP(ip)
+  if (family === 4) return isForbiddenIPv4(ip.split('.').map(Number))
+  if (family !== 6 || !ipaddr.IPv6.isValid(ip)) return false
+  const v6 = ipaddr.IPv6.parse(ip)
+  if (v6.range() === 'linkLocal') return true
+  if (METADATA_IPV6.includes(v6.parts.join(':'))) return true // a zone id (%eth0) does not count
+  return embeddedIPv4s(v6.parts).some(isForbiddenIPv4)
 }
 
 export function isForbiddenHost(hostname: string): boolean {

@@ -14,6 +14,7 @@ import { type Attempt, planAttempts, planForModel, type RoundRobinState } from '
 import type { Settings } from '../settings.js'
 import { Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
+import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver } from './observer.js'
 import { bodyFor } from './request-body.js'
@@ -52,6 +53,7 @@ export interface ProxyDeps {
     | 'gatewayTimeoutSeconds'
     | 'gatewayFirstTokenTimeoutSeconds'
     | 'gatewayStreamIdleTimeoutSeconds'
+    | 'gatewayStreamMaxDurationSeconds'
     | 'gatewayMaxAttempts'
   >
 }
@@ -61,7 +63,7 @@ interface ProviderTarget {
   basePath: string
   headers: Record<string, string>
   authorization: string | null
-  secret: string | null
+  key: KeyPattern | null
 }
 
 /** Status recorded for a request whose client went away before the answer ended (nginx's 499). */
@@ -77,11 +79,14 @@ export function createProxy(deps: ProxyDeps) {
     headersTimeoutMs: settings.gatewayTimeoutSeconds * 1000,
     firstTokenTimeoutMs: settings.gatewayFirstTokenTimeoutSeconds * 1000,
     idleTimeoutMs: settings.gatewayStreamIdleTimeoutSeconds * 1000,
+    // 0 turns the limit off
+    maxDurationMs: settings.gatewayStreamMaxDurationSeconds * 1000 || Number.POSITIVE_INFINITY,
   }
   const deadlines = Deadlines.forTimeouts(
     timeouts.headersTimeoutMs,
     timeouts.firstTokenTimeoutMs,
     timeouts.idleTimeoutMs,
+    timeouts.maxDurationMs,
   )
 
   function plan(model: string): Attempt<ProviderWithSecret>[] {
@@ -108,14 +113,18 @@ export function createProxy(deps: ProxyDeps) {
     // sealed for this origin (core/crypto.ts): a key copied to another provider's row does not open
     const secret = provider.api_key_sealed ? deps.keyBox.open(provider.api_key_sealed, url.origin) : null
     const authorization = secret ? `Bearer ${secret}` : null
-    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    // a compressed answer would hide an echo of the key from the scrubber
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'accept-encoding': 'identity',
+    }
     if (authorization) headers.authorization = authorization
     target = {
       origin: url.origin,
       basePath: url.pathname.replace(/\/+$/, ''),
       headers,
       authorization,
-      secret,
+      key: KeyPattern.for(secret),
     }
     targets.set(provider, target)
     return target
@@ -128,7 +137,7 @@ export function createProxy(deps: ProxyDeps) {
       origin: base.origin,
       path: `${base.basePath}/${call.endpoint}`,
       authorization: base.authorization,
-      secret: base.secret,
+      key: base.key,
     }
     const options: ExchangeOptions = {
       res: io.res,
@@ -139,6 +148,7 @@ export function createProxy(deps: ProxyDeps) {
       headersTimeoutMs: timeouts.headersTimeoutMs,
       firstTokenTimeoutMs: timeouts.firstTokenTimeoutMs,
       idleTimeoutMs: timeouts.idleTimeoutMs,
+      maxDurationMs: timeouts.maxDurationMs,
       deadlines,
     }
     const exchange = new Exchange(target, options)

@@ -27,6 +27,10 @@ describe('the upstream agent', () => {
         'evil.example.test': ['169.254.169.254'],
         'mixed.example.test': ['127.0.0.1', 'fd00:ec2::254'],
         'mapped.example.test': ['::ffff:169.254.169.254'],
+        'compatible.example.test': ['::a9fe:a9fe'],
+        'nat64.example.test': ['64:ff9b::a9fe:a9fe'],
+        'translated.example.test': ['::ffff:0:a9fe:a9fe'],
+        'sixtofour.example.test': ['2002:a9fe:a9fe::1'],
       }),
     })
     onTestFinished(() => agent.close())
@@ -35,11 +39,38 @@ describe('the upstream agent', () => {
     expect(allowed.statusCode).toBe(200)
     await allowed.body.dump()
 
-    for (const host of ['evil.example.test', 'mixed.example.test', 'mapped.example.test']) {
+    const hosts = [
+      'evil.example.test',
+      'mixed.example.test',
+      'mapped.example.test',
+      'compatible.example.test',
+      'nat64.example.test',
+      'translated.example.test',
+      'sixtofour.example.test',
+    ]
+    for (const host of hosts) {
       await expect(request(`http://${host}:${port}/v1/models`, { dispatcher: agent }), host).rejects.toThrow(
         /resolves to a link-local or cloud metadata address/,
       )
     }
     expect(fake.requests).toHaveLength(1)
+  })
+
+  it('refuses at connect time an address literal that leads to a metadata address (no lookup happens)', async () => {
+    const resolved: string[] = []
+    const agent = createUpstreamAgent({
+      connectTimeoutMs: 500,
+      resolve: (hostname, _options, callback) => {
+        resolved.push(hostname)
+        callback(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }), [])
+      },
+    })
+    onTestFinished(() => agent.close())
+    for (const host of ['169.254.169.254', '[::ffff:a9fe:a9fe]', '[::a9fe:a9fe]', '[64:ff9b::a9fe:a9fe]']) {
+      await expect(request(`http://${host}/latest/meta-data`, { dispatcher: agent }), host).rejects.toThrow(
+        /link-local or cloud metadata address/,
+      )
+    }
+    expect(resolved).toEqual([])
   })
 })

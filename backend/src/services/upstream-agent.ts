@@ -1,11 +1,13 @@
 /**
  * The one pooled keep-alive HTTP client for upstreams (probes and the gateway). Its DNS lookup
  * refuses link-local and metadata addresses, so a provider host that *resolves* there is refused
- * at connect time too, not only one written as such an address.
+ * at connect time too, not only one written as such an address. Node does not look up an address
+ * literal (`http://[::ffff:a9fe:a9fe]/`), so the connector checks the host itself first: a URL
+ * stored before the policy refused its form (or restored from an old backup) is stopped too.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
-import { Agent } from 'undici'
-import { isForbiddenAddress } from '../domain/url-policy.js'
+import { Agent, buildConnector } from 'undici'
+import { isForbiddenAddress, isForbiddenHost } from '../domain/url-policy.js'
 
 export class ForbiddenAddressError extends Error {
   readonly code = 'EFORBIDDENADDRESS'
@@ -49,8 +51,16 @@ export function createUpstreamAgent(opts: {
   connections?: number
   resolve?: Resolver
 }): Agent {
+  const connector = buildConnector({
+    lookup: guardedLookup(opts.resolve ?? systemResolver),
+    timeout: opts.connectTimeoutMs,
+  })
+  const connect: buildConnector.connector = (options, callback) => {
+    if (isForbiddenHost(options.hostname)) callback(new ForbiddenAddressError(options.hostname), null)
+    else connector(options, callback)
+  }
   return new Agent({
-    connect: { lookup: guardedLookup(opts.resolve ?? systemResolver), timeout: opts.connectTimeoutMs },
+    connect,
     connections: opts.connections ?? 256,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,

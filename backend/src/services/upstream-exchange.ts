@@ -6,26 +6,26 @@
  * controller gives abort and back-pressure (pause/resume) directly.
  *
  * Modes, chosen when the status line arrives:
- * - `error`: a non-2xx answer, collected (bounded) so the caller can fail over or pass it back;
- * - `pass`: a 2xx answer to a non-streaming request, piped through unchanged;
+ * - `error`: a non-2xx answer, collected (at most 64 KB, then the upstream is cut off) so the
+ *   caller can fail over or pass it back;
+ * - `pass`: a 2xx answer to a non-streaming request, piped through (with the key masked);
  * - `sse`: a 2xx event stream: events before the first one carrying content are held back, then
  *   flushed at that commit point; after it, events go straight out and failures end the stream
  *   with an SSE error event and no `[DONE]`.
+ *
+ * Every byte from an upstream whose provider has a key goes through a `KeyScrubber` first (error
+ * bodies, passed-through bodies, the stream before it is parsed), so no spelling of the key reaches
+ * the client. Upstreams are asked for `accept-encoding: identity`; a compressed answer anyway could
+ * hide the key, so from a provider with a key it is refused (2xx) or its body replaced (errors).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { Deadlines, Timed } from './deadlines.js'
+import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
 import type { AttemptOutcome } from './observer.js'
 import { inspectChunk, SseParser } from './sse.js'
-import {
-  errorCodeOf,
-  type Failure,
-  gatewayFailure,
-  isTimeoutError,
-  scrubSecret,
-  sseError,
-} from './upstream-failure.js'
+import { errorCodeOf, type Failure, gatewayFailure, isTimeoutError, sseError } from './upstream-failure.js'
 
 /** Where an attempt goes and with what credentials. */
 export interface Target {
@@ -33,8 +33,8 @@ export interface Target {
   origin: string
   path: string
   authorization: string | null
-  /** The provider's key in clear: removed from anything passed back to the client. */
-  secret: string | null
+  /** The provider's key: masked in anything passed back to the client (null: nothing to mask). */
+  key: KeyPattern | null
 }
 
 export interface ExchangeOptions {
@@ -47,6 +47,8 @@ export interface ExchangeOptions {
   headersTimeoutMs: number
   firstTokenTimeoutMs: number
   idleTimeoutMs: number
+  /** Longest an attempt may last from the request to the end of its answer; Infinity: no limit. */
+  maxDurationMs: number
   deadlines: Deadlines
 }
 
@@ -62,7 +64,25 @@ export type Settlement =
       failure: Failure
     }
 
-const MAX_ERROR_BODY_BYTES = 64 * 1024
+/** What is read of an error body; past it the upstream is cut off and the status passed on. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+/** Why an error body is not passed on as it came. */
+type ErrorBodyCut = 'too_large' | 'stalled' | 'encoded'
+
+/** The error code and reason the client gets instead of such a body (the status stays the upstream's). */
+const ERROR_BODY_CUTS: Record<ErrorBodyCut, [string, string]> = {
+  too_large: ['upstream_error_too_large', `its error body was over ${MAX_ERROR_BODY_BYTES / 1024} KB`],
+  stalled: ['upstream_error_incomplete', 'its error body did not arrive in time'],
+  encoded: ['upstream_error_encoded', 'its error body was compressed although asked for identity'],
+}
+
+function hasContentEncoding(headers: IncomingHttpHeaders): boolean {
+  const value = headers['content-encoding']
+  if (value === undefined) return false
+  const text = (Array.isArray(value) ? value.join(',') : value).trim().toLowerCase()
+  return text !== '' && text !== 'identity'
+}
 
 class TimeoutAbort extends Error {}
 class ClientGoneAbort extends Error {}
@@ -75,6 +95,10 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #controller: Dispatcher.DispatchController | null = null
   #abortReason: Error | null = null
   readonly #startedAt = performance.now()
+  /** performance.now() past which the attempt is over (BACKEND_GATEWAY_STREAM_MAX_DURATION_SECONDS). */
+  readonly #endsAt: number
+  readonly #scrubber: KeyScrubber | null
+  #isErrorEncoded = false
   #ttfbMs: number | null = null
   #mode: 'waiting' | 'error' | 'pass' | 'sse' | 'ignore' = 'waiting'
   #status = 0
@@ -97,10 +121,12 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.settled = new Promise((resolve) => {
       this.#resolve = resolve
     })
+    this.#endsAt = this.#startedAt + opts.maxDurationMs
+    this.#scrubber = target.key ? new KeyScrubber(target.key) : null
     const firstTimeout = opts.stream
       ? Math.min(opts.headersTimeoutMs, opts.firstTokenTimeoutMs)
       : opts.headersTimeoutMs
-    this.deadline = this.#startedAt + firstTimeout
+    this.#armDeadline(this.#startedAt + firstTimeout)
     opts.deadlines.watch(this)
   }
 
@@ -127,22 +153,32 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#status = status
     this.#headers = headers
     this.#ttfbMs = this.elapsedMs
+    const isEncoded = this.#scrubber !== null && hasContentEncoding(headers)
     if (status >= 300) {
       // an error body that stalls must not hold the request: it gets the idle timeout
-      this.deadline = performance.now() + this.opts.idleTimeoutMs
+      this.#armDeadline(performance.now() + this.opts.idleTimeoutMs)
       this.#mode = 'error'
+      this.#isErrorEncoded = isEncoded
       return
     }
-    const contentType = String(headers['content-type'] ?? '')
+    if (isEncoded) {
+      this.#abort(new ClientGoneAbort('compressed answer refused'))
+      const message =
+        'the upstream answered with a compressed body although asked for identity; it is not passed on'
+      this.#fail(true, 'server_error', gatewayFailure(502, 'upstream_encoding_refused', message))
+      return
+    }
+    const contentType = this.#scrubbedHeader(headers['content-type'])
     if (this.opts.stream && contentType.includes('text/event-stream')) {
       this.#mode = 'sse'
       this.#parser = new SseParser()
-      this.deadline = this.#startedAt + this.opts.firstTokenTimeoutMs
+      this.#armDeadline(this.#startedAt + this.opts.firstTokenTimeoutMs)
       return
     }
     // undici's bodyTimeout watches a JSON body; a stream answered with JSON has none
-    if (this.opts.stream) this.deadline = performance.now() + this.opts.idleTimeoutMs
-    else this.#stopDeadline()
+    this.#armDeadline(
+      this.opts.stream ? performance.now() + this.opts.idleTimeoutMs : Number.POSITIVE_INFINITY,
+    )
     this.#lastDataAt = performance.now()
     this.#mode = 'pass'
     this.#commitHead(status, contentType || 'application/json', headers)
@@ -152,19 +188,24 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     switch (this.#mode) {
       case 'pass':
         this.#lastDataAt = performance.now()
-        this.#write(chunk)
+        if (!this.#scrubber) this.#write(chunk)
+        else {
+          // all of it may wait for the next chunk (it may begin the key): write nothing then
+          const out = this.#scrubber.push(chunk)
+          if (out.length > 0) this.#write(out)
+        }
         return
       case 'sse':
         this.#lastDataAt = performance.now()
-        for (const event of this.#parser!.push(chunk)) {
-          this.#onEvent(event.raw, event.data)
-          if (this.#mode !== 'sse') return
-        }
+        this.#onStreamBytes(this.#scrubber ? this.#scrubber.push(chunk) : chunk)
         return
       case 'error':
-        if (this.#errorBytes < MAX_ERROR_BODY_BYTES) {
-          this.#errorChunks.push(chunk)
-          this.#errorBytes += chunk.length
+        this.#errorChunks.push(chunk)
+        this.#errorBytes += chunk.length
+        if (this.#errorBytes > MAX_ERROR_BODY_BYTES) {
+          // an endless error body is not read to its end: the status is all the client needs
+          this.#abort(new ClientGoneAbort('error body too large'))
+          this.#settleError('too_large')
         }
         return
       default:
@@ -175,15 +216,21 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   onResponseEnd(): void {
     this.#hasUpstreamEnded = true
     switch (this.#mode) {
-      case 'pass':
-        this.opts.res.end()
+      case 'pass': {
+        const rest = this.#scrubber?.end()
+        if (rest && rest.length > 0) this.opts.res.end(rest)
+        else this.opts.res.end()
         this.#settle(this.#answered('success'))
         return
-      case 'sse':
-        this.#onStreamEnd()
+      }
+      case 'sse': {
+        const rest = this.#scrubber?.end()
+        if (rest && rest.length > 0) this.#onStreamBytes(rest)
+        if (this.#mode === 'sse') this.#onStreamEnd()
         return
+      }
       case 'error':
-        this.#settleError()
+        this.#settleError(this.#isErrorEncoded ? 'encoded' : null)
         return
       default:
         return
@@ -225,11 +272,23 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
 
   // ---- error answers ----
 
-  #settleError(): void {
+  /** The upstream's error answer as the client may see it: key masked, or a body of our own. */
+  #errorFailure(cut: ErrorBodyCut | null): { failure: Failure; text: string } {
     const status = this.#status
-    const text = scrubSecret(Buffer.concat(this.#errorChunks).toString('utf8'), this.target.secret)
-    const contentType = String(this.#headers['content-type'] ?? 'application/json')
-    const failure: Failure = { status, contentType, body: text }
+    if (cut !== null) {
+      const [code, why] = ERROR_BODY_CUTS[cut]
+      const failure = gatewayFailure(status, code, `the upstream answered ${status}; ${why}`)
+      return { failure, text: failure.body }
+    }
+    const body = Buffer.concat(this.#errorChunks)
+    const text = (this.target.key ? this.target.key.scrub(body) : body).toString('utf8')
+    const contentType = this.#scrubbedHeader(this.#headers['content-type']) || 'application/json'
+    return { failure: { status, contentType, body: text }, text }
+  }
+
+  #settleError(cut: ErrorBodyCut | null): void {
+    const status = this.#status
+    const { failure, text } = this.#errorFailure(cut)
     if (status < 400) {
       const redirect = gatewayFailure(
         502,
@@ -240,8 +299,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       return
     }
     if (status === 429) {
-      const retryAfter = this.#headers['retry-after']
-      failure.retryAfter = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
+      const retryAfter = this.#scrubbedHeader(this.#headers['retry-after'])
+      if (retryAfter) failure.retryAfter = retryAfter
       this.#fail(true, 'rate_limited', failure)
       return
     }
@@ -259,6 +318,14 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   }
 
   // ---- streams ----
+
+  #onStreamBytes(bytes: Buffer): void {
+    if (bytes.length === 0) return
+    for (const event of this.#parser!.push(bytes)) {
+      this.#onEvent(event.raw, event.data)
+      if (this.#mode !== 'sse') return
+    }
+  }
 
   #onEvent(raw: string, data: string | null): void {
     if (data === null) {
@@ -302,7 +369,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     const held = this.#held
     this.#held = []
     this.#write(held.length > 0 ? held.join('') + raw : raw)
-    this.deadline = this.#lastDataAt + this.opts.idleTimeoutMs
+    this.#armDeadline(this.#lastDataAt + this.opts.idleTimeoutMs)
   }
 
   /** `[DONE]` ends the stream as the upstream closing would; before any content it is a failure. */
@@ -311,19 +378,18 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#onStreamEnd()
   }
 
+  /** `raw` and `data` come from scrubbed bytes: the key is already masked in them. */
   #onErrorEvent(raw: string, data: string): void {
-    const scrubbed = scrubSecret(raw, this.target.secret)
     if (!this.#isCommitted) {
       this.#abortUpstream()
-      const body = scrubSecret(data, this.target.secret)
-      const failure: Failure = { status: 502, contentType: 'application/json', body }
+      const failure: Failure = { status: 502, contentType: 'application/json', body: data }
       this.#fail(true, 'server_error', failure)
       return
     }
     this.#mode = 'ignore'
     this.#stopDeadline()
     this.#abortUpstream()
-    this.opts.res.end(scrubbed)
+    this.opts.res.end(raw)
     this.#settle(this.#answered('stream_error'))
   }
 
@@ -367,6 +433,16 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#stopDeadline()
       return
     }
+    if (now >= this.#endsAt) {
+      this.#onMaxDuration()
+      return
+    }
+    if (this.#mode === 'error') {
+      // the status is known: a body that stalls does not turn it into a timeout
+      this.#abort(new TimeoutAbort('error body stalled'))
+      this.#settleError('stalled')
+      return
+    }
     if (!this.#isCommitted) {
       const what =
         this.#mode === 'sse' ? 'no content from the upstream in time' : 'the upstream did not answer in time'
@@ -386,7 +462,35 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#settle(this.#answered('stream_error'))
       return
     }
-    this.deadline = lastActivity + this.opts.idleTimeoutMs
+    this.#armDeadline(lastActivity + this.opts.idleTimeoutMs)
+  }
+
+  /** The attempt went past the maximum duration: a timeout before the commit, the end after it. */
+  #onMaxDuration(): void {
+    if (this.#mode === 'error') {
+      this.#abort(new TimeoutAbort('error body past the maximum duration'))
+      this.#settleError('stalled')
+      return
+    }
+    if (!this.#isCommitted) {
+      this.#abort(new TimeoutAbort('upstream past the maximum duration'))
+      const what = 'the upstream answer took longer than the gateway allows'
+      this.#fail(true, 'timeout', gatewayFailure(504, 'upstream_timeout', what))
+      return
+    }
+    if (this.#mode === 'sse') {
+      this.#endStreamWithError('upstream_max_duration', 'the stream lasted longer than the gateway allows')
+      return
+    }
+    this.#abort(new TimeoutAbort('upstream body past the maximum duration'))
+    this.opts.res.destroy()
+    this.#settle(this.#answered('stream_error'))
+  }
+
+  /** Every deadline is capped by the maximum duration; none at all stops the watching. */
+  #armDeadline(at: number): void {
+    this.deadline = Math.min(at, this.#endsAt)
+    if (this.deadline === Number.POSITIVE_INFINITY) this.opts.deadlines.forget(this)
   }
 
   #stopDeadline(): void {
@@ -395,6 +499,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   }
 
   // ---- writing to the client ----
+
+  #scrubbedHeader(value: string | string[] | undefined): string {
+    const text = value === undefined ? '' : Array.isArray(value) ? (value[0] ?? '') : value
+    return this.target.key ? this.target.key.scrubText(text) : text
+  }
 
   #commitHead(status: number, contentType: string, upstream: IncomingHttpHeaders): void {
     this.#isCommitted = true

@@ -8,11 +8,6 @@ export interface Failure {
   retryAfter?: string
 }
 
-/** Removes the provider's key from anything an upstream sends back (some echo it in errors). */
-export function scrubSecret(text: string, secret: string | null): string {
-  return secret && secret.length >= 4 && text.includes(secret) ? text.split(secret).join('[REDACTED]') : text
-}
-
 /** An error body in OpenAI's shape, for failures the gateway itself describes. */
 export function gatewayFailure(status: number, code: string, message: string): Failure {
   const type = status >= 500 ? 'api_error' : 'invalid_request_error'

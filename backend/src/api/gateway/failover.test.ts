@@ -10,6 +10,7 @@ import {
   type Gateway,
   ok,
   rateLimited,
+  rawPost,
   roleThenStall,
   serverError,
   sse,
@@ -207,6 +208,49 @@ describe('failover before the first token (streams)', () => {
     const gw = await startGateway(FAST)
     const { secondId } = await twoProviders(gw, sse({ chunks: 0, finish: false }), true)
     expectSecondAnswered(await ask(gw, true), true, secondId)
+  })
+})
+
+describe('error bodies', () => {
+  /** A 500 whose body never ends: 16 KB pieces as fast as the socket takes them. */
+  const endless500: Handler = (_req, res) => {
+    res.writeHead(500, { 'content-type': 'application/json' })
+    const piece = Buffer.alloc(16 * 1024, 'x')
+    const pump = () => {
+      while (!res.destroyed && res.write(piece)) {}
+      if (!res.destroyed) res.once('drain', pump)
+    }
+    pump()
+  }
+  // long timeouts: only reading at most 64 KB, not a timer, can end these attempts with the status
+  const SLOW = { BACKEND_GATEWAY_STREAM_IDLE_TIMEOUT_SECONDS: '10', BACKEND_GATEWAY_MAX_ATTEMPTS: '1' }
+
+  it('passes on the status of an error answer whose body never ends, having read at most 64 KB', async () => {
+    const gw = await startGateway(SLOW)
+    const fake = await fakeUpstream(endless500)
+    await gw.addProvider(fake)
+    const res = await rawPost(gw, '/chat/completions', { model: 'gpt-test', messages: [] })
+    expect(res.status).toBe(500)
+    expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'upstream_error_too_large' } })
+    await waitFor(() => fake.closedByPeer >= 1, 3000, 'the upstream connection to be cut')
+  })
+
+  it('fails over after such an answer like after any 5xx', async () => {
+    const gw = await startGateway({ ...SLOW, BACKEND_GATEWAY_MAX_ATTEMPTS: '2' })
+    const { secondId } = await twoProviders(gw, endless500, false)
+    expectSecondAnswered(await ask(gw, false), false, secondId)
+  })
+
+  it('passes on the status of an error answer whose body stalls, not a timeout', async () => {
+    const gw = await startGateway({ ...FAST, BACKEND_GATEWAY_MAX_ATTEMPTS: '1' })
+    const fake = await fakeUpstream((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' })
+      res.write('{"error": ')
+    })
+    await gw.addProvider(fake)
+    const res = await rawPost(gw, '/chat/completions', { model: 'gpt-test', messages: [] })
+    expect(res.status).toBe(503)
+    expect(JSON.parse(res.text)).toMatchObject({ error: { code: 'upstream_error_incomplete' } })
   })
 })
 

@@ -121,6 +121,80 @@ describe('streams after the commit point', () => {
   })
 })
 
+describe('BACKEND_GATEWAY_STREAM_MAX_DURATION_SECONDS', () => {
+  /** Sends `event(i)` every 20 ms until the gateway goes away: an upstream that never ends. */
+  const forever =
+    (event: (i: number) => string): Handler =>
+    (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      let i = 0
+      const timer = setInterval(() => res.write(event(i++)), 20)
+      res.on('close', () => clearInterval(timer))
+    }
+  const LIMITED = { ...FAST, BACKEND_GATEWAY_STREAM_MAX_DURATION_SECONDS: '0.5' }
+
+  it('ends a stream that goes on past it with an error event and no [DONE], and does not retry', async () => {
+    const gw = await startGateway(LIMITED)
+    const fake = await fakeUpstream(forever((i) => chunk('m', { content: `w${i} ` })))
+    await gw.addProvider(fake)
+    const backup = await fakeUpstream(sse())
+    await gw.addProvider(backup)
+    const res = await rawPost(gw, '/chat/completions', request)
+    const data = dataOf(res.text)
+    expect(res.status).toBe(200)
+    expect(data.filter((d) => d.includes('"content":"w')).length).toBeGreaterThan(0)
+    expect(data).not.toContain('[DONE]')
+    expect(lastError(data)).toMatchObject({
+      error: { type: 'upstream_error', code: 'upstream_max_duration' },
+    })
+    expect(backup.requests).toHaveLength(0)
+    await waitFor(() => fake.closedByPeer >= 1, 3000, 'the upstream request to be aborted')
+  })
+
+  it('before the commit, is a timeout: the next provider answers', async () => {
+    // role-only chunks forever: no content, and the first-token timeout (10 s) is far away
+    const gw = await startGateway({ ...LIMITED, BACKEND_GATEWAY_FIRST_TOKEN_TIMEOUT_SECONDS: '10' })
+    const fake = await fakeUpstream(forever(() => chunk('m', { role: 'assistant', content: '' })))
+    await gw.addProvider(fake)
+    const backup = await fakeUpstream(sse({ chunks: 2 }))
+    const backupId = await gw.addProvider(backup)
+    const res = await rawPost(gw, '/chat/completions', request)
+    expect(res.headers.get('x-switchboard-provider')).toBe(String(backupId))
+    expect(res.headers.get('x-switchboard-attempts')).toBe('2')
+    expect(dataOf(res.text).at(-1)).toBe('[DONE]')
+
+    fake.setHandler(forever(() => ': keep-alive\n\n'))
+    const alone = await startGateway({ ...LIMITED, BACKEND_GATEWAY_FIRST_TOKEN_TIMEOUT_SECONDS: '10' })
+    await alone.addProvider(fake)
+    const timedOut = await rawPost(alone, '/chat/completions', request)
+    expect(timedOut.status).toBe(504)
+    expect(JSON.parse(timedOut.text)).toMatchObject({
+      error: { code: 'upstream_timeout', message: 'the upstream answer took longer than the gateway allows' },
+    })
+  })
+
+  it('is off by default: a long stream is passed on to its end', async () => {
+    const gw = await startGateway(FAST)
+    const long: Handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      let i = 0
+      const timer = setInterval(() => {
+        if (i === 40) {
+          clearInterval(timer)
+          res.end(chunk('m', {}, 'stop'))
+          return
+        }
+        res.write(chunk('m', { content: `w${i++} ` }))
+      }, 20)
+    }
+    const fake = await fakeUpstream(long)
+    await gw.addProvider(fake)
+    const data = dataOf((await rawPost(gw, '/chat/completions', request)).text)
+    expect(data.filter((d) => d.includes('"content":"w')).length).toBe(40)
+    expect(data.at(-1)).toBe('[DONE]')
+  })
+})
+
 describe('client disconnect', () => {
   /** A raw client (no pooled agent): reads the first bytes of the stream, then can be destroyed. */
   async function openStream(gw: Gateway): Promise<ClientRequest> {
