@@ -23,6 +23,7 @@ import { gatewayRoutes } from './api/gateway/v1.js'
 import { type ClientKeyVerifier, registerAuth } from './api/plugins/auth.js'
 import { registerBodyGuard } from './api/plugins/body-guard.js'
 import { isGatewayPath, registerErrorHandling, sendError } from './api/plugins/errors.js'
+import { openApiNames } from './api/plugins/openapi-names.js'
 import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
 import { createKeyBox } from './core/crypto.js'
@@ -245,6 +246,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: settings.adminToken ? [{ bearer: [] }] : [],
     },
+    ...openApiNames,
   })
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

@@ -16,17 +16,20 @@ const ClientKeySchema = Type.Object(
   { $id: 'ClientKey' },
 )
 
-const CreatedClientKeySchema = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  key: Type.String({ description: 'shown this once; only its SHA-256 is stored' }),
-  prefix: Type.String(),
-  created_at: Type.String(),
-})
+const CreatedClientKeySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    key: Type.String({ description: 'shown this once; only its SHA-256 is stored' }),
+    prefix: Type.String(),
+    created_at: Type.String(),
+  },
+  { $id: 'CreatedClientKey' },
+)
 
 const NewKeyBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'NewClientKey' },
 )
 
 const tags = ['keys']

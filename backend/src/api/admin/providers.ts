@@ -54,7 +54,7 @@ export const NewProviderBody = Type.Object(
     is_active: Type.Optional(Type.Boolean()),
     health_check_path: Type.Optional(HealthPath),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'NewProvider' },
 )
 
 const ProviderPatchBody = Type.Object(
@@ -66,7 +66,11 @@ const ProviderPatchBody = Type.Object(
     is_active: Type.Optional(Type.Boolean()),
     health_check_path: Type.Optional(HealthPath),
   },
-  { additionalProperties: false, description: 'only the fields sent change; api_key null removes the key' },
+  {
+    additionalProperties: false,
+    title: 'ProviderPatch',
+    description: 'only the fields sent change; api_key null removes the key',
+  },
 )
 
 const tags = ['providers']
