@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { Ajv } from 'ajv'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Logger } from 'pino'
@@ -251,8 +252,18 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  app.get('/ping', { schema: { tags: ['health'], summary: 'Liveness probe', security: [] } }, async () => ({
+  // The UI reads admin_token_required to show sign-in first instead of asking /api for a 401.
+  const Ping = Type.Object(
+    {
+      status: Type.Literal('ok'),
+      admin_token_required: Type.Boolean({ description: 'whether /api needs the admin token' }),
+    },
+    { $id: 'Ping' },
+  )
+  const pingSchema = { tags: ['health'], summary: 'Liveness probe', security: [], response: { 200: Ping } }
+  app.get('/ping', { schema: pingSchema }, async () => ({
     status: 'ok',
+    admin_token_required: settings.adminToken !== null,
   }))
   const typed = app.withTypeProvider<TypeBoxTypeProvider>()
   await typed.register(providerRoutes({ inventory: core.inventory }))

@@ -26,7 +26,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Ping"];
+                    };
                 };
             };
         };
@@ -1649,6 +1651,13 @@ export interface components {
             added: string[];
             removed: string[];
             changed: string[];
+        };
+        /** Ping */
+        Ping: {
+            /** @enum {string} */
+            status: "ok";
+            /** @description whether /api needs the admin token */
+            admin_token_required: boolean;
         };
         /**
          * Problem

@@ -7,6 +7,7 @@ import type { components } from './schema'
 type Schemas = components['schemas']
 
 export type Problem = Schemas['Problem']
+export type Ping = Schemas['Ping']
 
 export type Provider = Schemas['Provider']
 export type ProviderInput = Schemas['NewProvider']
