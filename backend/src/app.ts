@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { Ajv } from 'ajv'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { Logger } from 'pino'
@@ -25,6 +26,7 @@ import { registerBodyGuard } from './api/plugins/body-guard.js'
 import { registerErrorHandling } from './api/plugins/errors.js'
 import { registerHostCheck } from './api/plugins/host-check.js'
 import { answerUnroutable, registerNotFound } from './api/plugins/not-found.js'
+import { openApiNames } from './api/plugins/openapi-names.js'
 import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
 import { registerSecurityHeaders, skipSecurityHeaders } from './api/plugins/security-headers.js'
@@ -289,10 +291,20 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: settings.adminToken ? [{ bearer: [] }] : [],
     },
+    ...openApiNames,
   })
   if (settings.healthCheckEnabled) app.addHook('onReady', async () => core.healthScheduler.start())
   // Other replicas' (and the CLI's) changes reach this process's snapshot within the interval.
   app.addHook('onReady', async () => core.replicaSync.start())
+
+  // The UI reads admin_token_required to show sign-in first instead of asking /api for a 401.
+  const Ping = Type.Object(
+    {
+      status: Type.Literal('ok'),
+      admin_token_required: Type.Boolean({ description: 'whether /api needs the admin token' }),
+    },
+    { $id: 'Ping' },
+  )
 
   // Three scopes, each declaring the credential of every route in it (api/plugins/auth.ts).
   const ui = uiFolder(options.uiDir)
@@ -302,8 +314,11 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     open.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     open.get(
       '/ping',
-      { config: { anyHost: true }, schema: { tags: ['health'], summary: 'Liveness probe', security: [] } },
-      async () => ({ status: 'ok' }),
+      {
+        config: { anyHost: true },
+        schema: { tags: ['health'], summary: 'Liveness probe', security: [], response: { 200: Ping } },
+      },
+      async () => ({ status: 'ok' as const, admin_token_required: settings.adminToken !== null }),
     )
     if (ui)
       await open.register(fastifyStatic, { root: ui, wildcard: false, index: false, decorateReply: false })

@@ -4,7 +4,7 @@ import { describe, expect, inject, it, onTestFinished } from 'vitest'
 import type { Stats } from '../src/api/types'
 import { api, seedProvider, uniqueName } from './support/api'
 import { artifactsDir } from './support/backend'
-import { screenshot, useBrowser } from './support/browser'
+import { expectFailure, screenshot, useBrowser } from './support/browser'
 
 describe('backup', () => {
   const browser = useBrowser()
@@ -39,6 +39,7 @@ describe('backup', () => {
   it('refuses a file that is not a backup and says why', async () => {
     const page = await browser.page()
     await page.goto('/backup')
+    expectFailure(page, { method: 'POST', path: '/api/admin/providers/restore', status: 422 })
     await page.locator('input[type="file"]').setInputFiles({
       name: 'wrong.json',
       mimeType: 'application/json',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { api, seedProvider, uniqueName } from './support/api'
-import { screenshot, useBrowser } from './support/browser'
+import { expectFailure, screenshot, useBrowser } from './support/browser'
 import { dialog, tableRow } from './support/pages'
 
 /** What the backend answers for an unexpected failure: a problem document with a detail. */
@@ -24,6 +24,7 @@ describe('errors and keyboard', () => {
     await page.route('**/api/providers', (route) =>
       route.request().method() === 'GET' ? route.fulfill(problem500) : route.continue(),
     )
+    expectFailure(page, { method: 'GET', path: '/api/providers', status: 500 })
     await page.goto('/')
     const alert = page.getByRole('alert').filter({ hasText: 'Could not load' })
     await alert.getByText('Database is locked.').waitFor()
@@ -54,6 +55,7 @@ describe('errors and keyboard', () => {
   it('says when the server cannot be reached, instead of a blank page', async () => {
     const page = await browser.page()
     await page.route('**/api/admin/stats', (route) => route.abort('connectionrefused'))
+    expectFailure(page, { method: 'GET', path: '/api/admin/stats', status: 'network' })
     await page.goto('/observability')
     await page.getByText('The server could not be reached. Is the backend running?').waitFor()
     await page.getByRole('heading', { name: 'Observability' }).waitFor()
@@ -72,6 +74,7 @@ describe('errors and keyboard', () => {
     // Passes the browser-side checks; the server refuses a cloud metadata address (422, field base_url).
     await form.getByLabel('Name').fill(uniqueName('Metadata'))
     await form.getByLabel('Base URL').fill('http://169.254.169.254/latest')
+    expectFailure(page, { method: 'POST', path: '/api/providers', status: 422 })
     await form.getByRole('button', { name: 'Create provider' }).click()
     const urlItem = form.locator('.n-form-item').filter({ has: page.locator('#provider-base-url') })
     await urlItem.getByText('Points at a link-local or cloud metadata address').waitFor()
@@ -79,6 +82,7 @@ describe('errors and keyboard', () => {
     // A taken name: the 409 lands beside Name.
     await form.getByLabel('Name').fill(existing.name)
     await form.getByLabel('Base URL').fill('http://127.0.0.1:9/v1')
+    expectFailure(page, { method: 'POST', path: '/api/providers', status: 409 })
     await form.getByRole('button', { name: 'Create provider' }).click()
     const nameItem = form.locator('.n-form-item').filter({ has: page.locator('#provider-name') })
     await nameItem.getByText('already', { exact: false }).waitFor()
@@ -135,6 +139,8 @@ describe('errors and keyboard', () => {
     const page = await browser.page()
     await page.goto('/routes')
     await page.getByRole('button', { name: `Try ${routeName}` }).click()
+    // A route without nodes has no provider to hand out: 503 no_provider_available.
+    expectFailure(page, { method: 'POST', path: /^\/api\/model-routes\/\d+\/select$/, status: 503 })
     await page.getByRole('button', { name: 'Try selection' }).click()
     const alert = page.getByRole('alert').filter({ hasText: 'No selection' })
     await alert.waitFor()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { screenshot, unexpectedConsoleErrors, useBrowser } from './support/browser'
+import { pageProblems, screenshot, useBrowser } from './support/browser'
 
 /** Issue 11, item 12b: the backend alone (no nginx) sends the security headers, and its pages obey them. */
 describe('security headers served by the backend', () => {
@@ -16,7 +16,7 @@ describe('security headers served by the backend', () => {
     expect(headers['x-content-type-options']).toBe('nosniff')
     expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin')
     await page.getByRole('heading', { name: 'Providers' }).waitFor()
-    expect(unexpectedConsoleErrors(page)).toEqual([])
+    expect(pageProblems(page)).toEqual([])
   })
 
   it('renders /docs under the policy, past "Loading", with every endpoint listed', async () => {
@@ -28,6 +28,6 @@ describe('security headers served by the backend', () => {
     await page.locator('.opblock-summary-path', { hasText: '/v1/chat/completions' }).first().waitFor()
     expect(await page.locator('.swagger-ui .loading-container').count()).toBe(0)
     await screenshot(page, '90-docs')
-    expect(unexpectedConsoleErrors(page)).toEqual([])
+    expect(pageProblems(page)).toEqual([])
   })
 })

@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { mustSignIn } from './api/session'
 
 export const routes: RouteRecordRaw[] = [
   {
@@ -42,6 +43,11 @@ export const routes: RouteRecordRaw[] = [
 
 export function createAppRouter() {
   const router = createRouter({ history: createWebHistory(), routes })
+  // Without a token where one is needed, straight to sign-in: asking /api first would only earn a 401.
+  router.beforeEach(async (to) => {
+    if (to.name === 'sign-in' || !(await mustSignIn())) return true
+    return { name: 'sign-in', query: { redirect: to.fullPath } }
+  })
   router.afterEach((to) => {
     const title = typeof to.meta.title === 'string' ? to.meta.title : ''
     document.title = title ? `${title} · Switchboard` : 'Switchboard'

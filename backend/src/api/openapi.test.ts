@@ -36,4 +36,36 @@ describe('/openapi.json', () => {
     const exported = spec.paths['/api/admin/providers/export']?.get?.responses?.['200']?.content
     expect(JSON.stringify(exported)).toContain('api_key_encrypted')
   })
+
+  it('names its schemas once in components and refers to them from each operation', async () => {
+    const { app } = await buildTestApp({ BACKEND_ADMIN_TOKEN: 'docs-admin-token' })
+    const text = (await app.inject({ method: 'GET', url: '/openapi.json' })).body
+    const spec = JSON.parse(text) as {
+      components: { schemas: Record<string, unknown> }
+      paths: Record<string, Record<string, Operation>>
+    }
+    const names = Object.keys(spec.components.schemas)
+    expect(names).toEqual(
+      expect.arrayContaining(['Provider', 'NewProvider', 'ModelRoute', 'RouteNode', 'Stats', 'Problem']),
+    )
+    expect(names.filter((name) => name.startsWith('def-'))).toEqual([])
+    // every reference resolves, and the same answer is not spelled out inline per operation
+    for (const [, name] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      expect(names, name).toContain(name)
+    }
+    const getProvider = spec.paths['/api/providers/{id}']?.get?.responses?.['200']
+    expect(getProvider?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/Provider',
+    })
+    expect(spec.paths['/api/providers']?.post?.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/NewProvider' } } },
+    })
+  })
+
+  it('is the same document on every build, so the generated frontend types are stable', async () => {
+    const first = await buildTestApp({ BACKEND_ADMIN_TOKEN: 'docs-admin-token' })
+    const second = await buildTestApp({ BACKEND_ADMIN_TOKEN: 'docs-admin-token' })
+    const read = async (t: typeof first) => (await t.app.inject({ method: 'GET', url: '/openapi.json' })).body
+    expect(await read(second)).toBe(await read(first))
+  })
 })

@@ -1,5 +1,5 @@
 import { request } from './client'
-import type { LogsPage, RestoreSummary, Stats } from './types'
+import type { LogsPage, Ping, RestoreSummary, Stats } from './types'
 
 export const adminApi = {
   stats: () => request<Stats>('/api/admin/stats'),
@@ -11,5 +11,5 @@ export const adminApi = {
       body: document,
       query: { dry_run: dryRun || undefined },
     }),
-  ping: () => request<{ status: string }>('/ping'),
+  ping: () => request<Ping>('/ping'),
 }

@@ -1,5 +1,12 @@
 import { request } from './client'
-import type { HealthCheck, Provider, ProviderInput, TestResult } from './types'
+import type {
+  DirectTestInput,
+  HealthChecks,
+  Provider,
+  ProviderInput,
+  ProviderPatch,
+  TestResult,
+} from './types'
 
 const base = '/api/providers'
 
@@ -7,14 +14,14 @@ export const providersApi = {
   list: () => request<Provider[]>(base),
   get: (id: number) => request<Provider>(`${base}/${id}`),
   create: (input: ProviderInput) => request<Provider>(base, { method: 'POST', body: input }),
-  update: (id: number, patch: Partial<ProviderInput>) =>
+  update: (id: number, patch: ProviderPatch) =>
     request<Provider>(`${base}/${id}`, { method: 'PATCH', body: patch }),
   remove: (id: number, force = false) =>
     request<void>(`${base}/${id}`, { method: 'DELETE', query: { force: force || undefined } }),
   test: (id: number) => request<TestResult>(`${base}/${id}/test`, { method: 'POST' }),
-  testDirect: (input: Pick<ProviderInput, 'base_url' | 'api_key' | 'models' | 'health_check_path'>) =>
+  testDirect: (input: DirectTestInput) =>
     request<TestResult>(`${base}/test-direct`, { method: 'POST', body: input }),
   setHealth: (id: number, isHealthy: boolean | null) =>
     request<Provider>(`${base}/${id}/health`, { method: 'PATCH', body: { is_healthy: isHealthy } }),
-  checks: async (id: number) => (await request<{ checks: HealthCheck[] }>(`${base}/${id}/checks`)).checks,
+  checks: async (id: number) => (await request<HealthChecks>(`${base}/${id}/checks`)).checks,
 }

@@ -1,5 +1,5 @@
 import { request } from './client'
-import type { ModelRoute, RouteInput, RouteState, Selection } from './types'
+import type { ModelRoute, RouteInput, RoutePatch, RouteState, Selection } from './types'
 
 const base = '/api/model-routes'
 
@@ -7,7 +7,7 @@ export const routesApi = {
   list: () => request<ModelRoute[]>(base),
   get: (id: number) => request<ModelRoute>(`${base}/${id}`),
   create: (input: RouteInput) => request<ModelRoute>(base, { method: 'POST', body: input }),
-  update: (id: number, patch: Partial<RouteInput>) =>
+  update: (id: number, patch: RoutePatch) =>
     request<ModelRoute>(`${base}/${id}`, { method: 'PATCH', body: patch }),
   remove: (id: number) => request<void>(`${base}/${id}`, { method: 'DELETE' }),
   select: (id: number, model?: string) =>

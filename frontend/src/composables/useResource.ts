@@ -2,10 +2,18 @@ import { type Ref, ref, shallowRef } from 'vue'
 import { ApiError, describeError } from '../api/client'
 
 /** Loading, data and error of one API read, so every page can show all three states. */
-export function useResource<T>(load: () => Promise<T>) {
+export interface Resource<T> {
+  data: Ref<T | undefined>
+  error: Ref<string | null>
+  /** HTTP status of the last failure (0 when the server was unreachable). */
+  errorStatus: Ref<number | null>
+  loading: Ref<boolean>
+  reload: () => Promise<void>
+}
+
+export function useResource<T>(load: () => Promise<T>): Resource<T> {
   const data = shallowRef<T | undefined>(undefined) as Ref<T | undefined>
   const error = ref<string | null>(null)
-  /** HTTP status of the last failure (0 when the server was unreachable). */
   const errorStatus = ref<number | null>(null)
   const loading = ref(false)
 

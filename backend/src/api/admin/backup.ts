@@ -7,17 +7,23 @@ import type { Backup } from '../../services/backup.js'
 import type { ConfigChanges } from '../../services/config-changes.js'
 import { problems } from './schemas.js'
 
-const Changes = Type.Object({
-  added: Type.Array(Type.String()),
-  removed: Type.Array(Type.String()),
-  changed: Type.Array(Type.String()),
-})
-const RestoreSummary = Type.Object({
-  dry_run: Type.Boolean(),
-  providers: Changes,
-  routes: Changes,
-  keys: Changes,
-})
+const Changes = Type.Object(
+  {
+    added: Type.Array(Type.String()),
+    removed: Type.Array(Type.String()),
+    changed: Type.Array(Type.String()),
+  },
+  { $id: 'RestoreChanges' },
+)
+const RestoreSummary = Type.Object(
+  {
+    dry_run: Type.Boolean(),
+    providers: Changes,
+    routes: Changes,
+    keys: Changes,
+  },
+  { $id: 'RestoreSummary' },
+)
 
 const tags = ['backup']
 

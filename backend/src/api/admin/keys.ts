@@ -17,15 +17,18 @@ const ClientKeySchema = Type.Object(
   { $id: 'ClientKey' },
 )
 
-const CreatedClientKeySchema = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  key: Type.String({ description: 'shown this once; only its SHA-256 is stored' }),
-  prefix: Type.String(),
-  created_at: Type.String(),
-})
+const CreatedClientKeySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    key: Type.String({ description: 'shown this once; only its SHA-256 is stored' }),
+    prefix: Type.String(),
+    created_at: Type.String(),
+  },
+  { $id: 'CreatedClientKey' },
+)
 
-const NewKeyBody = Type.Object({ name: Name }, { additionalProperties: false })
+const NewKeyBody = Type.Object({ name: Name }, { additionalProperties: false, title: 'NewClientKey' })
 
 const tags = ['keys']
 

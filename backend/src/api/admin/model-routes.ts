@@ -13,14 +13,17 @@ const Config = JsonObject(
   'optional keys: strategy (round-robin | failover, overrides the nodes), model (default for specific mode); a null value unsets a key',
 )
 
-const NodeSchema = Type.Object({
-  id: Type.Integer(),
-  api_id: Type.Integer(),
-  models: Type.Array(Type.String()),
-  strategy: Strategy,
-  priority: Type.Integer(),
-  metadata: JsonObject('free-form'),
-})
+const NodeSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    api_id: Type.Integer(),
+    models: Type.Array(Type.String()),
+    strategy: Strategy,
+    priority: Type.Integer(),
+    metadata: JsonObject('free-form'),
+  },
+  { $id: 'RouteNode' },
+)
 
 export const ModelRouteSchema = Type.Object(
   {
@@ -59,7 +62,7 @@ const NewRouteBody = Type.Object(
     config: Type.Optional(Config),
     nodes: Type.Optional(Nodes),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'NewModelRoute' },
 )
 
 const RoutePatchBody = Type.Object(
@@ -72,30 +75,37 @@ const RoutePatchBody = Type.Object(
   },
   {
     additionalProperties: false,
+    title: 'ModelRoutePatch',
     description: 'only the fields sent change; nodes and config are replaced whole',
   },
 )
 
 const SelectBody = Type.Object(
   { model: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'SelectionRequest' },
 )
 
-const SelectionSchema = Type.Object({
-  provider_id: Type.Integer(),
-  provider_name: Type.String(),
-  model: Nullable(Type.String()),
-})
+const SelectionSchema = Type.Object(
+  {
+    provider_id: Type.Integer(),
+    provider_name: Type.String(),
+    model: Nullable(Type.String()),
+  },
+  { $id: 'Selection' },
+)
 
-const StateSchema = Type.Object({
-  route_id: Type.Integer(),
-  route_name: Type.String(),
-  state: Type.Object({
-    round_robin_indices: Type.Record(Type.String(), Type.Integer(), {
-      description: 'next index per key: the route id (auto), the model (specific) or the priority (multi)',
+const StateSchema = Type.Object(
+  {
+    route_id: Type.Integer(),
+    route_name: Type.String(),
+    state: Type.Object({
+      round_robin_indices: Type.Record(Type.String(), Type.Integer(), {
+        description: 'next index per key: the route id (auto), the model (specific) or the priority (multi)',
+      }),
     }),
-  }),
-})
+  },
+  { $id: 'RouteState' },
+)
 
 const tags = ['model-routes']
 

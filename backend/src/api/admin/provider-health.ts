@@ -17,16 +17,21 @@ const TestResult = Type.Object(
     latency_ms: Nullable(Type.Number()),
     detail: Nullable(Type.String()),
   },
-  { description: 'latency_ms is the time to the response headers (or to the failure)' },
+  { $id: 'TestResult', description: 'latency_ms is the time to the response headers (or to the failure)' },
 )
 
-const CheckEntry = Type.Object({
-  checked_at: Type.String(),
-  status: ProbeStatus,
-  status_code: Nullable(Type.Integer()),
-  latency_ms: Nullable(Type.Number()),
-  detail: Nullable(Type.String()),
-})
+const CheckEntry = Type.Object(
+  {
+    checked_at: Type.String(),
+    status: ProbeStatus,
+    status_code: Nullable(Type.Integer()),
+    latency_ms: Nullable(Type.Number()),
+    detail: Nullable(Type.String()),
+  },
+  { $id: 'HealthCheck' },
+)
+
+const HealthChecks = Type.Object({ checks: Type.Array(CheckEntry) }, { $id: 'HealthChecks' })
 
 const DirectTestBody = Type.Object(
   {
@@ -40,7 +45,7 @@ const DirectTestBody = Type.Object(
     name: Type.Optional(Type.String({ maxLength: 200 })),
     is_active: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'DirectTest' },
 )
 
 const HealthOverrideBody = Type.Object(
@@ -49,7 +54,7 @@ const HealthOverrideBody = Type.Object(
       Type.Boolean({ description: 'true/false holds the flag; null returns to automatic' }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'HealthOverride' },
 )
 
 const tags = ['providers']
@@ -107,7 +112,7 @@ export function providerHealthRoutes(deps: { health: HealthService }): FastifyPl
           querystring: Type.Object({
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CHECKS_KEPT, default: 50 })),
           }),
-          response: { 200: Type.Object({ checks: Type.Array(CheckEntry) }), ...problems(404, 422) },
+          response: { 200: HealthChecks, ...problems(404, 422) },
         },
       },
       async (req) => health.recentChecks(req.params.id, req.query.limit ?? 50),

@@ -43,7 +43,7 @@ export const NewProviderBody = Type.Object(
     is_active: Type.Optional(Type.Boolean()),
     health_check_path: Type.Optional(HealthCheckPath),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'NewProvider' },
 )
 
 const ProviderPatchBody = Type.Object(
@@ -55,7 +55,11 @@ const ProviderPatchBody = Type.Object(
     is_active: Type.Optional(Type.Boolean()),
     health_check_path: Type.Optional(HealthCheckPath),
   },
-  { additionalProperties: false, description: 'only the fields sent change; api_key null removes the key' },
+  {
+    additionalProperties: false,
+    title: 'ProviderPatch',
+    description: 'only the fields sent change; api_key null removes the key',
+  },
 )
 
 const tags = ['providers']

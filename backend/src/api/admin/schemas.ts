@@ -12,7 +12,7 @@ export const Problem = Type.Object(
     detail: Type.String(),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
   },
-  { additionalProperties: true, description: 'RFC 9457 problem document' },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem document' },
 )
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])

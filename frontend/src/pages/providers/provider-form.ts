@@ -1,4 +1,4 @@
-import type { Provider, ProviderInput } from '../../api/types'
+import type { Provider, ProviderInput, ProviderPatch } from '../../api/types'
 
 export interface ProviderFormState {
   name: string
@@ -10,7 +10,8 @@ export interface ProviderFormState {
   health_check_path: string
 }
 
-export type ProviderField = 'name' | 'base_url' | 'api_key' | 'models' | 'health_check_path'
+export const PROVIDER_FIELDS = ['name', 'base_url', 'api_key', 'models', 'health_check_path'] as const
+export type ProviderField = (typeof PROVIDER_FIELDS)[number]
 export type FieldErrors = Partial<Record<ProviderField, string>>
 
 export const DEFAULT_HEALTH_CHECK_PATH = '/models'
@@ -95,9 +96,9 @@ export function formToCreate(form: ProviderFormState): ProviderInput {
 }
 
 /** The body of a PATCH: only what changed; the key only when typed in or removed. */
-export function formToPatch(form: ProviderFormState, original: Provider): Partial<ProviderInput> {
+export function formToPatch(form: ProviderFormState, original: Provider): ProviderPatch {
   const next = formToCreate(form)
-  const patch: Partial<ProviderInput> = {}
+  const patch: ProviderPatch = {}
   if (next.name !== original.name) patch.name = next.name
   if (next.base_url !== original.base_url) patch.base_url = next.base_url
   if (JSON.stringify(next.models) !== JSON.stringify(original.models)) patch.models = next.models

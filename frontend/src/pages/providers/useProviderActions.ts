@@ -3,6 +3,7 @@ import { h, ref } from 'vue'
 import { ApiError, describeError } from '../../api/client'
 import { providersApi } from '../../api/providers'
 import type { Provider, TestResult } from '../../api/types'
+import { useAction } from '../../composables/useAction'
 import { formatMs } from '../../lib/format'
 
 export type OverrideChoice = 'healthy' | 'unhealthy' | 'automatic'
@@ -19,6 +20,7 @@ function routeNames(error: ApiError): string[] {
 export function useProviderActions(onChanged: () => Promise<void>) {
   const dialog = useDialog()
   const message = useMessage()
+  const act = useAction()
   const testingId = ref<number | null>(null)
   const lastResults = ref<Record<number, TestResult>>({})
 
@@ -38,33 +40,24 @@ export function useProviderActions(onChanged: () => Promise<void>) {
     }
   }
 
-  async function setOverride(provider: Provider, choice: OverrideChoice): Promise<void> {
+  function setOverride(provider: Provider, choice: OverrideChoice): Promise<void> {
     const value = choice === 'automatic' ? null : choice === 'healthy'
-    try {
-      await providersApi.setHealth(provider.id, value)
-      message.success(
-        choice === 'automatic'
-          ? `${provider.name} follows its health checks again`
-          : `${provider.name} held ${choice}`,
-      )
-      await onChanged()
-    } catch (err) {
-      message.error(describeError(err))
-    }
+    const done =
+      choice === 'automatic'
+        ? `${provider.name} follows its health checks again`
+        : `${provider.name} held ${choice}`
+    return act(() => providersApi.setHealth(provider.id, value), done, { after: onChanged })
   }
 
-  async function removeNow(provider: Provider, force: boolean): Promise<void> {
-    try {
-      await providersApi.remove(provider.id, force)
-      message.success(`Deleted ${provider.name}`)
-      await onChanged()
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && !force) {
+  function removeNow(provider: Provider, force: boolean): Promise<void> {
+    return act(() => providersApi.remove(provider.id, force), `Deleted ${provider.name}`, {
+      after: onChanged,
+      explain: (err) => {
+        if (!(err instanceof ApiError && err.status === 409 && !force)) return false
         explainConflict(provider, err)
-        return
-      }
-      message.error(describeError(err))
-    }
+        return true
+      },
+    })
   }
 
   function explainConflict(provider: Provider, err: ApiError): void {
