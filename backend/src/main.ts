@@ -8,7 +8,7 @@ import { DEFAULT_SECRET, isLoopbackHost, loadSettings, SettingsError, startupRef
 /**
  * V8 lets the old generation grow to several times its live size between full collections; under
  * gateway load that is garbage from finished requests (live heap ~30 MB, RSS ~200 MB). Growing it by
- * at most half keeps RSS under 150 MB for a few more, cheap, mark-compacts (README: Performance).
+ * at most half keeps RSS under 150 MB for a few more, cheap, mark-compacts (docs/performance.md).
  * Set here, not as a node flag, so `npm start`, `switchboard serve` and the image all get it.
  */
 export const V8_FLAGS = '--heap-growing-percent=50'
