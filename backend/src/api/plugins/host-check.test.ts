@@ -74,7 +74,7 @@ describe('Host allowlist on a loopback BACKEND_HOST', () => {
     const { app } = await buildTestApp()
     const res = await app.inject({ method: 'GET', url: '/ping', headers: { host: 'probe.internal' } })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ status: 'ok' })
+    expect(res.json()).toEqual({ status: 'ok', admin_token_required: false })
   })
 
   it('serves the names BACKEND_ALLOWED_HOSTS lists, and only those', async () => {
