@@ -4,7 +4,7 @@
  * without a `\n` escape (a backslash sends a chunk down the decoding path), and a large body.
  * Run from the repository root: `npx tsx bench/key-scrubber.ts [iterations]`.
  */
-import { KeyPattern, KeyScrubber } from '../backend/src/services/key-scrubber.js'
+import { KeyPattern, KeyScrubber } from '../backend/src/services/gateway/key-scrubber.js'
 
 const iterations = Number(process.argv[2] ?? 200_000)
 const key = KeyPattern.for('sk-bench-upstream-key-0123456789')

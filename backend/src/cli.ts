@@ -9,7 +9,7 @@ import { createCore } from './app.js'
 import { AppError } from './core/errors.js'
 import { createLogger } from './core/logger.js'
 import { startServer } from './main.js'
-import { rotateSecret } from './services/secrets.js'
+import { rotateSecret } from './services/config/secrets.js'
 import { loadSettings, resolvePath, SettingsError } from './settings.js'
 
 class CliFailure extends Error {}

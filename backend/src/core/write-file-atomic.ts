@@ -8,7 +8,7 @@
  * how many bytes it wrote — a full disk then renames a truncated file over the good one, the very
  * failure this exists to prevent — it does not fsync the folder, so the rename itself may not survive
  * a power cut, and its temporary names (`file.<hash>`) cannot be told apart from a user's files when
- * leftovers are cleaned up. The callers serialise their writes themselves (services/backup.ts).
+ * leftovers are cleaned up. The callers serialise their writes themselves (services/config/backup.ts).
  */
 import * as nodeFs from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'

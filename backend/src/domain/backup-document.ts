@@ -3,7 +3,7 @@
  * client-key hashes), never runtime health. Validated as a whole before anything is restored, with
  * the very rules of create and PATCH (fields.ts, provider-rules.ts, routing-validation.ts): a
  * document can hold nothing the API would have refused. Whether its keys open for their providers'
- * origins needs the secrets and the database: services/backup.ts checks that.
+ * origins needs the secrets and the database: services/config/backup.ts checks that.
  */
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { LogStore } from '../../core/logger.js'
-import type { Metrics } from '../../services/metrics.js'
+import type { Metrics } from '../../services/observability/metrics.js'
 import { Nullable, problems } from './schemas.js'
 
 const Endpoint = Type.Object(

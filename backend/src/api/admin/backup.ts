@@ -3,8 +3,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { BACKUP_LIMITS, BackupDocument } from '../../domain/backup-document.js'
-import type { Backup } from '../../services/backup.js'
-import type { ConfigChanges } from '../../services/config-changes.js'
+import type { Backup } from '../../services/config/backup.js'
+import type { ConfigChanges } from '../../services/config/config-changes.js'
 import { problems } from './schemas.js'
 
 const Changes = Type.Object(

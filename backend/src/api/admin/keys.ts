@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Name } from '../../domain/fields.js'
-import type { ClientKeys } from '../../services/client-keys.js'
+import type { ClientKeys } from '../../services/config/client-keys.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
 const ClientKeySchema = Type.Object(

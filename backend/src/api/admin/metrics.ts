@@ -1,7 +1,7 @@
 /** GET /metrics: Prometheus text. Behind the admin token like /api (api/plugins/auth.ts). */
 
 import type { FastifyPluginAsync } from 'fastify'
-import type { Metrics } from '../../services/metrics.js'
+import type { Metrics } from '../../services/observability/metrics.js'
 
 export function metricsRoutes(deps: { metrics: Metrics }): FastifyPluginAsync {
   return async (app) => {

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Id, MAX_NODES, ModelName, Name, Priority, RouteMode, Strategy } from '../../domain/fields.js'
-import type { ModelRoutes } from '../../services/model-routes.js'
+import type { ModelRoutes } from '../../services/config/model-routes.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
 // Field bounds are the backup document's (domain/fields.ts): whatever the API accepts restores.

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CHECKS_KEPT } from '../../db/health.repo.js'
-import type { HealthService } from '../../services/health.js'
+import type { HealthService } from '../../services/health/health.js'
 import { ProviderSchema } from './providers.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 

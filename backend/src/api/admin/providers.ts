@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { BaseUrl, HealthCheckPath, ModelList, Name } from '../../domain/fields.js'
-import type { Inventory } from '../../services/inventory.js'
+import type { Inventory } from '../../services/config/inventory.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
 const ProbeStatus = Type.Union(

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { AppError } from '../../core/errors.js'
-import { type Endpoint, GATEWAY_ENDPOINTS, type GatewayProxy } from '../../services/proxy.js'
+import { type Endpoint, GATEWAY_ENDPOINTS, type GatewayProxy } from '../../services/gateway/proxy.js'
 
 interface GatewayBody {
   text: string

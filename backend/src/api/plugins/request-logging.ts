@@ -11,7 +11,7 @@
  * The same goes for a browser loading the UI's files and /docs.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Metrics } from '../../services/metrics.js'
+import type { Metrics } from '../../services/observability/metrics.js'
 
 /** Routes (as registered, so whatever spelling reached them) whose successful reads are quiet. */
 const QUIET_ROUTES = new Set(['/ping', '/api/admin/stats', '/api/admin/logs', '/metrics'])

@@ -3,19 +3,19 @@
  * Selection shares one process-wide `RoundRobinState` with the gateway, so the API's `select`
  * and `/v1` traffic advance the same positions.
  */
-import { nowIso } from '../core/clock.js'
-import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js'
-import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../db/errors.js'
-import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../db/routes.repo.js'
-import type { ModelRoute, RouteMode, Strategy } from '../domain/model.js'
+import { nowIso } from '../../core/clock.js'
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js'
+import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../../db/errors.js'
+import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../../db/routes.repo.js'
+import type { ModelRoute, RouteMode, Strategy } from '../../domain/model.js'
 import {
   type CoolingProviders,
   type RoundRobinState,
   type RouteState,
   type Selection,
   select,
-} from '../domain/routing.js'
-import { routeInputErrors, storedConfig } from '../domain/routing-validation.js'
+} from '../../domain/routing.js'
+import { routeInputErrors, storedConfig } from '../../domain/routing-validation.js'
 import type { ConfigChanges } from './config-changes.js'
 import type { SnapshotService } from './snapshot.js'
 

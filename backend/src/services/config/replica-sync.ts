@@ -8,7 +8,7 @@
  * same file, and the server picks its change up the same way.
  */
 import type { Logger } from 'pino'
-import type { HealthFlags } from '../db/replicas.repo.js'
+import type { HealthFlags } from '../../db/replicas.repo.js'
 import type { Snapshot } from './snapshot.js'
 
 export interface ReplicaSyncDeps {

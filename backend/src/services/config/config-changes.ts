@@ -4,7 +4,7 @@
  * A health change only tells the listeners: health is runtime state, not configuration.
  */
 import type { Logger } from 'pino'
-import type { ConfigRepo } from '../db/config.repo.js'
+import type { ConfigRepo } from '../../db/config.repo.js'
 import type { Backup } from './backup.js'
 
 export type ChangeKind = 'config' | 'health'

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { buildTestApp, sampleProvider, tempDir, testDatabaseUrl } from '../../test/helpers.js'
+import { buildTestApp, sampleProvider, tempDir, testDatabaseUrl } from '../../../test/helpers.js'
 import { createBackup } from './backup.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']

@@ -7,7 +7,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
 import { Agent, buildConnector } from 'undici'
-import { isForbiddenAddress, isForbiddenHost } from '../domain/url-policy.js'
+import { isForbiddenAddress, isForbiddenHost } from '../../domain/url-policy.js'
 
 export class ForbiddenAddressError extends Error {
   readonly code = 'EFORBIDDENADDRESS'

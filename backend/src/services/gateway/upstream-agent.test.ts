@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns'
 import { request } from 'undici'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { fakeUpstream, json } from '../../test/fake-upstream.js'
+import { fakeUpstream, json } from '../../../test/fake-upstream.js'
 import { createUpstreamAgent, type Resolver } from './upstream-agent.js'
 
 /** A resolver that answers fixed addresses per host name, like a hostile DNS record would. */

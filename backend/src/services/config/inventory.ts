@@ -1,13 +1,13 @@
 /** Provider use-cases: create, read, update, delete, with sealed keys and the URL policy. */
-import { nowIso } from '../core/clock.js'
-import { type KeyBox, keyHint } from '../core/crypto.js'
-import { ConflictError, fieldError, NotFoundError, ValidationError } from '../core/errors.js'
-import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../db/errors.js'
-import type { DeleteOutcome, ProviderRowPatch, ProvidersRepo } from '../db/providers.repo.js'
-import { rowToProvider } from '../db/providers.repo.js'
-import type { PublicProvider } from '../domain/model.js'
-import { normalizeBaseUrl, providerFieldErrors } from '../domain/provider-rules.js'
-import { originOf, sameOrigin } from '../domain/url-policy.js'
+import { nowIso } from '../../core/clock.js'
+import { type KeyBox, keyHint } from '../../core/crypto.js'
+import { ConflictError, fieldError, NotFoundError, ValidationError } from '../../core/errors.js'
+import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../../db/errors.js'
+import type { DeleteOutcome, ProviderRowPatch, ProvidersRepo } from '../../db/providers.repo.js'
+import { rowToProvider } from '../../db/providers.repo.js'
+import type { PublicProvider } from '../../domain/model.js'
+import { normalizeBaseUrl, providerFieldErrors } from '../../domain/provider-rules.js'
+import { originOf, sameOrigin } from '../../domain/url-policy.js'
 import type { ConfigChanges } from './config-changes.js'
 
 export interface NewProvider {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { waitFor } from '../../test/fake-upstream.js'
-import { buildTestApp } from '../../test/helpers.js'
+import { waitFor } from '../../../test/fake-upstream.js'
+import { buildTestApp } from '../../../test/helpers.js'
 
 /** Two apps on one database: replicas on PostgreSQL, or the server and the CLI on one SQLite file. */
 async function twoProcesses() {

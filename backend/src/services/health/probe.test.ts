@@ -2,9 +2,9 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
-import { closedPortUrl, fakeUpstream, hang, json, reset } from '../../test/fake-upstream.js'
+import { closedPortUrl, fakeUpstream, hang, json, reset } from '../../../test/fake-upstream.js'
+import { createUpstreamAgent, ForbiddenAddressError } from '../gateway/upstream-agent.js'
 import { probe } from './probe.js'
-import { createUpstreamAgent, ForbiddenAddressError } from './upstream-agent.js'
 
 const KEY = 'sk-probe-secret-0123456789'
 const agent = createUpstreamAgent({ connectTimeoutMs: 5000 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Provider } from '../domain/model.js'
+import type { Provider } from '../../domain/model.js'
+import type { AttemptRecord } from '../gateway/observer.js'
 import { createMetrics, endpointKey, LATENCY_SAMPLES, RECENT_REQUESTS, routePattern } from './metrics.js'
-import type { AttemptRecord } from './observer.js'
 
 function clockAt(start: number) {
   const clock = { ms: start, now: () => clock.ms }

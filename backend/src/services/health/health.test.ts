@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { fakeUpstream, json, waitFor } from '../../test/fake-upstream.js'
-import { buildTestApp } from '../../test/helpers.js'
-import { createHealthRepo, type HealthRepo } from '../db/health.repo.js'
+import { fakeUpstream, json, waitFor } from '../../../test/fake-upstream.js'
+import { buildTestApp } from '../../../test/helpers.js'
+import { createHealthRepo, type HealthRepo } from '../../db/health.repo.js'
 import { createHealth } from './health.js'
 
 interface LogLine {

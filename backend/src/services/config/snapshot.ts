@@ -4,10 +4,10 @@
  * caches per route object), so a request never queries the database.
  */
 import type { Logger } from 'pino'
-import { type ProvidersRepo, rowToProvider } from '../db/providers.repo.js'
-import type { RoutesRepo } from '../db/routes.repo.js'
-import type { ModelRoute, ProviderWithSecret } from '../domain/model.js'
-import { indexProviders, type ProviderIndex } from '../domain/routing.js'
+import { type ProvidersRepo, rowToProvider } from '../../db/providers.repo.js'
+import type { RoutesRepo } from '../../db/routes.repo.js'
+import type { ModelRoute, ProviderWithSecret } from '../../domain/model.js'
+import { indexProviders, type ProviderIndex } from '../../domain/routing.js'
 import type { ConfigChanges } from './config-changes.js'
 
 export interface Snapshot {

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { fakeUpstream, hang, json, waitFor } from '../../test/fake-upstream.js'
-import { buildTestApp } from '../../test/helpers.js'
-import { nowIso } from '../core/clock.js'
-import type { ProbeCandidate } from '../db/health.repo.js'
+import { fakeUpstream, hang, json, waitFor } from '../../../test/fake-upstream.js'
+import { buildTestApp } from '../../../test/helpers.js'
+import { nowIso } from '../../core/clock.js'
+import type { ProbeCandidate } from '../../db/health.repo.js'
 import { createHealthScheduler } from './health-scheduler.js'
 
 const silent = pino({ level: 'silent' })

@@ -9,9 +9,14 @@
  *
  * The gateway reports through `gatewayObserver` (or recordAttempt / recordGatewayRequest).
  */
-import type { Provider } from '../domain/model.js'
-import type { BackupStatus } from './backup.js'
-import type { AttemptOutcome, AttemptRecord, GatewayObserver, GatewayRequestRecord } from './observer.js'
+import type { Provider } from '../../domain/model.js'
+import type { BackupStatus } from '../config/backup.js'
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  GatewayObserver,
+  GatewayRequestRecord,
+} from '../gateway/observer.js'
 import { createPrometheus, getProcessRegistry } from './prometheus.js'
 
 export interface HttpRecord {

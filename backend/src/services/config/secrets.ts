@@ -4,10 +4,10 @@
  * BACKEND_API_KEY_SECRET_PREVIOUS, and legacy v1 keys of either secret (which opened for any origin).
  * All or nothing: one key that neither secret opens for its provider's origin stops the rotation.
  */
-import type { KeyBox } from '../core/crypto.js'
-import { ValidationError } from '../core/errors.js'
-import type { ProvidersRepo } from '../db/providers.repo.js'
-import { originOf } from '../domain/url-policy.js'
+import type { KeyBox } from '../../core/crypto.js'
+import { ValidationError } from '../../core/errors.js'
+import type { ProvidersRepo } from '../../db/providers.repo.js'
+import { originOf } from '../../domain/url-policy.js'
 import type { ConfigChanges } from './config-changes.js'
 
 export interface RotationResult {

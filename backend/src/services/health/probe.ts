@@ -12,7 +12,7 @@
  */
 import type { Dispatcher } from 'undici'
 import { request } from 'undici'
-import type { ProbeStatus } from '../domain/model.js'
+import type { ProbeStatus } from '../../domain/model.js'
 
 export interface ProbeTarget {
   base_url: string

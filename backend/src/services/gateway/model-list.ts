@@ -1,5 +1,5 @@
 /** GET /v1/models: every active route's name, then every model an active provider offers, once each. */
-import type { Snapshot } from './snapshot.js'
+import type { Snapshot } from '../config/snapshot.js'
 
 export interface ModelList {
   object: 'list'

@@ -15,7 +15,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import type { Logger } from 'pino'
-import type { ProbeCandidate } from '../db/health.repo.js'
+import type { ProbeCandidate } from '../../db/health.repo.js'
 
 export interface HealthSchedulerDeps {
   intervalMs: number

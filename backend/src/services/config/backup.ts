@@ -5,11 +5,11 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import type { Logger } from 'pino'
-import { nowIso } from '../core/clock.js'
-import type { KeyBox } from '../core/crypto.js'
-import { ValidationError } from '../core/errors.js'
-import { type AtomicWriteFs, removeAtomicLeftovers, writeFileAtomic } from '../core/write-file-atomic.js'
-import type { ConfigRepo } from '../db/config.repo.js'
+import { nowIso } from '../../core/clock.js'
+import type { KeyBox } from '../../core/crypto.js'
+import { ValidationError } from '../../core/errors.js'
+import { type AtomicWriteFs, removeAtomicLeftovers, writeFileAtomic } from '../../core/write-file-atomic.js'
+import type { ConfigRepo } from '../../db/config.repo.js'
 import {
   BACKUP_LIMITS,
   BACKUP_VERSION,
@@ -18,8 +18,8 @@ import {
   checkBackupDocument,
   type DocumentProblem,
   summarizeChanges,
-} from '../domain/backup-document.js'
-import { originOf } from '../domain/url-policy.js'
+} from '../../domain/backup-document.js'
+import { originOf } from '../../domain/url-policy.js'
 
 export interface ParseOptions {
   /** CLI `--bind-legacy-keys`: re-seal the document's v1 keys as v2 for its own base_urls. */

@@ -6,8 +6,8 @@ import { mkdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { buildTestApp, sampleProvider } from '../../test/helpers.js'
-import { type AtomicWriteFs, realFs } from '../core/write-file-atomic.js'
+import { buildTestApp, sampleProvider } from '../../../test/helpers.js'
+import { type AtomicWriteFs, realFs } from '../../core/write-file-atomic.js'
 import { createBackup } from './backup.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']

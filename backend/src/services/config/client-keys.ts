@@ -6,12 +6,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
-import { nowIso } from '../core/clock.js'
-import { sha256Hex } from '../core/crypto.js'
-import { ConflictError, fieldError, NotFoundError } from '../core/errors.js'
-import { isIdSpaceExhausted } from '../db/errors.js'
-import type { KeysRepo } from '../db/keys.repo.js'
-import type { ClientKey } from '../domain/model.js'
+import { nowIso } from '../../core/clock.js'
+import { sha256Hex } from '../../core/crypto.js'
+import { ConflictError, fieldError, NotFoundError } from '../../core/errors.js'
+import { isIdSpaceExhausted } from '../../db/errors.js'
+import type { KeysRepo } from '../../db/keys.repo.js'
+import type { ClientKey } from '../../domain/model.js'
 import type { ConfigChanges } from './config-changes.js'
 
 export const CLIENT_KEY_PREFIX = 'sb-'

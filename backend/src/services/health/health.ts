@@ -11,11 +11,11 @@
  */
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import { nowIso } from '../core/clock.js'
-import type { KeyBox } from '../core/crypto.js'
-import { fieldError, NotFoundError, ValidationError } from '../core/errors.js'
-import type { CheckEntry, HealthRepo, ProbeCandidate } from '../db/health.repo.js'
-import type { ProvidersRepo } from '../db/providers.repo.js'
+import { nowIso } from '../../core/clock.js'
+import type { KeyBox } from '../../core/crypto.js'
+import { fieldError, NotFoundError, ValidationError } from '../../core/errors.js'
+import type { CheckEntry, HealthRepo, ProbeCandidate } from '../../db/health.repo.js'
+import type { ProvidersRepo } from '../../db/providers.repo.js'
 import {
   applyOverride,
   applySignal,
@@ -23,13 +23,13 @@ import {
   type HealthState,
   type HealthTransition,
   signalOfProbe,
-} from '../domain/health.js'
-import type { PublicProvider } from '../domain/model.js'
-import { checkProviderUrl, originOf } from '../domain/url-policy.js'
-import type { ConfigChanges } from './config-changes.js'
-import { toPublicProvider } from './inventory.js'
+} from '../../domain/health.js'
+import type { PublicProvider } from '../../domain/model.js'
+import { checkProviderUrl, originOf } from '../../domain/url-policy.js'
+import type { ConfigChanges } from '../config/config-changes.js'
+import { toPublicProvider } from '../config/inventory.js'
+import type { SnapshotService } from '../config/snapshot.js'
 import { type ProbeResult, probe } from './probe.js'
-import type { SnapshotService } from './snapshot.js'
 
 export interface DirectTestInput {
   base_url: string
