@@ -16,6 +16,16 @@ describe('SseParser', () => {
     expect(parser.hasPartial).toBe(false)
   })
 
+  it('reads a \\r\\n cut between two chunks as one line end: one event whose data is a\\nb', () => {
+    const parser = new SseParser()
+    const events = [
+      ...parser.push(Buffer.from('data: a\r')),
+      ...parser.push(Buffer.from('\ndata: b\r\n\r\n')),
+    ]
+    expect(events.map((e) => e.data)).toEqual(['a\nb'])
+    expect(parser.hasPartial).toBe(false)
+  })
+
   it('keeps a multi-byte character cut between chunks whole, and joins multi-line data', () => {
     const parser = new SseParser()
     const bytes = Buffer.from('data: é\ndata: ü\n\n')
