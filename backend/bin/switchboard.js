@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import '../dist/cli.js'
+import { processIo, runCli } from '../dist/cli.js'
+
+process.exitCode = await runCli(process.argv, processIo())

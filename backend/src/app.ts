@@ -1,6 +1,6 @@
 /**
- * The composition root: creates every service from the settings and registers the HTTP surface.
- * `createCore` is shared with the CLI, which needs the services but no HTTP server.
+ * The HTTP surface: one Fastify instance over the services of composition.ts, with the plugins,
+ * the three scopes (public, /api, /v1) and the not-found handler. Closing it closes the services.
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -30,141 +30,10 @@ import { openApiNames } from './api/plugins/openapi-names.js'
 import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
 import { registerSecurityHeaders, skipSecurityHeaders } from './api/plugins/security-headers.js'
-import { createKeyBox } from './core/crypto.js'
+import { type Core, createCore } from './composition.js'
 import { AppError } from './core/errors.js'
-import { createLogger, logSinkOf, logStoreFor } from './core/logger.js'
-import { createConfigRepo } from './db/config.repo.js'
-import { openDatabase } from './db/database.js'
-import { createHealthRepo } from './db/health.repo.js'
-import { createKeysRepo } from './db/keys.repo.js'
-import { createProvidersRepo } from './db/providers.repo.js'
-import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
-import { createRoutesRepo } from './db/routes.repo.js'
-import { RoundRobinState } from './domain/routing.js'
-import { createBackup, removeBackupLeftovers } from './services/config/backup.js'
-import { createClientKeys } from './services/config/client-keys.js'
-import { createConfigChanges } from './services/config/config-changes.js'
-import { createInventory } from './services/config/inventory.js'
-import { createModelRoutes } from './services/config/model-routes.js'
-import { createReplicaSync } from './services/config/replica-sync.js'
-import { createSnapshot } from './services/config/snapshot.js'
-import { Cooldowns } from './services/gateway/cooldowns.js'
-import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
-import { createProxy } from './services/gateway/proxy.js'
-import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
-import { createHealth } from './services/health/health.js'
-import { createHealthScheduler } from './services/health/health-scheduler.js'
-import { createMetrics } from './services/observability/metrics.js'
+import { createLogger, logSinkOf } from './core/logger.js'
 import { repoRoot, type Settings } from './settings.js'
-
-export async function createCore(settings: Settings, log: Logger) {
-  const db = await openDatabase(settings.database, { log })
-  const keyBox = createKeyBox(settings.apiKeySecret, settings.apiKeySecretPrevious)
-  const repos = {
-    providers: createProvidersRepo(db.kysely, db.engine),
-    config: createConfigRepo(db.kysely, db.engine),
-    routes: createRoutesRepo(db.kysely),
-  }
-  await removeBackupLeftovers(settings.backupFile)
-  const backup = createBackup({ file: settings.backupFile, config: repos.config, keyBox, log })
-  const changes = createConfigChanges({ backup, config: repos.config, log })
-  const inventory = createInventory({ providers: repos.providers, keyBox, changes })
-  const snapshot = createSnapshot({ providers: repos.providers, routes: repos.routes, changes, log })
-  await snapshot.reload()
-  // One per process: the admin select endpoint and the gateway advance the same positions and skip
-  // the same providers cooling down after a 429.
-  const roundRobin = new RoundRobinState()
-  const cooldowns = new Cooldowns()
-  const modelRoutes = createModelRoutes({
-    routes: repos.routes,
-    snapshot,
-    changes,
-    roundRobin,
-    coolingDown: cooldowns,
-  })
-  const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
-  await clientKeys.reload()
-  const metrics = createMetrics({
-    providers: () => snapshot.current().providers.values(),
-    backup: () => backup.status(),
-  })
-  const logs = logStoreFor(log, settings.logDir)
-  // The one pooled client for upstreams: health probes and the gateway share it.
-  const upstreamAgent = createUpstreamAgent({ connectTimeoutMs: settings.gatewayTimeoutSeconds * 1000 })
-  const healthRepo = createHealthRepo(db.kysely)
-  const health = createHealth({
-    health: healthRepo,
-    providers: repos.providers,
-    snapshot,
-    changes,
-    keyBox,
-    agent: upstreamAgent,
-    log,
-    failureThreshold: settings.healthCheckFailureThreshold,
-    requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
-  })
-  // Built always, started by buildApp only when BACKEND_HEALTH_CHECK_ENABLED (the CLI never starts it).
-  // PostgreSQL: one replica (the holder of an advisory lock) probes; SQLite: always this process.
-  const healthLeader = createLeaderLock(settings.database, 'health-scheduler')
-  const healthScheduler = createHealthScheduler({
-    intervalMs: settings.healthCheckIntervalSeconds * 1000,
-    timeoutMs: settings.healthCheckTimeoutSeconds * 1000,
-    listCandidates: () => healthRepo.listProbeCandidates(),
-    probeOne: (candidate, timeoutMs, signal) => health.probeAndRecord(candidate, timeoutMs, signal),
-    afterCycle: () => health.publish(),
-    shouldRunCycle: () => healthLeader.tryHold(),
-    log,
-  })
-  // Every gateway attempt feeds passive health and the metrics; every request, the metrics.
-  const gatewayObserver: GatewayObserver = {
-    attempt(record) {
-      health.recordOutcome(record.providerId, healthEffect(record.outcome))
-      metrics.gatewayObserver.attempt(record)
-    },
-    request: (record) => metrics.gatewayObserver.request(record),
-  }
-  const proxy = createProxy({
-    snapshot,
-    roundRobin,
-    cooldowns,
-    agent: upstreamAgent,
-    keyBox,
-    observer: gatewayObserver,
-    settings,
-  })
-  return {
-    proxy,
-    metrics,
-    logs,
-    settings,
-    log,
-    db,
-    keyBox,
-    repos,
-    backup,
-    changes,
-    inventory,
-    snapshot,
-    clientKeys,
-    roundRobin,
-    cooldowns,
-    modelRoutes,
-    upstreamAgent,
-    health,
-    healthScheduler,
-    healthLeader,
-    replicaSync: createReplicaSync({
-      intervalMs: settings.syncIntervalSeconds * 1000,
-      revision: () => repos.config.revision(),
-      healthFlags: createReplicasRepo(db.kysely).healthFlags,
-      current: () => snapshot.current(),
-      changedElsewhere: () => changes.changedElsewhere(),
-      log,
-    }),
-  }
-}
-
-export type Core = Awaited<ReturnType<typeof createCore>>
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -269,18 +138,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       })
     }
   })
-  app.addHook('onClose', async () => {
-    // Health first: no probe may still run, nor write, once the database closes.
-    await core.healthScheduler.stop()
-    await core.healthLeader.release()
-    await core.replicaSync.stop()
-    await core.health.close()
-    await core.upstreamAgent.close()
-    core.snapshot.stop()
-    await core.clientKeys.stop()
-    await core.backup.idle()
-    await core.db.close()
-  })
+  app.addHook('onClose', async () => core.close())
   // The logger made here is closed here (flushed); a logger passed in belongs to the caller.
   if (!options.logger) app.addHook('onClose', async () => logSinkOf(log)?.close())
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { waitFor } from '../test/fake-upstream.js'
 import { sampleProvider, TEST_SECRET, tempDir, testEnv } from '../test/helpers.js'
 import { buildApp } from './app.js'
+import { runCli } from './cli.js'
 import { createKeyBox } from './core/crypto.js'
 import { loadSettings } from './settings.js'
 
@@ -21,6 +22,20 @@ interface Run {
   stderr: string
 }
 
+/** The command in this process, as bin/switchboard.js runs it (a silent logger instead of app.log). */
+async function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const code = await runCli(['node', 'switchboard', ...args], {
+    out: (line) => stdout.push(`${line}\n`),
+    err: (line) => stderr.push(`${line}\n`),
+    env,
+    logger: pino({ level: 'silent' }),
+  })
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') }
+}
+
+/** A real process: what the in-process runs cannot show (it exits by itself, its exit code). */
 function run(script: 'cli' | 'main', args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
@@ -64,6 +79,7 @@ describe('switchboard CLI', () => {
     const env = await testEnv(dir)
     await seed(env, ['a', 'b'])
     const file = join(dir, 'exported.json')
+    // a real process: it closes everything it opened, or it would not exit by itself
     const res = await run('cli', ['export', '--file', file], env)
     expect(res.stderr).toBe('')
     expect(res.code).toBe(0)
@@ -78,18 +94,18 @@ describe('switchboard CLI', () => {
     const env = await testEnv(dir)
     await seed(env, ['keep', 'drop'])
     const file = join(dir, 'exported.json')
-    await run('cli', ['export', '--file', file], env)
+    await cli(['export', '--file', file], env)
     const doc = JSON.parse(readFileSync(file, 'utf8'))
     doc.providers = doc.providers.filter((p: { name: string }) => p.name === 'keep')
     writeFileSync(file, JSON.stringify(doc))
 
-    const dry = await run('cli', ['restore', '--file', file, '--dry-run'], env)
+    const dry = await cli(['restore', '--file', file, '--dry-run'], env)
     expect(dry.code).toBe(0)
     expect(dry.stdout).toContain('dry run, nothing changed')
     expect(dry.stdout).toContain('1 removed (drop)')
     expect(await providerNames(env)).toEqual(['keep', 'drop'])
 
-    const real = await run('cli', ['restore', '--file', file], env)
+    const real = await cli(['restore', '--file', file], env)
     expect(real.code).toBe(0)
     expect(await providerNames(env)).toEqual(['keep'])
   })
@@ -100,10 +116,10 @@ describe('switchboard CLI', () => {
     await seed(env, ['a'])
     const file = join(dir, 'bad.json')
     writeFileSync(file, '{"version": 1, "providers": "nope"}')
-    const res = await run('cli', ['restore', '--file', file], env)
+    const res = await cli(['restore', '--file', file], env)
     expect(res.code).toBe(1)
     expect(res.stderr).toMatch(/not a valid Switchboard backup/)
-    const missing = await run('cli', ['restore', '--file', join(dir, 'missing.json')], env)
+    const missing = await cli(['restore', '--file', join(dir, 'missing.json')], env)
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/does not exist/)
     expect(await providerNames(env)).toEqual(['a'])
@@ -114,12 +130,12 @@ describe('switchboard CLI', () => {
     const env = await testEnv(dir)
     await seed(env, ['a'])
     const file = join(dir, 'exported.json')
-    await run('cli', ['export', '--file', file], env)
-    const skipped = await run('cli', ['restore', '--if-empty', '--file', file], env)
+    await cli(['export', '--file', file], env)
+    const skipped = await cli(['restore', '--if-empty', '--file', file], env)
     expect(skipped.stdout).toContain('already has providers')
 
     const fresh = await testEnv(tempDir())
-    const restored = await run('cli', ['restore', '--if-empty', '--file', file], fresh)
+    const restored = await cli(['restore', '--if-empty', '--file', file], fresh)
     expect(restored.code).toBe(0)
     expect(await providerNames(fresh)).toEqual(['a'])
   })
@@ -133,7 +149,7 @@ describe('switchboard CLI', () => {
       BACKEND_API_KEY_SECRET: 'new-secret',
       BACKEND_API_KEY_SECRET_PREVIOUS: 'old-secret',
     }
-    const res = await run('cli', ['rotate-secret'], rotating)
+    const res = await cli(['rotate-secret'], rotating)
     expect(res.stderr).toBe('')
     expect(res.stdout).toContain('re-encrypted 2 keys')
     const doc = JSON.parse(readFileSync(oldEnv.BACKEND_BACKUP_FILE as string, 'utf8'))
@@ -141,7 +157,7 @@ describe('switchboard CLI', () => {
     for (const p of doc.providers) {
       expect(onlyNew.open(p.api_key_encrypted, 'https://api.openai.com')).toBe(sampleProvider.api_key)
     }
-    const again = await run('cli', ['rotate-secret'], rotating)
+    const again = await cli(['rotate-secret'], rotating)
     expect(again.stdout).toContain('re-encrypted 0 keys; 2 already used the current secret')
   })
 
@@ -149,7 +165,7 @@ describe('switchboard CLI', () => {
     const dir = tempDir()
     const oldEnv = await testEnv(dir, { BACKEND_API_KEY_SECRET: 'old-secret' })
     await seed(oldEnv, ['a'])
-    const res = await run('cli', ['rotate-secret'], { ...oldEnv, BACKEND_API_KEY_SECRET: 'new-secret' })
+    const res = await cli(['rotate-secret'], { ...oldEnv, BACKEND_API_KEY_SECRET: 'new-secret' })
     expect(res.code).toBe(1)
     expect(res.stderr).toMatch(/nothing was changed/)
   })
@@ -159,12 +175,12 @@ describe('switchboard CLI', () => {
     const env = await testEnv(dir)
     await seed(env, ['a'])
     const file = join(dir, 'moved.json')
-    await run('cli', ['export', '--file', file], env)
+    await cli(['export', '--file', file], env)
     const doc = JSON.parse(readFileSync(file, 'utf8'))
     doc.providers[0].base_url = 'https://capture.example/v1'
     writeFileSync(file, JSON.stringify(doc))
     for (const args of [['--dry-run'], []]) {
-      const res = await run('cli', ['restore', '--file', file, ...args], env)
+      const res = await cli(['restore', '--file', file, ...args], env)
       expect(res.code).toBe(1)
       expect(res.stderr).toMatch(/providers\[0\] \("a"\) cannot be decrypted for https:\/\/capture\.example/)
     }
@@ -188,12 +204,12 @@ describe('switchboard CLI', () => {
       is_active: true,
     }
     writeFileSync(file, JSON.stringify({ version: 1, exported_at: 'x', providers: [provider] }))
-    const refused = await run('cli', ['restore', '--if-empty', '--file', file], env)
+    const refused = await cli(['restore', '--if-empty', '--file', file], env)
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/legacy v1 key.*--bind-legacy-keys/)
     expect(await providerNames(env)).toEqual([])
 
-    const bound = await run('cli', ['restore', '--if-empty', '--bind-legacy-keys', '--file', file], env)
+    const bound = await cli(['restore', '--if-empty', '--bind-legacy-keys', '--file', file], env)
     expect(bound.stderr).toBe('')
     expect(bound.code).toBe(0)
     const sealed = JSON.parse(readFileSync(env.BACKEND_BACKUP_FILE as string, 'utf8')).providers[0]
@@ -211,7 +227,7 @@ describe('switchboard CLI', () => {
     const app = await buildApp(loadSettings(env), { logger: pino({ level: 'silent' }) })
     await app.core.db.kysely.updateTable('providers').set({ api_key_sealed: LEGACY_V1 }).execute()
     await app.close()
-    const res = await run('cli', ['rotate-secret'], env)
+    const res = await cli(['rotate-secret'], env)
     expect(res.stderr).toBe('')
     expect(res.stdout).toContain('re-encrypted 1 keys; 0 already used the current secret')
     const sealed = JSON.parse(readFileSync(env.BACKEND_BACKUP_FILE as string, 'utf8')).providers[0]
@@ -226,6 +242,16 @@ describe('switchboard CLI', () => {
     const res = await run('cli', ['export'], env)
     expect(res.code).toBe(2)
     expect(res.stderr).toContain('BACKEND_PORT=eighty')
+  })
+
+  it('exits 1 naming an unknown command, and 0 with the usage for --help', async () => {
+    const env = await testEnv(tempDir())
+    const unknown = await cli(['nope'], env)
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain("unknown command 'nope'")
+    const help = await cli(['--help'], env)
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('rotate-secret')
   })
 
   it('warns at start-up in development mode and while the secret is the default, and stops on SIGTERM', async () => {

@@ -1,41 +1,35 @@
 /**
  * The `switchboard` command: parses arguments and calls services; no SQL, no HTTP handlers.
  * Exit codes: 0 success, 1 the operation was refused (bad backup, undecryptable keys), 2 bad settings.
+ *
+ * `runCli(argv, io)` runs one command and answers its exit code; it writes only through `io` and
+ * never exits the process, so tests run it in-process. bin/switchboard.js (and this file run as a
+ * script) call it with the process's streams and environment.
  */
 import { readFileSync } from 'node:fs'
-import { Command } from 'commander'
-import pino from 'pino'
-import { createCore } from './app.js'
-import { AppError } from './core/errors.js'
-import { createLogger } from './core/logger.js'
+import { Command, CommanderError } from 'commander'
+import type { Logger } from 'pino'
+import { type ConfigCore, createConfigCore } from './composition.js'
+import { isEntryPoint } from './core/entry-point.js'
+import { createLogger, logSinkOf } from './core/logger.js'
 import { startServer } from './main.js'
 import { rotateSecret } from './services/config/secrets.js'
-import { loadSettings, resolvePath, SettingsError } from './settings.js'
+import { type Env, loadSettings, resolvePath, SettingsError } from './settings.js'
 
-class CliFailure extends Error {}
-
-function settingsOrExit() {
-  try {
-    return loadSettings()
-  } catch (error) {
-    if (error instanceof SettingsError) {
-      for (const problem of error.problems) console.error(`switchboard: ${problem}`)
-      process.exit(2)
-    }
-    throw error
-  }
+export interface CliIo {
+  /** One line for stdout / stderr (without its newline). */
+  out(line: string): void
+  err(line: string): void
+  /** The environment the settings are read from (default: `.env` under the process environment). */
+  env?: Env
+  /** A logger to use instead of one writing to app.log (tests pass a silent one); not closed here. */
+  logger?: Logger
 }
 
-/** Runs one operation on the services with a logger that writes to app.log only, then closes. */
-async function withCore<T>(run: (core: Awaited<ReturnType<typeof createCore>>) => Promise<T>): Promise<T> {
-  const settings = settingsOrExit()
-  const log = process.env.VITEST ? pino({ level: 'silent' }) : createLogger(settings, { console: false })
-  const core = await createCore(settings, log)
-  try {
-    return await run(core)
-  } finally {
-    core.snapshot.stop()
-    await core.db.close()
+/** Thrown by an action to end with an exit code after it has said why. */
+class CliExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`)
   }
 }
 
@@ -54,91 +48,149 @@ function packageVersion(): string {
   return pkg.version
 }
 
-const program = new Command()
-  .name('switchboard')
-  .description('Switchboard: manage LLM providers and route OpenAI-compatible traffic across them')
-  .version(packageVersion())
-  .showHelpAfterError()
-
-program
-  .command('serve')
-  .description('start the server (API, gateway and UI) with the settings from the environment or .env')
-  .action(async () => {
-    await startServer()
-  })
-
-program
-  .command('export')
-  .description('write the configuration backup (keys stay encrypted)')
-  .option('-f, --file <path>', 'where to write it (default: BACKEND_BACKUP_FILE)')
-  .action(async (opts: { file?: string }) => {
-    await withCore(async (core) => {
-      const file = opts.file ? resolvePath(opts.file) : core.settings.backupFile
-      const doc = await core.backup.writeTo(file)
-      const routes = doc.routes?.length ?? 0
-      const keys = doc.client_keys?.length ?? 0
-      console.log(
-        `exported ${doc.providers.length} providers, ${routes} routes, ${keys} client keys to ${file}`,
-      )
-    })
-  })
-
-program
-  .command('restore')
-  .description('replace the configuration with a backup file, validated whole first')
-  .option('-f, --file <path>', 'the backup to read (default: BACKEND_BACKUP_FILE)')
-  .option('--dry-run', 'validate and show what would change, change nothing')
-  .option('--if-empty', 'restore only when the database has no providers (first start of a container)')
-  .option(
-    '--bind-legacy-keys',
-    "re-seal the file's legacy v1 keys for the origin of their provider's base_url in the file (only for a file you trust)",
-  )
-  .action(async (opts: { file?: string; dryRun?: boolean; ifEmpty?: boolean; bindLegacyKeys?: boolean }) => {
-    await withCore(async (core) => {
-      const file = opts.file ? resolvePath(opts.file) : core.settings.backupFile
-      if (opts.ifEmpty) {
-        if ((await core.repos.providers.count()) > 0) {
-          console.log('the database already has providers; nothing restored')
-          return
-        }
-        try {
-          readFileSync(file)
-        } catch {
-          console.log(`no backup at ${file}; starting empty`)
-          return
-        }
+function buildProgram(io: CliIo): Command {
+  /**
+   * Runs one operation on the database and configuration services (no gateway, no health, no
+   * timers), with a logger that writes to app.log only; closes everything it opened.
+   */
+  async function withCore(run: (core: ConfigCore) => Promise<void>): Promise<void> {
+    let settings: ReturnType<typeof loadSettings>
+    try {
+      settings = io.env ? loadSettings(io.env) : loadSettings()
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error
+      for (const problem of error.problems) io.err(`switchboard: ${problem}`)
+      throw new CliExit(2)
+    }
+    const log = io.logger ?? createLogger(settings, { console: false })
+    try {
+      const core = await createConfigCore(settings, log)
+      try {
+        await run(core)
+      } finally {
+        await core.close()
       }
-      const doc = await core.backup.readFileDocument(file, { bindLegacyKeys: opts.bindLegacyKeys === true })
-      const summary = await core.backup.restore(doc, { dryRun: opts.dryRun === true })
-      if (!opts.dryRun) await core.changes.configChanged()
-      console.log(`${opts.dryRun ? 'dry run, nothing changed' : 'restored'} from ${file}`)
-      console.log(describeChanges('providers', summary.providers))
-      console.log(describeChanges('routes', summary.routes))
-      console.log(describeChanges('client keys', summary.keys))
-    })
-  })
-
-program
-  .command('rotate-secret')
-  .description('re-encrypt every provider key from BACKEND_API_KEY_SECRET_PREVIOUS to BACKEND_API_KEY_SECRET')
-  .action(async () => {
-    await withCore(async (core) => {
-      const result = await rotateSecret({
-        providers: core.repos.providers,
-        keyBox: core.keyBox,
-        changes: core.changes,
-      })
-      console.log(
-        `re-encrypted ${result.resealed} keys; ${result.alreadyCurrent} already used the current secret`,
-      )
-    })
-  })
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof AppError || error instanceof CliFailure) {
-    console.error(`switchboard: ${error.message}`)
-    process.exit(1)
+    } finally {
+      if (!io.logger) await logSinkOf(log)?.close()
+    }
   }
-  console.error(`switchboard: ${error instanceof Error ? error.message : String(error)}`)
-  process.exit(1)
-})
+
+  const program = new Command()
+    .name('switchboard')
+    .description('Switchboard: manage LLM providers and route OpenAI-compatible traffic across them')
+    .version(packageVersion())
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+    })
+
+  program
+    .command('serve')
+    .description('start the server (API, gateway and UI) with the settings from the environment or .env')
+    .action(async () => {
+      await startServer()
+    })
+
+  program
+    .command('export')
+    .description('write the configuration backup (keys stay encrypted)')
+    .option('-f, --file <path>', 'where to write it (default: BACKEND_BACKUP_FILE)')
+    .action(async (opts: { file?: string }) => {
+      await withCore(async (core) => {
+        const file = opts.file ? resolvePath(opts.file) : core.settings.backupFile
+        const doc = await core.backup.writeTo(file)
+        const routes = doc.routes?.length ?? 0
+        const keys = doc.client_keys?.length ?? 0
+        io.out(`exported ${doc.providers.length} providers, ${routes} routes, ${keys} client keys to ${file}`)
+      })
+    })
+
+  program
+    .command('restore')
+    .description('replace the configuration with a backup file, validated whole first')
+    .option('-f, --file <path>', 'the backup to read (default: BACKEND_BACKUP_FILE)')
+    .option('--dry-run', 'validate and show what would change, change nothing')
+    .option('--if-empty', 'restore only when the database has no providers (first start of a container)')
+    .option(
+      '--bind-legacy-keys',
+      "re-seal the file's legacy v1 keys for the origin of their provider's base_url in the file (only for a file you trust)",
+    )
+    .action(
+      async (opts: { file?: string; dryRun?: boolean; ifEmpty?: boolean; bindLegacyKeys?: boolean }) => {
+        await withCore(async (core) => {
+          const file = opts.file ? resolvePath(opts.file) : core.settings.backupFile
+          if (opts.ifEmpty) {
+            if ((await core.repos.providers.count()) > 0) {
+              io.out('the database already has providers; nothing restored')
+              return
+            }
+            try {
+              readFileSync(file)
+            } catch {
+              io.out(`no backup at ${file}; starting empty`)
+              return
+            }
+          }
+          const doc = await core.backup.readFileDocument(file, {
+            bindLegacyKeys: opts.bindLegacyKeys === true,
+          })
+          const summary = await core.backup.restore(doc, { dryRun: opts.dryRun === true })
+          if (!opts.dryRun) await core.changes.configChanged()
+          io.out(`${opts.dryRun ? 'dry run, nothing changed' : 'restored'} from ${file}`)
+          io.out(describeChanges('providers', summary.providers))
+          io.out(describeChanges('routes', summary.routes))
+          io.out(describeChanges('client keys', summary.keys))
+        })
+      },
+    )
+
+  program
+    .command('rotate-secret')
+    .description(
+      're-encrypt every provider key from BACKEND_API_KEY_SECRET_PREVIOUS to BACKEND_API_KEY_SECRET',
+    )
+    .action(async () => {
+      await withCore(async (core) => {
+        const result = await rotateSecret({
+          providers: core.repos.providers,
+          keyBox: core.keyBox,
+          changes: core.changes,
+        })
+        io.out(
+          `re-encrypted ${result.resealed} keys; ${result.alreadyCurrent} already used the current secret`,
+        )
+      })
+    })
+
+  return program
+}
+
+/** Runs the command in `argv` (as `process.argv`: node, script, arguments); answers its exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync([...argv])
+    return 0
+  } catch (error) {
+    if (error instanceof CliExit) return error.code
+    // --help and --version end with code 0; a usage error, 1 (commander printed it already)
+    if (error instanceof CommanderError) return error.exitCode
+    io.err(`switchboard: ${error instanceof Error ? error.message : String(error)}`)
+    return 1
+  }
+}
+
+/** The process's own streams and environment. */
+export function processIo(): CliIo {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  runCli(process.argv, processIo()).then((code) => {
+    process.exitCode = code
+  })
+}

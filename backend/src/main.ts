@@ -1,8 +1,8 @@
 /** Process entry: loadSettings → buildApp → listen; graceful close on SIGTERM and SIGINT. */
-import { readFileSync, realpathSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import { buildApp } from './app.js'
+import { isEntryPoint } from './core/entry-point.js'
 import { DEFAULT_SECRET, isLoopbackHost, loadSettings, SettingsError, startupRefusal } from './settings.js'
 
 /**
@@ -96,17 +96,7 @@ export async function startServer(): Promise<void> {
   await app.listen({ host: settings.host, port: settings.port })
 }
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1]
-  if (!entry) return false
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
-  } catch {
-    return false
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   startServer().catch((error: unknown) => {
     console.error(`switchboard: failed to start: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)

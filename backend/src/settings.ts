@@ -65,7 +65,7 @@ export class SettingsError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>
+export type Env = Record<string, string | undefined>
 
 class Reader {
   readonly problems: string[] = []

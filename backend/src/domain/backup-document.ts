@@ -16,6 +16,7 @@ import {
   MAX_NODES,
   ModelList,
   Name,
+  Nullable,
   Priority,
   RouteMode,
   Strategy,
@@ -180,11 +181,44 @@ export function checkBackupDocument(value: unknown): DocumentCheck {
   return problems.length > 0 ? { doc: null, problems } : { doc, problems: [] }
 }
 
-export interface ChangeSummary {
-  added: string[]
-  removed: string[]
-  changed: string[]
-}
+const ChangeSummarySchema = Type.Object(
+  {
+    added: Type.Array(Type.String()),
+    removed: Type.Array(Type.String()),
+    changed: Type.Array(Type.String()),
+  },
+  { $id: 'RestoreChanges' },
+)
+export const RestoreSummarySchema = Type.Object(
+  {
+    dry_run: Type.Boolean(),
+    providers: ChangeSummarySchema,
+    routes: ChangeSummarySchema,
+    keys: ChangeSummarySchema,
+  },
+  { $id: 'RestoreSummary' },
+)
+
+export type ChangeSummary = Static<typeof ChangeSummarySchema>
+export type RestoreSummary = Static<typeof RestoreSummarySchema>
+
+/** How the writes of BACKEND_BACKUP_FILE went in this process (GET /api/admin/stats, /metrics). */
+export const BackupStatusSchema = Type.Object(
+  {
+    file: Type.String({ description: 'BACKEND_BACKUP_FILE' }),
+    last_written_at: Nullable(Type.String({ description: 'the last successful write by this process' })),
+    last_error: Nullable(
+      Type.Object(
+        { message: Type.String(), at: Type.String() },
+        { description: 'the last write failed: the file still holds an older configuration' },
+      ),
+    ),
+    failed_writes: Type.Integer({ description: 'failed writes since start-up' }),
+  },
+  { $id: 'BackupFigures' },
+)
+
+export type BackupStatus = Static<typeof BackupStatusSchema>
 
 /** What a restore would do to one kind of object, by name; `same` decides "changed". */
 export function summarizeChanges<T extends { name: string }>(

@@ -3,7 +3,7 @@
  * one schema per field, so whatever the API accepts restores, and a restore accepts nothing the
  * API would refuse. The rules a schema cannot say are in provider-rules.ts and routing-validation.ts.
  */
-import { Type } from '@sinclair/typebox'
+import { type TSchema, Type } from '@sinclair/typebox'
 
 /** PostgreSQL's `integer` (and SQLite's exact range in JavaScript): larger ids would not round-trip. */
 export const MAX_ID = 2_147_483_647
@@ -30,3 +30,9 @@ export const Priority = Type.Integer({
   description: 'lower first; in multi mode, nodes of one priority form a group',
 })
 export const MAX_NODES = 1000
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/** Any JSON object (its static type `Record<string, unknown>`, its schema an open object). */
+export const JsonObject = (description: string) =>
+  Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true, description }))

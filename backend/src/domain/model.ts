@@ -1,63 +1,206 @@
-/** The configuration objects every layer talks about, in API (snake_case) shape. */
+/**
+ * The configuration objects every layer talks about, in API (snake_case) shape. Each is a TypeBox
+ * schema (what the API validates and documents in /openapi.json) and the type derived from it
+ * (`Static<>`): one source per shape. The bounds of single fields are in fields.ts.
+ */
+import { type Static, Type } from '@sinclair/typebox'
+import {
+  BaseUrl,
+  HealthCheckPath,
+  Id,
+  JsonObject,
+  MAX_NODES,
+  ModelList,
+  ModelName,
+  Name,
+  Nullable,
+  Priority,
+  RouteMode as RouteModeField,
+  Strategy as StrategyField,
+} from './fields.js'
 
-export type ProbeStatus = 'online' | 'degraded' | 'timeout' | 'unreachable' | 'error'
-export type HealthOverride = 'healthy' | 'unhealthy' | null
+const ProbeStatusField = Type.Union([
+  Type.Literal('online'),
+  Type.Literal('degraded'),
+  Type.Literal('timeout'),
+  Type.Literal('unreachable'),
+  Type.Literal('error'),
+])
+const HealthOverrideField = Nullable(Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')]))
 
-export interface Provider {
-  id: number
-  name: string
-  base_url: string
-  models: string[]
-  is_active: boolean
-  health_check_path: string
-  status: ProbeStatus | null
-  latency_ms: number | null
-  last_tested_at: string | null
-  consecutive_failures: number
-  is_healthy: boolean
-  health_override: HealthOverride
-  created_at: string
-  updated_at: string
-}
+export type ProbeStatus = Static<typeof ProbeStatusField>
+export type HealthOverride = Static<typeof HealthOverrideField>
+export type RouteMode = Static<typeof RouteModeField>
+export type Strategy = Static<typeof StrategyField>
 
-/** What the API shows: the key itself never leaves, only whether there is one and its last 4 characters. */
-export interface PublicProvider extends Provider {
-  has_api_key: boolean
-  api_key_hint: string | null
-}
+/** A provider as the API shows it: the key itself never leaves, only whether there is one and its last 4 characters. */
+export const ProviderSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    base_url: Type.String(),
+    models: Type.Array(Type.String()),
+    is_active: Type.Boolean(),
+    health_check_path: Type.String(),
+    status: Nullable(ProbeStatusField),
+    latency_ms: Nullable(Type.Number()),
+    last_tested_at: Nullable(Type.String()),
+    consecutive_failures: Type.Integer(),
+    is_healthy: Type.Boolean(),
+    health_override: HealthOverrideField,
+    has_api_key: Type.Boolean(),
+    api_key_hint: Nullable(Type.String()),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { $id: 'Provider' },
+)
+
+export type PublicProvider = Static<typeof ProviderSchema>
+
+/** A provider as the services hold it, without what the API adds about its key. */
+export type Provider = Omit<PublicProvider, 'has_api_key' | 'api_key_hint'>
 
 /** A provider as the gateway and the prober need it: with the sealed (encrypted) key. */
 export interface ProviderWithSecret extends Provider {
   api_key_sealed: string | null
 }
 
-export type RouteMode = 'auto' | 'specific' | 'multi'
-export type Strategy = 'round-robin' | 'failover'
+const ApiKey = Type.String({ minLength: 1, maxLength: 8192, description: 'write-only; never returned' })
 
-export interface RouteNode {
-  id: number
-  api_id: number
-  models: string[]
-  strategy: Strategy
-  priority: number
-  metadata: Record<string, unknown>
-}
+export const NewProviderBody = Type.Object(
+  {
+    name: Name,
+    base_url: BaseUrl,
+    api_key: Type.Optional(Nullable(ApiKey)),
+    models: Type.Optional(ModelList),
+    is_active: Type.Optional(Type.Boolean()),
+    health_check_path: Type.Optional(HealthCheckPath),
+  },
+  { additionalProperties: false, title: 'NewProvider' },
+)
 
-export interface ModelRoute {
-  id: number
-  name: string
-  mode: RouteMode
-  is_active: boolean
-  config: Record<string, unknown>
-  nodes: RouteNode[]
-  created_at: string
-  updated_at: string
-}
+export const ProviderPatchBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    base_url: Type.Optional(BaseUrl),
+    api_key: Type.Optional(Nullable(ApiKey)),
+    models: Type.Optional(ModelList),
+    is_active: Type.Optional(Type.Boolean()),
+    health_check_path: Type.Optional(HealthCheckPath),
+  },
+  {
+    additionalProperties: false,
+    title: 'ProviderPatch',
+    description: 'only the fields sent change; api_key null removes the key',
+  },
+)
 
-export interface ClientKey {
-  id: number
-  name: string
-  prefix: string
-  created_at: string
-  last_used_at: string | null
-}
+export type NewProvider = Static<typeof NewProviderBody>
+export type ProviderPatch = Static<typeof ProviderPatchBody>
+
+// Field bounds are the backup document's (fields.ts): whatever the API accepts restores.
+const Models = Type.Array(ModelName, { maxItems: 5000, description: "empty: the provider's models" })
+const Config = JsonObject(
+  'optional keys: strategy (round-robin | failover, overrides the nodes), model (default for specific mode); a null value unsets a key',
+)
+
+export const RouteNodeSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    api_id: Type.Integer(),
+    models: Type.Array(Type.String()),
+    strategy: StrategyField,
+    priority: Type.Integer(),
+    metadata: JsonObject('free-form'),
+  },
+  { $id: 'RouteNode' },
+)
+
+export const ModelRouteSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    mode: RouteModeField,
+    is_active: Type.Boolean(),
+    config: Config,
+    nodes: Type.Array(RouteNodeSchema),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { $id: 'ModelRoute' },
+)
+
+export type RouteNode = Static<typeof RouteNodeSchema>
+export type ModelRoute = Static<typeof ModelRouteSchema>
+
+const NodeBody = Type.Object(
+  {
+    api_id: Type.Integer({ ...Id, description: 'an existing provider id' }),
+    models: Type.Optional(Models),
+    strategy: Type.Optional(StrategyField),
+    priority: Type.Optional(Priority),
+    metadata: Type.Optional(JsonObject('free-form')),
+  },
+  { additionalProperties: false },
+)
+const Nodes = Type.Array(NodeBody, {
+  maxItems: MAX_NODES,
+  description: 'in order; replaces every node when sent',
+})
+
+export const NewRouteBody = Type.Object(
+  {
+    name: Name,
+    mode: RouteModeField,
+    is_active: Type.Optional(Type.Boolean()),
+    config: Type.Optional(Config),
+    nodes: Type.Optional(Nodes),
+  },
+  { additionalProperties: false, title: 'NewModelRoute' },
+)
+
+export const RoutePatchBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    mode: Type.Optional(RouteModeField),
+    is_active: Type.Optional(Type.Boolean()),
+    config: Type.Optional(Config),
+    nodes: Type.Optional(Nodes),
+  },
+  {
+    additionalProperties: false,
+    title: 'ModelRoutePatch',
+    description: 'only the fields sent change; nodes and config are replaced whole',
+  },
+)
+
+export type NodeInput = Static<typeof NodeBody>
+export type NewRoute = Static<typeof NewRouteBody>
+/** Only the fields sent change; `nodes`, when sent, replaces every node; `config` replaces the whole object. */
+export type RoutePatch = Static<typeof RoutePatchBody>
+
+export const ClientKeySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    prefix: Type.String({ description: 'the first characters of the key, to recognise it' }),
+    created_at: Type.String(),
+    last_used_at: Nullable(Type.String()),
+  },
+  { $id: 'ClientKey' },
+)
+
+export const CreatedClientKeySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    key: Type.String({ description: 'shown this once; only its SHA-256 is stored' }),
+    prefix: Type.String(),
+    created_at: Type.String(),
+  },
+  { $id: 'CreatedClientKey' },
+)
+
+export type ClientKey = Static<typeof ClientKeySchema>
+export type CreatedClientKey = Static<typeof CreatedClientKeySchema>

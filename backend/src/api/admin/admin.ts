@@ -4,72 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { LogStore } from '../../core/logger.js'
 import type { Metrics } from '../../services/observability/metrics.js'
-import { Nullable, problems } from './schemas.js'
-
-const Endpoint = Type.Object(
-  {
-    count: Type.Integer(),
-    total_duration_ms: Type.Number(),
-    avg_duration_ms: Type.Number(),
-    error_count: Type.Integer(),
-  },
-  { $id: 'EndpointStats' },
-)
-
-const RecentRequest = Type.Object(
-  {
-    timestamp: Type.Number({ description: 'unix time in seconds' }),
-    method: Type.String(),
-    path: Type.String(),
-    status_code: Type.Integer(),
-    duration_ms: Type.Number(),
-  },
-  { $id: 'RecentRequest' },
-)
-
-const ProviderFigures = Type.Object(
-  {
-    name: Type.String(),
-    requests: Type.Integer({ description: 'gateway attempts at this provider' }),
-    errors: Type.Integer(),
-    p50_ms: Nullable(Type.Number()),
-    p95_ms: Nullable(Type.Number()),
-  },
-  { $id: 'ProviderFigures' },
-)
-
-const BackupFigures = Type.Object(
-  {
-    file: Type.String({ description: 'BACKEND_BACKUP_FILE' }),
-    last_written_at: Nullable(Type.String({ description: 'the last successful write by this process' })),
-    last_error: Nullable(
-      Type.Object(
-        { message: Type.String(), at: Type.String() },
-        { description: 'the last write failed: the file still holds an older configuration' },
-      ),
-    ),
-    failed_writes: Type.Integer({ description: 'failed writes since start-up' }),
-  },
-  { $id: 'BackupFigures' },
-)
-
-const StatsSchema = Type.Object(
-  {
-    uptime_seconds: Type.Number(),
-    total_requests: Type.Integer(),
-    total_errors: Type.Integer(),
-    error_rate: Type.Number({ description: 'percent of requests answered with a status >= 400' }),
-    average_duration_ms: Type.Number(),
-    status_codes: Type.Record(Type.String(), Type.Integer()),
-    endpoints: Type.Record(Type.String(), Endpoint, {
-      description: 'keyed by "METHOD route-pattern", e.g. "GET /api/providers/{id}"',
-    }),
-    recent_requests: Type.Array(RecentRequest, { description: 'the last 10, newest first' }),
-    providers: Type.Record(Type.String(), ProviderFigures, { description: 'keyed by provider id' }),
-    backup: Type.Optional(BackupFigures),
-  },
-  { $id: 'Stats' },
-)
+import { StatsSchema } from '../../services/observability/stats.js'
+import { problems } from './schemas.js'
 
 const LogEntry = Type.Object(
   {

@@ -2,28 +2,10 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { BACKUP_LIMITS, BackupDocument } from '../../domain/backup-document.js'
+import { BACKUP_LIMITS, BackupDocument, RestoreSummarySchema } from '../../domain/backup-document.js'
 import type { Backup } from '../../services/config/backup.js'
 import type { ConfigChanges } from '../../services/config/config-changes.js'
 import { problems } from './schemas.js'
-
-const Changes = Type.Object(
-  {
-    added: Type.Array(Type.String()),
-    removed: Type.Array(Type.String()),
-    changed: Type.Array(Type.String()),
-  },
-  { $id: 'RestoreChanges' },
-)
-const RestoreSummary = Type.Object(
-  {
-    dry_run: Type.Boolean(),
-    providers: Changes,
-    routes: Changes,
-    keys: Changes,
-  },
-  { $id: 'RestoreSummary' },
-)
 
 const tags = ['backup']
 
@@ -62,7 +44,7 @@ export function backupRoutes(deps: {
             'Restore from the posted backup document, or from BACKEND_BACKUP_FILE when the body is empty',
           querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean({ default: false })) }),
           body: Type.Optional(Type.Unknown({ description: 'a backup document as written by export' })),
-          response: { 200: RestoreSummary, ...problems(400, 413, 422) },
+          response: { 200: RestoreSummarySchema, ...problems(400, 413, 422) },
         },
       },
       async (req) => {

@@ -3,30 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Name } from '../../domain/fields.js'
+import { ClientKeySchema, CreatedClientKeySchema } from '../../domain/model.js'
 import type { ClientKeys } from '../../services/config/client-keys.js'
-import { IdParams, Nullable, problems } from './schemas.js'
-
-const ClientKeySchema = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    prefix: Type.String({ description: 'the first characters of the key, to recognise it' }),
-    created_at: Type.String(),
-    last_used_at: Nullable(Type.String()),
-  },
-  { $id: 'ClientKey' },
-)
-
-const CreatedClientKeySchema = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    key: Type.String({ description: 'shown this once; only its SHA-256 is stored' }),
-    prefix: Type.String(),
-    created_at: Type.String(),
-  },
-  { $id: 'CreatedClientKey' },
-)
+import { IdParams, problems } from './schemas.js'
 
 const NewKeyBody = Type.Object({ name: Name }, { additionalProperties: false, title: 'NewClientKey' })
 

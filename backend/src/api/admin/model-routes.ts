@@ -2,83 +2,9 @@
 
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { Id, MAX_NODES, ModelName, Name, Priority, RouteMode, Strategy } from '../../domain/fields.js'
+import { ModelRouteSchema, NewRouteBody, RoutePatchBody } from '../../domain/model.js'
 import type { ModelRoutes } from '../../services/config/model-routes.js'
 import { IdParams, Nullable, problems } from './schemas.js'
-
-// Field bounds are the backup document's (domain/fields.ts): whatever the API accepts restores.
-const Models = Type.Array(ModelName, { maxItems: 5000, description: "empty: the provider's models" })
-const JsonObject = (description: string) => Type.Object({}, { additionalProperties: true, description })
-const Config = JsonObject(
-  'optional keys: strategy (round-robin | failover, overrides the nodes), model (default for specific mode); a null value unsets a key',
-)
-
-const NodeSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    api_id: Type.Integer(),
-    models: Type.Array(Type.String()),
-    strategy: Strategy,
-    priority: Type.Integer(),
-    metadata: JsonObject('free-form'),
-  },
-  { $id: 'RouteNode' },
-)
-
-const ModelRouteSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    mode: RouteMode,
-    is_active: Type.Boolean(),
-    config: Config,
-    nodes: Type.Array(NodeSchema),
-    created_at: Type.String(),
-    updated_at: Type.String(),
-  },
-  { $id: 'ModelRoute' },
-)
-
-const NodeBody = Type.Object(
-  {
-    api_id: Type.Integer({ ...Id, description: 'an existing provider id' }),
-    models: Type.Optional(Models),
-    strategy: Type.Optional(Strategy),
-    priority: Type.Optional(Priority),
-    metadata: Type.Optional(JsonObject('free-form')),
-  },
-  { additionalProperties: false },
-)
-const Nodes = Type.Array(NodeBody, {
-  maxItems: MAX_NODES,
-  description: 'in order; replaces every node when sent',
-})
-
-const NewRouteBody = Type.Object(
-  {
-    name: Name,
-    mode: RouteMode,
-    is_active: Type.Optional(Type.Boolean()),
-    config: Type.Optional(Config),
-    nodes: Type.Optional(Nodes),
-  },
-  { additionalProperties: false, title: 'NewModelRoute' },
-)
-
-const RoutePatchBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    mode: Type.Optional(RouteMode),
-    is_active: Type.Optional(Type.Boolean()),
-    config: Type.Optional(Config),
-    nodes: Type.Optional(Nodes),
-  },
-  {
-    additionalProperties: false,
-    title: 'ModelRoutePatch',
-    description: 'only the fields sent change; nodes and config are replaced whole',
-  },
-)
 
 const SelectBody = Type.Object(
   { model: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })) },

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CHECKS_KEPT } from '../../db/health.repo.js'
+import { ProviderSchema } from '../../domain/model.js'
 import type { HealthService } from '../../services/health/health.js'
-import { ProviderSchema } from './providers.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
 const ProbeStatus = Type.Union(

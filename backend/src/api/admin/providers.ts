@@ -2,65 +2,9 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { BaseUrl, HealthCheckPath, ModelList, Name } from '../../domain/fields.js'
+import { NewProviderBody, ProviderPatchBody, ProviderSchema } from '../../domain/model.js'
 import type { Inventory } from '../../services/config/inventory.js'
-import { IdParams, Nullable, problems } from './schemas.js'
-
-const ProbeStatus = Type.Union(
-  ['online', 'degraded', 'timeout', 'unreachable', 'error'].map((s) => Type.Literal(s)),
-)
-
-export const ProviderSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    base_url: Type.String(),
-    models: Type.Array(Type.String()),
-    is_active: Type.Boolean(),
-    health_check_path: Type.String(),
-    status: Nullable(ProbeStatus),
-    latency_ms: Nullable(Type.Number()),
-    last_tested_at: Nullable(Type.String()),
-    consecutive_failures: Type.Integer(),
-    is_healthy: Type.Boolean(),
-    health_override: Nullable(Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')])),
-    has_api_key: Type.Boolean(),
-    api_key_hint: Nullable(Type.String()),
-    created_at: Type.String(),
-    updated_at: Type.String(),
-  },
-  { $id: 'Provider' },
-)
-
-const ApiKey = Type.String({ minLength: 1, maxLength: 8192, description: 'write-only; never returned' })
-
-const NewProviderBody = Type.Object(
-  {
-    name: Name,
-    base_url: BaseUrl,
-    api_key: Type.Optional(Nullable(ApiKey)),
-    models: Type.Optional(ModelList),
-    is_active: Type.Optional(Type.Boolean()),
-    health_check_path: Type.Optional(HealthCheckPath),
-  },
-  { additionalProperties: false, title: 'NewProvider' },
-)
-
-const ProviderPatchBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    base_url: Type.Optional(BaseUrl),
-    api_key: Type.Optional(Nullable(ApiKey)),
-    models: Type.Optional(ModelList),
-    is_active: Type.Optional(Type.Boolean()),
-    health_check_path: Type.Optional(HealthCheckPath),
-  },
-  {
-    additionalProperties: false,
-    title: 'ProviderPatch',
-    description: 'only the fields sent change; api_key null removes the key',
-  },
-)
+import { IdParams, problems } from './schemas.js'
 
 const tags = ['providers']
 

@@ -1,6 +1,8 @@
 /** TypeBox schemas shared by the admin endpoints: one schema gives validation, types and OpenAPI. */
-import { type TSchema, Type } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import { Id } from '../../domain/fields.js'
+
+export { Nullable } from '../../domain/fields.js'
 
 export const IdParams = Type.Object({ id: Id })
 
@@ -14,8 +16,6 @@ export const Problem = Type.Object(
   },
   { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem document' },
 )
-
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 /** Standard error answers, so /docs lists them and the serializer lets extra fields through. */
 export function problems(...codes: number[]): Record<number, typeof Problem> {

@@ -14,9 +14,10 @@ import {
   BACKUP_LIMITS,
   BACKUP_VERSION,
   type BackupDocument,
-  type ChangeSummary,
+  type BackupStatus,
   checkBackupDocument,
   type DocumentProblem,
+  type RestoreSummary,
   summarizeChanges,
 } from '../../domain/backup-document.js'
 import { originOf } from '../../domain/url-policy.js'
@@ -24,24 +25,6 @@ import { originOf } from '../../domain/url-policy.js'
 export interface ParseOptions {
   /** CLI `--bind-legacy-keys`: re-seal the document's v1 keys as v2 for its own base_urls. */
   bindLegacyKeys?: boolean
-}
-
-export interface RestoreSummary {
-  dry_run: boolean
-  providers: ChangeSummary
-  routes: ChangeSummary
-  keys: ChangeSummary
-}
-
-/** How the writes of BACKEND_BACKUP_FILE went in this process (GET /api/admin/stats, /metrics). */
-export interface BackupStatus {
-  file: string
-  /** When this process last wrote the file successfully. */
-  last_written_at: string | null
-  /** The error of the last write, until a write succeeds; the file then still holds an older state. */
-  last_error: { message: string; at: string } | null
-  /** Failed writes since start-up. */
-  failed_writes: number
 }
 
 /** Removes temporary files a crash left beside the backup. */

@@ -11,7 +11,7 @@ import { sha256Hex } from '../../core/crypto.js'
 import { clientKeyNotFound, fieldError, idSpaceExhausted } from '../../core/errors.js'
 import { isIdSpaceExhausted } from '../../db/errors.js'
 import type { KeysRepo } from '../../db/keys.repo.js'
-import type { ClientKey } from '../../domain/model.js'
+import type { ClientKey, CreatedClientKey } from '../../domain/model.js'
 import type { ConfigChanges } from './config-changes.js'
 
 const CLIENT_KEY_PREFIX = 'sb-'
@@ -19,10 +19,6 @@ const PREFIX_LENGTH = 10
 /** last_used_at is written at most this often per key: a busy key costs no write per request. */
 const USAGE_WRITE_INTERVAL_MS = 15_000
 const VERIFIED_CACHE_SIZE = 10_000
-
-export interface CreatedClientKey extends Omit<ClientKey, 'last_used_at'> {
-  key: string
-}
 
 function generateClientKey(): string {
   return CLIENT_KEY_PREFIX + randomBytes(32).toString('base64url')

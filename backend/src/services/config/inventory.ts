@@ -12,21 +12,10 @@ import {
 import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../../db/errors.js'
 import type { DeleteOutcome, ProviderRowPatch, ProvidersRepo } from '../../db/providers.repo.js'
 import { rowToProvider } from '../../db/providers.repo.js'
-import type { PublicProvider } from '../../domain/model.js'
+import type { NewProvider, ProviderPatch, PublicProvider } from '../../domain/model.js'
 import { normalizeBaseUrl, providerFieldErrors } from '../../domain/provider-rules.js'
 import { originOf, sameOrigin } from '../../domain/url-policy.js'
 import type { ConfigChanges } from './config-changes.js'
-
-export interface NewProvider {
-  name: string
-  base_url: string
-  api_key?: string | null
-  models?: string[]
-  is_active?: boolean
-  health_check_path?: string
-}
-
-export type ProviderPatch = Partial<NewProvider>
 
 export function toPublicProvider(row: Parameters<typeof rowToProvider>[0]): PublicProvider {
   const { api_key_sealed, api_key_hint, ...provider } = rowToProvider(row)

@@ -13,7 +13,7 @@ import {
 } from '../../core/errors.js'
 import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../../db/errors.js'
 import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../../db/routes.repo.js'
-import type { ModelRoute, RouteMode, Strategy } from '../../domain/model.js'
+import type { ModelRoute, NewRoute, NodeInput, RoutePatch } from '../../domain/model.js'
 import {
   type CoolingProviders,
   type RoundRobinState,
@@ -24,25 +24,6 @@ import {
 import { routeInputErrors, storedConfig } from '../../domain/routing-validation.js'
 import type { ConfigChanges } from './config-changes.js'
 import type { SnapshotService } from './snapshot.js'
-
-export interface NodeInput {
-  api_id: number
-  models?: string[]
-  strategy?: Strategy
-  priority?: number
-  metadata?: Record<string, unknown>
-}
-
-export interface NewRoute {
-  name: string
-  mode: RouteMode
-  is_active?: boolean
-  config?: Record<string, unknown>
-  nodes?: NodeInput[]
-}
-
-/** Only the fields sent change; `nodes`, when sent, replaces every node; `config` replaces the whole object. */
-export type RoutePatch = Partial<NewRoute>
 
 export interface RouteStateView {
   route_id: number

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { cooldownMs } from './cooldowns.js'
-import { replaceModel } from './request-body.js'
 import { inspectChunk, SseParser } from './sse.js'
 
 describe('SseParser', () => {
@@ -13,6 +11,16 @@ describe('SseParser', () => {
     }
     expect(events.map((e) => e.data)).toEqual(['{"a":1}', null, '{"b":2}'])
     expect(events[1]?.raw).toBe(': comment\n\n')
+    expect(parser.hasPartial).toBe(false)
+  })
+
+  it('reads a \\r\\n cut between two chunks as one line end: one event whose data is a\\nb', () => {
+    const parser = new SseParser()
+    const events = [
+      ...parser.push(Buffer.from('data: a\r')),
+      ...parser.push(Buffer.from('\ndata: b\r\n\r\n')),
+    ]
+    expect(events.map((e) => e.data)).toEqual(['a\nb'])
     expect(parser.hasPartial).toBe(false)
   })
 
@@ -38,31 +46,5 @@ describe('inspectChunk', () => {
       hasFinish: true,
     })
     expect(inspectChunk({ usage: {} })).toEqual({ hasContent: false, hasFinish: false })
-  })
-})
-
-describe('replaceModel', () => {
-  it('splices the top-level model and leaves every other byte alone', () => {
-    const text = '{ "model" : "r",  "seed": 12345678901234567890, "x": 2.50 }'
-    expect(replaceModel(text, JSON.parse(text), 'r', 'gpt-4o')).toBe(
-      '{ "model" : "gpt-4o",  "seed": 12345678901234567890, "x": 2.50 }',
-    )
-  })
-
-  it('falls back to one JSON.stringify when another "model" key makes the text ambiguous', () => {
-    const text = '{"tools":[{"model":"r"}],"model":"r"}'
-    const out = replaceModel(text, JSON.parse(text), 'r', 'm')
-    expect(JSON.parse(out)).toEqual({ tools: [{ model: 'r' }], model: 'm' })
-  })
-})
-
-describe('cooldownMs', () => {
-  it('reads Retry-After as seconds or a date, caps it at 60 s and defaults to 5 s', () => {
-    expect(cooldownMs('2')).toBe(2000)
-    expect(cooldownMs('600')).toBe(60_000)
-    expect(cooldownMs(undefined)).toBe(5000)
-    expect(cooldownMs('soon')).toBe(5000)
-    const now = Date.parse('2024-01-01T00:00:00Z')
-    expect(cooldownMs('Mon, 01 Jan 2024 00:00:10 GMT', now)).toBe(10_000)
   })
 })

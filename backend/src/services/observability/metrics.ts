@@ -9,8 +9,9 @@
  *
  * The gateway reports through `gatewayObserver` (or recordAttempt / recordGatewayRequest).
  */
+
+import type { BackupStatus } from '../../domain/backup-document.js'
 import type { Provider } from '../../domain/model.js'
-import type { BackupStatus } from '../config/backup.js'
 import type {
   AttemptOutcome,
   AttemptRecord,
@@ -18,6 +19,7 @@ import type {
   GatewayRequestRecord,
 } from '../gateway/observer.js'
 import { createPrometheus, getProcessRegistry } from './prometheus.js'
+import type { RecentRequest, Stats } from './stats.js'
 
 export interface HttpRecord {
   method: string
@@ -27,43 +29,6 @@ export interface HttpRecord {
   path: string
   statusCode: number
   durationMs: number
-}
-
-export interface EndpointFigures {
-  count: number
-  total_duration_ms: number
-  avg_duration_ms: number
-  error_count: number
-}
-
-export interface RecentRequest {
-  timestamp: number
-  method: string
-  path: string
-  status_code: number
-  duration_ms: number
-}
-
-export interface ProviderFigures {
-  name: string
-  requests: number
-  errors: number
-  p50_ms: number | null
-  p95_ms: number | null
-}
-
-export interface Stats {
-  uptime_seconds: number
-  total_requests: number
-  total_errors: number
-  error_rate: number
-  average_duration_ms: number
-  status_codes: Record<string, number>
-  endpoints: Record<string, EndpointFigures>
-  recent_requests: RecentRequest[]
-  providers: Record<string, ProviderFigures>
-  /** Absent only for metrics made without a backup (unit tests). */
-  backup?: BackupStatus
 }
 
 export const RECENT_REQUESTS = 10

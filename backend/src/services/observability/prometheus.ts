@@ -3,8 +3,8 @@
  * apps in one process), the process metrics in one registry shared by the process.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import type { BackupStatus } from '../../domain/backup-document.js'
 import type { Provider } from '../../domain/model.js'
-import type { BackupStatus } from '../config/backup.js'
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]

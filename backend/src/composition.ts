@@ -1,0 +1,175 @@
+/**
+ * The composition root of the services: creates each one from the settings, once per process, and
+ * closes what it opened. Two sizes: `createConfigCore` (the database and the configuration services:
+ * what the CLI needs, no timers, no upstream client) and `createCore` (everything the server runs,
+ * built on top of it). The HTTP surface is app.ts.
+ */
+import type { Logger } from 'pino'
+import { createKeyBox } from './core/crypto.js'
+import { logStoreFor } from './core/logger.js'
+import { createConfigRepo } from './db/config.repo.js'
+import { openDatabase } from './db/database.js'
+import { createHealthRepo } from './db/health.repo.js'
+import { createKeysRepo } from './db/keys.repo.js'
+import { createProvidersRepo } from './db/providers.repo.js'
+import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
+import { createRoutesRepo } from './db/routes.repo.js'
+import { RoundRobinState } from './domain/routing.js'
+import { createBackup, removeBackupLeftovers } from './services/config/backup.js'
+import { createClientKeys } from './services/config/client-keys.js'
+import { createConfigChanges } from './services/config/config-changes.js'
+import { createInventory } from './services/config/inventory.js'
+import { createModelRoutes } from './services/config/model-routes.js'
+import { createReplicaSync } from './services/config/replica-sync.js'
+import { createSnapshot } from './services/config/snapshot.js'
+import { Cooldowns } from './services/gateway/cooldowns.js'
+import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
+import { createProxy } from './services/gateway/proxy.js'
+import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
+import { createHealth } from './services/health/health.js'
+import { createHealthScheduler } from './services/health/health-scheduler.js'
+import { createMetrics } from './services/observability/metrics.js'
+import type { Settings } from './settings.js'
+
+/** The database, its repositories, the key box, the backup and the change fan-out. */
+export async function createConfigCore(settings: Settings, log: Logger) {
+  const db = await openDatabase(settings.database, { log })
+  try {
+    const keyBox = createKeyBox(settings.apiKeySecret, settings.apiKeySecretPrevious)
+    const repos = {
+      providers: createProvidersRepo(db.kysely, db.engine),
+      config: createConfigRepo(db.kysely, db.engine),
+      routes: createRoutesRepo(db.kysely),
+    }
+    await removeBackupLeftovers(settings.backupFile)
+    const backup = createBackup({ file: settings.backupFile, config: repos.config, keyBox, log })
+    const changes = createConfigChanges({ backup, config: repos.config, log })
+    return {
+      settings,
+      log,
+      db,
+      keyBox,
+      repos,
+      backup,
+      changes,
+      /** Waits for the backup writes in flight, then closes the database. */
+      async close(): Promise<void> {
+        await backup.idle()
+        await db.close()
+      },
+    }
+  } catch (error) {
+    await db.close()
+    throw error
+  }
+}
+
+export type ConfigCore = Awaited<ReturnType<typeof createConfigCore>>
+
+export async function createCore(settings: Settings, log: Logger) {
+  const base = await createConfigCore(settings, log)
+  const { db, keyBox, repos, backup, changes } = base
+  const inventory = createInventory({ providers: repos.providers, keyBox, changes })
+  const snapshot = createSnapshot({ providers: repos.providers, routes: repos.routes, changes, log })
+  await snapshot.reload()
+  // One per process: the admin select endpoint and the gateway advance the same positions and skip
+  // the same providers cooling down after a 429.
+  const roundRobin = new RoundRobinState()
+  const cooldowns = new Cooldowns()
+  const modelRoutes = createModelRoutes({
+    routes: repos.routes,
+    snapshot,
+    changes,
+    roundRobin,
+    coolingDown: cooldowns,
+  })
+  const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
+  await clientKeys.reload()
+  const metrics = createMetrics({
+    providers: () => snapshot.current().providers.values(),
+    backup: () => backup.status(),
+  })
+  const logs = logStoreFor(log, settings.logDir)
+  // The one pooled client for upstreams: health probes and the gateway share it.
+  const upstreamAgent = createUpstreamAgent({ connectTimeoutMs: settings.gatewayTimeoutSeconds * 1000 })
+  const healthRepo = createHealthRepo(db.kysely)
+  const health = createHealth({
+    health: healthRepo,
+    providers: repos.providers,
+    snapshot,
+    changes,
+    keyBox,
+    agent: upstreamAgent,
+    log,
+    failureThreshold: settings.healthCheckFailureThreshold,
+    requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+  })
+  // Built always, started by buildApp only when BACKEND_HEALTH_CHECK_ENABLED.
+  // PostgreSQL: one replica (the holder of an advisory lock) probes; SQLite: always this process.
+  const healthLeader = createLeaderLock(settings.database, 'health-scheduler')
+  const healthScheduler = createHealthScheduler({
+    intervalMs: settings.healthCheckIntervalSeconds * 1000,
+    timeoutMs: settings.healthCheckTimeoutSeconds * 1000,
+    listCandidates: () => healthRepo.listProbeCandidates(),
+    probeOne: (candidate, timeoutMs, signal) => health.probeAndRecord(candidate, timeoutMs, signal),
+    afterCycle: () => health.publish(),
+    shouldRunCycle: () => healthLeader.tryHold(),
+    log,
+  })
+  // Every gateway attempt feeds passive health and the metrics; every request, the metrics.
+  const gatewayObserver: GatewayObserver = {
+    attempt(record) {
+      health.recordOutcome(record.providerId, healthEffect(record.outcome))
+      metrics.gatewayObserver.attempt(record)
+    },
+    request: (record) => metrics.gatewayObserver.request(record),
+  }
+  const proxy = createProxy({
+    snapshot,
+    roundRobin,
+    cooldowns,
+    agent: upstreamAgent,
+    keyBox,
+    observer: gatewayObserver,
+    settings,
+  })
+  const replicaSync = createReplicaSync({
+    intervalMs: settings.syncIntervalSeconds * 1000,
+    revision: () => repos.config.revision(),
+    healthFlags: createReplicasRepo(db.kysely).healthFlags,
+    current: () => snapshot.current(),
+    changedElsewhere: () => changes.changedElsewhere(),
+    log,
+  })
+  return {
+    ...base,
+    proxy,
+    metrics,
+    logs,
+    inventory,
+    snapshot,
+    clientKeys,
+    roundRobin,
+    cooldowns,
+    modelRoutes,
+    upstreamAgent,
+    health,
+    healthScheduler,
+    healthLeader,
+    replicaSync,
+    /** Stops every timer and writer, then closes the upstream client and the database. */
+    async close(): Promise<void> {
+      // Health first: no probe may still run, nor write, once the database closes.
+      await healthScheduler.stop()
+      await healthLeader.release()
+      await replicaSync.stop()
+      await health.close()
+      await upstreamAgent.close()
+      snapshot.stop()
+      await clientKeys.stop()
+      await base.close()
+    },
+  }
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>

@@ -1,0 +1,62 @@
+/**
+ * What GET /api/admin/stats answers: the schema (validation of the answer, /openapi.json) and the
+ * types the metrics service fills in, from one source.
+ */
+import { type Static, Type } from '@sinclair/typebox'
+import { BackupStatusSchema } from '../../domain/backup-document.js'
+import { Nullable } from '../../domain/fields.js'
+
+const Endpoint = Type.Object(
+  {
+    count: Type.Integer(),
+    total_duration_ms: Type.Number(),
+    avg_duration_ms: Type.Number(),
+    error_count: Type.Integer(),
+  },
+  { $id: 'EndpointStats' },
+)
+
+const RecentRequest = Type.Object(
+  {
+    timestamp: Type.Number({ description: 'unix time in seconds' }),
+    method: Type.String(),
+    path: Type.String(),
+    status_code: Type.Integer(),
+    duration_ms: Type.Number(),
+  },
+  { $id: 'RecentRequest' },
+)
+
+const ProviderFigures = Type.Object(
+  {
+    name: Type.String(),
+    requests: Type.Integer({ description: 'gateway attempts at this provider' }),
+    errors: Type.Integer(),
+    p50_ms: Nullable(Type.Number()),
+    p95_ms: Nullable(Type.Number()),
+  },
+  { $id: 'ProviderFigures' },
+)
+
+export const StatsSchema = Type.Object(
+  {
+    uptime_seconds: Type.Number(),
+    total_requests: Type.Integer(),
+    total_errors: Type.Integer(),
+    error_rate: Type.Number({ description: 'percent of requests answered with a status >= 400' }),
+    average_duration_ms: Type.Number(),
+    status_codes: Type.Record(Type.String(), Type.Integer()),
+    endpoints: Type.Record(Type.String(), Endpoint, {
+      description: 'keyed by "METHOD route-pattern", e.g. "GET /api/providers/{id}"',
+    }),
+    recent_requests: Type.Array(RecentRequest, { description: 'the last 10, newest first' }),
+    providers: Type.Record(Type.String(), ProviderFigures, { description: 'keyed by provider id' }),
+    backup: Type.Optional(BackupStatusSchema),
+  },
+  { $id: 'Stats' },
+)
+
+export type EndpointFigures = Static<typeof Endpoint>
+export type RecentRequest = Static<typeof RecentRequest>
+export type ProviderFigures = Static<typeof ProviderFigures>
+export type Stats = Static<typeof StatsSchema>
