@@ -3,7 +3,7 @@
 #   docker build -f deploy/backend.Dockerfile -t switchboard-backend .
 
 # --- build: compile TypeScript; native build tools live only here (better-sqlite3) -------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends python3 make g++ \
     && rm -rf /var/lib/apt/lists/*
@@ -21,7 +21,7 @@ RUN npm run build -w backend \
     && rm -rf backend/src backend/test
 
 # --- runtime: no compiler, no package manager cache, a non-root user ----------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     BACKEND_HOST=0.0.0.0 \
     BACKEND_PORT=8000 \

@@ -4,7 +4,7 @@
 #   docker build -f deploy/frontend.Dockerfile -t switchboard-frontend .
 
 # --- build: Vite production build -----------------------------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY backend/package.json backend/

@@ -32,7 +32,7 @@ import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
 import { registerSecurityHeaders, skipSecurityHeaders } from './api/plugins/security-headers.js'
 import { createKeyBox } from './core/crypto.js'
-import { UnavailableError } from './core/errors.js'
+import { AppError } from './core/errors.js'
 import { createLogger, logSinkOf, logStoreFor } from './core/logger.js'
 import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
@@ -49,6 +49,7 @@ import { createInventory } from './services/config/inventory.js'
 import { createModelRoutes } from './services/config/model-routes.js'
 import { createReplicaSync } from './services/config/replica-sync.js'
 import { createSnapshot } from './services/config/snapshot.js'
+import { Cooldowns } from './services/gateway/cooldowns.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
 import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
@@ -71,9 +72,17 @@ export async function createCore(settings: Settings, log: Logger) {
   const inventory = createInventory({ providers: repos.providers, keyBox, changes })
   const snapshot = createSnapshot({ providers: repos.providers, routes: repos.routes, changes, log })
   await snapshot.reload()
-  // One per process: the admin select endpoint and the gateway advance the same positions.
+  // One per process: the admin select endpoint and the gateway advance the same positions and skip
+  // the same providers cooling down after a 429.
   const roundRobin = new RoundRobinState()
-  const modelRoutes = createModelRoutes({ routes: repos.routes, snapshot, changes, roundRobin })
+  const cooldowns = new Cooldowns()
+  const modelRoutes = createModelRoutes({
+    routes: repos.routes,
+    snapshot,
+    changes,
+    roundRobin,
+    coolingDown: cooldowns,
+  })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
   const metrics = createMetrics({
@@ -118,6 +127,7 @@ export async function createCore(settings: Settings, log: Logger) {
   const proxy = createProxy({
     snapshot,
     roundRobin,
+    cooldowns,
     agent: upstreamAgent,
     keyBox,
     observer: gatewayObserver,
@@ -138,6 +148,7 @@ export async function createCore(settings: Settings, log: Logger) {
     snapshot,
     clientKeys,
     roundRobin,
+    cooldowns,
     modelRoutes,
     upstreamAgent,
     health,
@@ -180,7 +191,7 @@ export interface BuildOptions {
  * second is cheap (a walk over the open connections). No socket inactivity timeout
  * (`connectionTimeout`): it would also cut a stream that is silent while a model thinks.
  */
-export function serverTimeouts(settings: Settings) {
+function serverTimeouts(settings: Settings) {
   const headersTimeout = Math.round(settings.headersTimeoutSeconds * 1000)
   const requestTimeout = Math.round(settings.requestBodyTimeoutSeconds * 1000)
   return {
@@ -254,7 +265,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
     if (closing) {
-      throw new UnavailableError('shutting_down', 'the server is shutting down; retry the request', {
+      throw new AppError('shutting_down', 'the server is shutting down; retry the request', {
         headers: { 'retry-after': '1' },
       })
     }

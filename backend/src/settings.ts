@@ -135,7 +135,7 @@ export function parseDatabaseUrl(url: string): DatabaseConfig | null {
 }
 
 /** Reads `.env` at the repository root; variables already in the environment win. */
-export function readDotenv(root = repoRoot): Env {
+function readDotenv(root = repoRoot): Env {
   const file = resolve(root, '.env')
   return existsSync(file) ? parseDotenv(readFileSync(file)) : {}
 }

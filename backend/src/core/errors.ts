@@ -1,100 +1,121 @@
 /**
  * One error type for the whole backend. `/api` serialises it as a problem document (RFC 9457),
  * `/v1` as OpenAI's `{ error: { message, type, code } }`: same error, two serialisers.
+ *
+ * Every code the backend can answer with is in `errorCodes`, a closed table: a new code is a new
+ * row here (stable once shipped), and its status and title come from the row, never from the throw
+ * site. The helpers below build the errors that more than one place throws.
  */
 export interface FieldError {
   field: string
   message: string
 }
 
-const statusByKind = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  misdirected: 421,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  validation: 422,
-  rate_limited: 429,
-  internal: 500,
-  upstream: 502,
-  unavailable: 503,
-  upstream_timeout: 504,
-} as const
+export const errorCodes = {
+  bad_request: { status: 400, title: 'Bad Request' },
+  bad_url: { status: 400, title: 'Bad Request' },
+  empty_body: { status: 400, title: 'Bad Request' },
+  malformed_json: { status: 400, title: 'Bad Request' },
+  invalid_body: { status: 400, title: 'Bad Request' },
+  model_required: { status: 400, title: 'Bad Request' },
+  host_invalid: { status: 400, title: 'Bad Request' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  route_not_found: { status: 404, title: 'Not Found' },
+  provider_not_found: { status: 404, title: 'Not Found' },
+  model_route_not_found: { status: 404, title: 'Not Found' },
+  key_not_found: { status: 404, title: 'Not Found' },
+  model_not_found: { status: 404, title: 'Not Found' },
+  model_not_offered: { status: 404, title: 'Not Found' },
+  provider_name_taken: { status: 409, title: 'Conflict' },
+  route_name_taken: { status: 409, title: 'Conflict' },
+  provider_in_use: { status: 409, title: 'Conflict' },
+  route_inactive: { status: 409, title: 'Conflict' },
+  id_space_exhausted: { status: 409, title: 'Conflict' },
+  body_too_large: { status: 413, title: 'Payload Too Large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
+  host_not_allowed: { status: 421, title: 'Misdirected Request' },
+  validation_failed: { status: 422, title: 'Unprocessable Content' },
+  internal_error: { status: 500, title: 'Internal Server Error' },
+  no_provider_available: { status: 503, title: 'Service Unavailable' },
+  shutting_down: { status: 503, title: 'Service Unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>
 
-export type ErrorKind = keyof typeof statusByKind
+export type ErrorCode = keyof typeof errorCodes
 
-export const titleByStatus: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  421: 'Misdirected Request',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
+export interface ErrorDetails {
+  errors?: FieldError[]
+  headers?: Record<string, string>
+  [k: string]: unknown
 }
 
 export class AppError extends Error {
   readonly status: number
+  readonly title: string
   constructor(
-    readonly kind: ErrorKind,
-    /** stable snake_case code, e.g. `provider_not_found` */
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
-    readonly details: { errors?: FieldError[]; headers?: Record<string, string>; [k: string]: unknown } = {},
+    readonly details: ErrorDetails = {},
   ) {
     super(message)
-    this.status = statusByKind[kind]
+    this.status = errorCodes[code].status
+    this.title = errorCodes[code].title
     this.name = 'AppError'
   }
 }
 
-export class NotFoundError extends AppError {
-  constructor(code: string, message: string) {
-    super('not_found', code, message)
-  }
+export function validationFailed(message: string, errors: FieldError[] = []): AppError {
+  return new AppError('validation_failed', message, { errors })
 }
 
-export class ConflictError extends AppError {
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super('conflict', code, message, details)
-  }
+/** A 422 whose message is the first field error, prefixed: `invalid route: nodes[0].api_id …`. */
+export function invalidFields(prefix: string, errors: FieldError[]): AppError {
+  const first = errors[0]
+  return validationFailed(`${prefix}${first?.field} ${first?.message}`, errors)
 }
 
-export class ValidationError extends AppError {
-  constructor(message: string, errors: FieldError[] = []) {
-    super('validation', 'validation_failed', message, { errors })
-  }
+export function fieldError(field: string, message: string): AppError {
+  return validationFailed(message, [{ field, message }])
 }
 
-export class UnauthorizedError extends AppError {
-  constructor(message = 'A valid bearer token is required') {
-    super('unauthorized', 'unauthorized', message)
-  }
+export function badRequest(message: string): AppError {
+  return new AppError('bad_request', message || 'bad request')
 }
 
-export class UnavailableError extends AppError {
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super('unavailable', code, message, details)
-  }
+export function malformedJson(): AppError {
+  return new AppError('malformed_json', 'the body is not valid JSON')
 }
 
-export class UpstreamError extends AppError {
-  constructor(code: string, message: string) {
-    super('upstream', code, message)
-  }
+export function unsupportedMediaType(): AppError {
+  return new AppError('unsupported_media_type', 'send the body as application/json')
 }
 
-export function fieldError(field: string, message: string): ValidationError {
-  return new ValidationError(message, [{ field, message }])
+export function providerNotFound(id: number): AppError {
+  return new AppError('provider_not_found', `provider ${id} does not exist`)
+}
+
+export function modelRouteNotFound(id: number): AppError {
+  return new AppError('model_route_not_found', `model route ${id} does not exist`)
+}
+
+export function clientKeyNotFound(id: number): AppError {
+  return new AppError('key_not_found', `Client key ${id} does not exist`)
+}
+
+export function nameTaken(resource: 'provider' | 'route', name: string | undefined): AppError {
+  return new AppError(
+    resource === 'provider' ? 'provider_name_taken' : 'route_name_taken',
+    `a ${resource} named ${JSON.stringify(name)} already exists`,
+  )
+}
+
+/** An insert after a restore that used the largest id of an INTEGER column (`'provider'`, …). */
+export function idSpaceExhausted(what: string): AppError {
+  return new AppError(
+    'id_space_exhausted',
+    `no ${what} id is left below 2^31 (a restored backup used the largest one)`,
+  )
+}
+
+export function noProviderAvailable(message: string, details: ErrorDetails = {}): AppError {
+  return new AppError('no_provider_available', message, details)
 }

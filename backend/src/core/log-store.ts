@@ -90,7 +90,7 @@ export function createRing(initial: string[]) {
 }
 
 /** A JSON line as the logs API shows it; null for a line that is not one of ours. */
-export function toLogEntry(line: string): LogEntry | null {
+function toLogEntry(line: string): LogEntry | null {
   let parsed: unknown
   try {
     parsed = JSON.parse(line)

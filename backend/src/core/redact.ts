@@ -6,7 +6,7 @@
  */
 import { stdSerializers } from 'pino'
 
-export const REDACTED = '[REDACTED]'
+const REDACTED = '[REDACTED]'
 
 /**
  * api_key / api-key / apikey / x-api-key, authorization / proxy-authorization, password, secret,
@@ -17,7 +17,7 @@ const SENSITIVE_KEY = /api[-_]?key|authorization|passw(or)?d|secret|token(?!s)/i
 const SECRET_IN_TEXT = /(\bBearer\s+)[^\s"',;]+|\bsk-[A-Za-z0-9_-]{8,}/gi
 const MAX_DEPTH = 12
 
-export function isSensitiveKey(key: string): boolean {
+function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key)
 }
 

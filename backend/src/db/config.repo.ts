@@ -11,9 +11,8 @@ import type {
   BackupProvider,
   BackupRoute,
 } from '../domain/backup-document.js'
-import type { Engine } from './database.js'
 import { ID_TABLES } from './migrations.js'
-import type { Database } from './schema.js'
+import type { Database, Engine } from './schema.js'
 
 type Config = Pick<BackupDocument, 'providers'> & { routes: BackupRoute[]; client_keys: BackupClientKey[] }
 

@@ -7,9 +7,7 @@ import type { Logger } from 'pino'
 import { createPrivateFile, ensurePrivateDir, narrowToPrivate } from '../core/file-modes.js'
 import type { DatabaseConfig } from '../settings.js'
 import { migrate } from './migrations.js'
-import type { Database } from './schema.js'
-
-export type Engine = DatabaseConfig['engine']
+import type { Database, Engine } from './schema.js'
 
 export interface Db {
   kysely: Kysely<Database>

@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { ClientKey } from '../domain/model.js'
 import type { ClientKeysTable, Database } from './schema.js'
 
-export function rowToClientKey(row: Selectable<ClientKeysTable>): ClientKey {
+function rowToClientKey(row: Selectable<ClientKeysTable>): ClientKey {
   return {
     id: row.id,
     name: row.name,

@@ -3,7 +3,7 @@
  * same list. They run at start-up on both engines; add new ones at the end, never edit shipped ones.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
-import type { Engine } from './database.js'
+import type { Engine } from './schema.js'
 
 type Builder = (db: Kysely<unknown>, engine: Engine) => Promise<void>
 

@@ -2,8 +2,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import { parseJsonColumn } from '../core/json.js'
 import type { HealthOverride, ProbeStatus, ProviderWithSecret } from '../domain/model.js'
-import type { Engine } from './database.js'
-import type { Database, ProvidersTable } from './schema.js'
+import type { Database, Engine, ProvidersTable } from './schema.js'
 
 export type ProviderRow = Selectable<ProvidersTable>
 export type NewProviderRow = Insertable<ProvidersTable>

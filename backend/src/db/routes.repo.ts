@@ -4,7 +4,7 @@ import { parseJsonColumn } from '../core/json.js'
 import type { ModelRoute, RouteMode, RouteNode, Strategy } from '../domain/model.js'
 import type { Database, ModelRoutesTable, RouteNodesTable } from './schema.js'
 
-export function rowToNode(row: Selectable<RouteNodesTable>): RouteNode {
+function rowToNode(row: Selectable<RouteNodesTable>): RouteNode {
   return {
     id: row.id,
     api_id: row.api_id,
@@ -15,7 +15,7 @@ export function rowToNode(row: Selectable<RouteNodesTable>): RouteNode {
   }
 }
 
-export function rowToRoute(row: Selectable<ModelRoutesTable>, nodes: RouteNode[]): ModelRoute {
+function rowToRoute(row: Selectable<ModelRoutesTable>, nodes: RouteNode[]): ModelRoute {
   return {
     id: row.id,
     name: row.name,

@@ -3,6 +3,10 @@
  * times as ISO-8601 text, so one mapping function per table serves SQLite and PostgreSQL alike.
  */
 import type { ColumnType, Generated } from 'kysely'
+import type { DatabaseConfig } from '../settings.js'
+
+/** Which SQL dialect a repository speaks (the few queries that differ ask). */
+export type Engine = DatabaseConfig['engine']
 
 export interface ProvidersTable {
   id: Generated<number>

@@ -48,7 +48,7 @@ export const BackupProvider = Type.Object({
   created_at: Type.Optional(Type.String({ maxLength: 64 })),
 })
 
-export const BackupNode = Type.Object({
+const BackupNode = Type.Object({
   api_id: Id,
   models: ModelList,
   strategy: Strategy,

@@ -3,7 +3,7 @@
  * blank, nodes that name existing providers, and a free-form `config` holding only the keys routing
  * reads with values it understands. Create, PATCH and restore all check through `routeInputErrors`.
  */
-import { type FieldError, ValidationError } from '../core/errors.js'
+import type { FieldError } from '../core/errors.js'
 
 /** The part of a create or PATCH body these checks read; absent parts are not checked, and a null config key means unset. */
 export interface RouteInput {
@@ -46,10 +46,4 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
 /** A config key set to null means "unset": it is dropped rather than stored. */
 export function storedConfig(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null))
-}
-
-/** Throws a 422 listing every problem at once, so a form can mark all its bad fields. */
-export function assertValidRouteInput(input: RouteInput, knownProviders: KnownProviders): void {
-  const errors = routeInputErrors(input, knownProviders)
-  if (errors.length > 0) throw new ValidationError('The route is not valid', errors)
 }

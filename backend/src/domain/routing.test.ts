@@ -125,7 +125,7 @@ describe('availability', () => {
   it('refuses an inactive route with a 409 before looking at providers', () => {
     const r = route('auto', [node(1)], { is_active: false })
     const error = caught(() => select(r, threeProviders(), { state: new RoundRobinState() }))
-    expect(error).toMatchObject({ status: 409, kind: 'conflict', code: 'route_inactive' })
+    expect(error).toMatchObject({ status: 409, title: 'Conflict', code: 'route_inactive' })
   })
 })
 

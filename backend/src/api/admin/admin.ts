@@ -53,7 +53,7 @@ const BackupFigures = Type.Object(
   { $id: 'BackupFigures' },
 )
 
-export const StatsSchema = Type.Object(
+const StatsSchema = Type.Object(
   {
     uptime_seconds: Type.Number(),
     total_requests: Type.Integer(),

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { describe, expect, it } from 'vitest'
+import { ok, rateLimited, startGateway } from '../../../test/fake-openai.js'
+import { fakeUpstream } from '../../../test/fake-upstream.js'
 import { buildTestApp, createProviders, createRouteId } from '../../../test/helpers.js'
 
 function selectOnce(app: FastifyInstance, routeId: number, body?: object) {
@@ -228,6 +230,31 @@ describe('POST /api/model-routes/{id}/select', () => {
     const inactive = await selectOnce(app, route)
     expect(inactive.statusCode).toBe(409)
     expect(inactive.json().detail).toBe("Route 'lonely' is inactive")
+  })
+
+  it('skips a provider cooling down after a 429 the gateway received, like the gateway does', async () => {
+    const gw = await startGateway()
+    const limited = await fakeUpstream(rateLimited('30'))
+    const answering = await fakeUpstream(ok('from second'))
+    const limitedId = await gw.addProvider(limited)
+    const answeringId = await gw.addProvider(answering)
+    const route = await gw.addRoute({
+      name: 'cooled',
+      mode: 'auto',
+      nodes: [{ api_id: limitedId }, { api_id: answeringId }],
+    })
+    const res = await gw.client.chat.completions
+      .create({ model: 'cooled', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse()
+    expect(res.response.headers.get('x-switchboard-provider')).toBe(String(answeringId))
+    expect(limited.requests).toHaveLength(1)
+    const picked: number[] = []
+    for (let i = 0; i < 4; i++) {
+      const selected = await gw.admin('POST', `/api/model-routes/${route}/select`)
+      expect(selected.status).toBe(200)
+      picked.push((selected.body as { provider_id: number }).provider_id)
+    }
+    expect(picked).toEqual([answeringId, answeringId, answeringId, answeringId])
   })
 
   it('sees a route at once after its creation and a change at once after its PATCH', async () => {

@@ -25,7 +25,7 @@ const NodeSchema = Type.Object(
   { $id: 'RouteNode' },
 )
 
-export const ModelRouteSchema = Type.Object(
+const ModelRouteSchema = Type.Object(
   {
     id: Type.Integer(),
     name: Type.String(),

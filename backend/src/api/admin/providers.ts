@@ -34,7 +34,7 @@ export const ProviderSchema = Type.Object(
 
 const ApiKey = Type.String({ minLength: 1, maxLength: 8192, description: 'write-only; never returned' })
 
-export const NewProviderBody = Type.Object(
+const NewProviderBody = Type.Object(
   {
     name: Name,
     base_url: BaseUrl,

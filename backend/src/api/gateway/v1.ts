@@ -5,7 +5,7 @@
  * sees the response end ('finish'), so its completion logging and onResponse hooks run as usual.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import { AppError } from '../../core/errors.js'
+import { AppError, malformedJson } from '../../core/errors.js'
 import { type Endpoint, GATEWAY_ENDPOINTS, type GatewayProxy } from '../../services/gateway/proxy.js'
 import {
   answered,
@@ -53,7 +53,7 @@ function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
     try {
       done(null, { text: text as string, json: JSON.parse(text as string) } satisfies GatewayBody)
     } catch {
-      done(new AppError('bad_request', 'malformed_json', 'the body is not valid JSON'), undefined)
+      done(malformedJson(), undefined)
     }
   })
 }
@@ -88,7 +88,7 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
         },
         async (req, reply) => {
           const body = req.body as GatewayBody | undefined
-          if (!body) throw new AppError('bad_request', 'invalid_body', 'send a JSON body (application/json)')
+          if (!body) throw new AppError('invalid_body', 'send a JSON body (application/json)')
           const call = proxy.prepare(endpoint, body.json, body.text)
           reply.hijack()
           await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })

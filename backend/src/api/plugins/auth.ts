@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import { safeEqual } from '../../core/crypto.js'
-import { UnauthorizedError } from '../../core/errors.js'
+import { AppError } from '../../core/errors.js'
 
 /** `admin`: the admin token; `client`: a client key or the admin token; `public`: nothing. */
 export type Credential = 'admin' | 'client' | 'public'
@@ -32,7 +32,7 @@ export interface ClientKeyVerifier {
   verify(token: string): boolean
 }
 
-export function bearerToken(request: FastifyRequest): string | null {
+function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization
   if (!header) return null
   const match = /^Bearer\s+(.+)$/i.exec(header)
@@ -96,7 +96,8 @@ export function registerAuth(
     // client keys first on /v1: their check is a map lookup, the admin comparison two hashes
     if (credential === 'client' && token !== null && opts.clientKeys()?.verify(token)) return
     if (token !== null && safeEqual(token, adminToken)) return
-    throw new UnauthorizedError(
+    throw new AppError(
+      'unauthorized',
       credential === 'client'
         ? 'a valid client key is required (Authorization: Bearer sb-…)'
         : 'the admin token is required (Authorization: Bearer …)',

@@ -8,7 +8,7 @@
  * which no spelling of a request URL can change.
  */
 import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify'
-import { ValidationError } from '../../core/errors.js'
+import { invalidFields } from '../../core/errors.js'
 import { findUnstorableJson } from '../../core/json.js'
 
 function checkBody(request: FastifyRequest): void {
@@ -16,7 +16,7 @@ function checkBody(request: FastifyRequest): void {
   const problem = findUnstorableJson(request.body)
   if (!problem) return
   const field = problem.field || '(body)'
-  throw new ValidationError(`${field} ${problem.message}`, [{ field, message: problem.message }])
+  throw invalidFields('', [{ field, message: problem.message }])
 }
 
 export function registerBodyGuard(scope: FastifyInstance, opts: { skip: readonly string[] }): void {

@@ -6,7 +6,14 @@
  * generic 500; the full error goes to the log with the request id.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, type FieldError, titleByStatus } from '../../core/errors.js'
+import {
+  AppError,
+  badRequest,
+  type FieldError,
+  malformedJson,
+  unsupportedMediaType,
+  validationFailed,
+} from '../../core/errors.js'
 
 interface AjvIssue {
   instancePath?: string
@@ -51,7 +58,7 @@ export function sendError(reply: FastifyReply, error: AppError, shape: ErrorShap
     .type('application/problem+json')
     .send({
       type: `https://switchboard.dev/problems/${error.code}`,
-      title: titleByStatus[error.status] ?? 'Error',
+      title: error.title,
       status: error.status,
       detail: error.message,
       ...extra,
@@ -87,46 +94,22 @@ function toAppError(error: FastifyError): AppError | null {
       issueToField(issue, error.validationContext),
     )
     const first = errors[0]
-    return new AppError(
-      'validation',
-      'validation_failed',
-      first ? `${first.field} ${first.message}` : 'invalid request',
-      {
-        errors,
-      },
-    )
+    return validationFailed(first ? `${first.field} ${first.message}` : 'invalid request', errors)
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError(
-        'payload_too_large',
-        'body_too_large',
-        'the request body is larger than this endpoint accepts',
-      )
+      return new AppError('body_too_large', 'the request body is larger than this endpoint accepts')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError(
-        'unsupported_media_type',
-        'unsupported_media_type',
-        'send the body as application/json',
-      )
+      return unsupportedMediaType()
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError(
-        'bad_request',
-        'empty_body',
-        'the body is empty; send a JSON document or no content-type',
-      )
+      return new AppError('empty_body', 'the body is empty; send a JSON document or no content-type')
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('bad_request', 'malformed_json', 'the body is not valid JSON')
+      return malformedJson()
   }
   if (error instanceof SyntaxError || error.statusCode === 400) {
-    return new AppError('bad_request', 'bad_request', error.message || 'bad request')
+    return badRequest(error.message)
   }
-  if (error.statusCode === 415)
-    return new AppError(
-      'unsupported_media_type',
-      'unsupported_media_type',
-      'send the body as application/json',
-    )
+  if (error.statusCode === 415) return unsupportedMediaType()
   return null
 }
 
@@ -138,7 +121,7 @@ export function registerErrorHandling(scope: FastifyInstance, shape: ErrorShape)
     request.log.error({ err: error }, 'unhandled error')
     return sendError(
       reply,
-      new AppError('internal', 'internal_error', 'an internal error occurred; see the server log'),
+      new AppError('internal_error', 'an internal error occurred; see the server log'),
       shape,
     )
   })

@@ -24,7 +24,7 @@ declare module 'fastify' {
 }
 
 /** The names served besides the loopback ones, or null when every Host is served. */
-export function hostAllowlist(settings: Pick<Settings, 'host' | 'allowedHosts'>): ReadonlySet<string> | null {
+function hostAllowlist(settings: Pick<Settings, 'host' | 'allowedHosts'>): ReadonlySet<string> | null {
   if (settings.allowedHosts.includes('*')) return null
   if (settings.allowedHosts.length === 0 && !isLoopbackHost(settings.host)) return null
   return new Set(settings.allowedHosts)
@@ -41,11 +41,10 @@ export function registerHostCheck(
     const header = request.headers.host
     const name = header === undefined ? null : hostNameOf(header)
     if (name === null) {
-      throw new AppError('bad_request', 'host_invalid', 'the request needs a Host header naming this server')
+      throw new AppError('host_invalid', 'the request needs a Host header naming this server')
     }
     if (isLoopbackHost(name) || allowed.has(name)) return
     throw new AppError(
-      'misdirected',
       'host_not_allowed',
       `this server does not answer for the host "${name}"; list it in BACKEND_ALLOWED_HOSTS to serve it`,
     )

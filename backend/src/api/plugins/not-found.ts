@@ -10,7 +10,7 @@
  * follow the matched route (api/plugins/auth.ts), and here nothing matched.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, NotFoundError } from '../../core/errors.js'
+import { AppError, badRequest } from '../../core/errors.js'
 import { sendError } from './errors.js'
 import { pathOf } from './request-logging.js'
 
@@ -57,7 +57,7 @@ export function registerNotFound(app: FastifyInstance, opts: { hasUi: boolean })
     if (owner === 'ui' && opts.hasUi && isPageLoad) return reply.sendFile('index.html')
     return sendError(
       reply,
-      new NotFoundError('route_not_found', `${request.method} ${pathOf(request.url)} does not exist`),
+      new AppError('route_not_found', `${request.method} ${pathOf(request.url)} does not exist`),
       owner === 'gateway' ? 'openai' : 'problem',
     )
   })
@@ -70,7 +70,7 @@ export function registerNotFound(app: FastifyInstance, opts: { hasUi: boolean })
 export function answerUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const known =
     error.code === 'FST_ERR_BAD_URL'
-      ? new AppError('bad_request', 'bad_url', 'the path is not valid percent-encoding')
-      : new AppError('bad_request', 'bad_request', error.message || 'bad request')
+      ? new AppError('bad_url', 'the path is not valid percent-encoding')
+      : badRequest(error.message)
   sendError(reply, known, ownerOf(request.url) === 'gateway' ? 'openai' : 'problem')
 }

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { nowIso } from '../../core/clock.js'
 import type { KeyBox } from '../../core/crypto.js'
-import { ValidationError } from '../../core/errors.js'
+import { invalidFields, validationFailed } from '../../core/errors.js'
 import { type AtomicWriteFs, removeAtomicLeftovers, writeFileAtomic } from '../../core/write-file-atomic.js'
 import type { ConfigRepo } from '../../db/config.repo.js'
 import {
@@ -83,11 +83,7 @@ export function createBackup(deps: {
   async function parseDocument(value: unknown, opts: ParseOptions = {}): Promise<BackupDocument> {
     const checked = checkBackupDocument(value)
     if (checked.doc === null) {
-      const first = checked.problems[0]
-      throw new ValidationError(
-        `the backup is not a valid Switchboard backup: ${first?.field} ${first?.message}`,
-        checked.problems,
-      )
+      throw invalidFields('the backup is not a valid Switchboard backup: ', checked.problems)
     }
     return sealedKeysChecked(checked.doc, opts)
   }
@@ -136,7 +132,7 @@ export function createBackup(deps: {
     if (first) {
       const index = Number(/\d+/.exec(first.field)?.[0])
       const name = JSON.stringify(doc.providers[index]?.name)
-      throw new ValidationError(
+      throw validationFailed(
         `the backup's API key of providers[${index}] (${name}) ${first.message}`,
         problems,
       )
@@ -149,12 +145,12 @@ export function createBackup(deps: {
     try {
       size = (await stat(file)).size
     } catch {
-      throw new ValidationError(`the backup file ${file} does not exist or cannot be read`, [
+      throw validationFailed(`the backup file ${file} does not exist or cannot be read`, [
         { field: 'file', message: 'not found' },
       ])
     }
     if (size > BACKUP_LIMITS.bytes) {
-      throw new ValidationError(
+      throw validationFailed(
         `the backup file is ${size} bytes; at most ${BACKUP_LIMITS.bytes} are accepted`,
         [{ field: 'file', message: `larger than ${BACKUP_LIMITS.bytes} bytes` }],
       )
@@ -163,7 +159,7 @@ export function createBackup(deps: {
     try {
       parsed = JSON.parse(await readFile(file, 'utf8'))
     } catch {
-      throw new ValidationError(`the backup file ${file} is not valid JSON`, [
+      throw validationFailed(`the backup file ${file} is not valid JSON`, [
         { field: 'file', message: 'not JSON' },
       ])
     }

@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
 import { nowIso } from '../../core/clock.js'
 import { sha256Hex } from '../../core/crypto.js'
-import { ConflictError, fieldError, NotFoundError } from '../../core/errors.js'
+import { clientKeyNotFound, fieldError, idSpaceExhausted } from '../../core/errors.js'
 import { isIdSpaceExhausted } from '../../db/errors.js'
 import type { KeysRepo } from '../../db/keys.repo.js'
 import type { ClientKey } from '../../domain/model.js'
 import type { ConfigChanges } from './config-changes.js'
 
-export const CLIENT_KEY_PREFIX = 'sb-'
+const CLIENT_KEY_PREFIX = 'sb-'
 const PREFIX_LENGTH = 10
 /** last_used_at is written at most this often per key: a busy key costs no write per request. */
 const USAGE_WRITE_INTERVAL_MS = 15_000
@@ -24,7 +24,7 @@ export interface CreatedClientKey extends Omit<ClientKey, 'last_used_at'> {
   key: string
 }
 
-export function generateClientKey(): string {
+function generateClientKey(): string {
   return CLIENT_KEY_PREFIX + randomBytes(32).toString('base64url')
 }
 
@@ -86,10 +86,7 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
         })
       } catch (error) {
         if (!isIdSpaceExhausted(error)) throw error
-        throw new ConflictError(
-          'id_space_exhausted',
-          'no client key id is left below 2^31 (a restored backup used the largest one)',
-        )
+        throw idSpaceExhausted('client key')
       }
       await deps.changes.configChanged()
       const { last_used_at: _unused, ...rest } = created
@@ -99,8 +96,7 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
     list: (): Promise<ClientKey[]> => deps.keys.list(),
 
     async remove(id: number): Promise<void> {
-      if (!(await deps.keys.delete(id)))
-        throw new NotFoundError('key_not_found', `Client key ${id} does not exist`)
+      if (!(await deps.keys.delete(id))) throw clientKeyNotFound(id)
       // Refused at once, even before the reload that configChanged triggers has finished.
       for (const [hash, keyId] of idByHash) if (keyId === id) idByHash.delete(hash)
       idByToken = new Map()

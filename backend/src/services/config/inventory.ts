@@ -1,7 +1,14 @@
 /** Provider use-cases: create, read, update, delete, with sealed keys and the URL policy. */
 import { nowIso } from '../../core/clock.js'
 import { type KeyBox, keyHint } from '../../core/crypto.js'
-import { ConflictError, fieldError, NotFoundError, ValidationError } from '../../core/errors.js'
+import {
+  AppError,
+  fieldError,
+  idSpaceExhausted,
+  invalidFields,
+  nameTaken,
+  providerNotFound,
+} from '../../core/errors.js'
 import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../../db/errors.js'
 import type { DeleteOutcome, ProviderRowPatch, ProvidersRepo } from '../../db/providers.repo.js'
 import { rowToProvider } from '../../db/providers.repo.js'
@@ -32,14 +39,13 @@ export function toPublicProvider(row: Parameters<typeof rowToProvider>[0]): Publ
 
 function checkFields(input: ProviderPatch): void {
   const errors = providerFieldErrors(input)
-  if (errors.length > 0)
-    throw new ValidationError(`invalid provider: ${errors[0]?.field} ${errors[0]?.message}`, errors)
+  if (errors.length > 0) throw invalidFields('invalid provider: ', errors)
 }
 
 export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox; changes: ConfigChanges }) {
   async function requireRow(id: number) {
     const row = await deps.providers.get(id)
-    if (!row) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+    if (!row) throw providerNotFound(id)
     return row
   }
 
@@ -57,16 +63,10 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
       return await write()
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          'provider_name_taken',
-          `a provider named ${JSON.stringify(name)} already exists`,
-        )
+        throw nameTaken('provider', name)
       }
       if (isIdSpaceExhausted(error)) {
-        throw new ConflictError(
-          'id_space_exhausted',
-          'no provider id is left below 2^31 (a restored backup used the largest one)',
-        )
+        throw idSpaceExhausted('provider')
       }
       throw error
     }
@@ -130,7 +130,7 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
       if (patch.is_active !== undefined) changes.is_active = patch.is_active ? 1 : 0
       if (patch.health_check_path !== undefined) changes.health_check_path = patch.health_check_path
       const row = await guardName(patch.name ?? current.name, () => deps.providers.update(id, changes))
-      if (!row) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      if (!row) throw providerNotFound(id)
       await deps.changes.configChanged()
       return toPublicProvider(row)
     },
@@ -145,12 +145,10 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
         if (!isForeignKeyViolation(error)) throw error
         result = { outcome: 'in_use', routes: await deps.providers.routesUsing(id) }
       }
-      if (result.outcome === 'not_found') {
-        throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
-      }
+      if (result.outcome === 'not_found') throw providerNotFound(id)
       if (result.outcome === 'in_use') {
         const names = result.routes.map((r) => JSON.stringify(r.name)).join(', ')
-        throw new ConflictError(
+        throw new AppError(
           'provider_in_use',
           `provider ${id} is used by the routes ${names}; remove it from them first or delete with ?force=true`,
           { routes: result.routes },

@@ -4,7 +4,13 @@
  * and `/v1` traffic advance the same positions.
  */
 import { nowIso } from '../../core/clock.js'
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js'
+import {
+  idSpaceExhausted,
+  invalidFields,
+  modelRouteNotFound,
+  nameTaken,
+  validationFailed,
+} from '../../core/errors.js'
 import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../../db/errors.js'
 import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../../db/routes.repo.js'
 import type { ModelRoute, RouteMode, Strategy } from '../../domain/model.js'
@@ -49,8 +55,8 @@ export interface ModelRoutesDeps {
   snapshot: SnapshotService
   changes: ConfigChanges
   roundRobin: RoundRobinState
-  /** Providers in a 429 cooldown, when the gateway keeps such a tracker. */
-  coolingDown?: CoolingProviders
+  /** Providers in a 429 cooldown: the gateway's tracker (one per process), skipped like the gateway skips them. */
+  coolingDown: CoolingProviders
 }
 
 function toNodeRows(nodes: readonly NodeInput[]): NewNodeRow[] {
@@ -81,8 +87,7 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
   async function validate(input: RoutePatch): Promise<void> {
     const known = await deps.routes.existingProviderIds((input.nodes ?? []).map((n) => n.api_id))
     const errors = routeInputErrors(input, known)
-    const first = errors[0]
-    if (first) throw new ValidationError(`invalid route: ${first.field} ${first.message}`, errors)
+    if (errors.length > 0) throw invalidFields('invalid route: ', errors)
   }
 
   /** Turns constraint violations into the answers a client can act on. */
@@ -95,28 +100,21 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
       return await write()
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError('route_name_taken', `a route named ${JSON.stringify(name)} already exists`)
+        throw nameTaken('route', name)
       }
       if (isIdSpaceExhausted(error)) {
-        throw new ConflictError(
-          'id_space_exhausted',
-          'no route or node id is left below 2^31 (a restored backup used the largest one)',
-        )
+        throw idSpaceExhausted('route or node')
       }
       // A provider deleted between the check and the write: the same 422 as a request made just
       // after the delete, naming the node (validate throws it); the generic one if it was re-added.
       if (isForeignKeyViolation(error)) {
         await validate(input)
-        throw new ValidationError('invalid route: a node names a provider that no longer exists', [
+        throw validationFailed('invalid route: a node names a provider that no longer exists', [
           { field: 'nodes', message: 'a node names a provider that no longer exists' },
         ])
       }
       throw error
     }
-  }
-
-  function notFound(id: number): NotFoundError {
-    return new NotFoundError('model_route_not_found', `model route ${id} does not exist`)
   }
 
   /**
@@ -131,7 +129,7 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
       snapshot = deps.snapshot.current()
       route = snapshot.routesById.get(id)
     }
-    if (!route) throw notFound(id)
+    if (!route) throw modelRouteNotFound(id)
     return { route, providers: snapshot.providers }
   }
 
@@ -142,7 +140,7 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
 
     async getRoute(id: number): Promise<ModelRoute> {
       const route = await deps.routes.get(id)
-      if (!route) throw notFound(id)
+      if (!route) throw modelRouteNotFound(id)
       return route
     },
 
@@ -177,7 +175,7 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
       if (patch.config !== undefined) row.config = JSON.stringify(storedConfig(patch.config))
       const nodes = patch.nodes === undefined ? undefined : toNodeRows(patch.nodes)
       const route = await guardWrite(patch, row.name, () => deps.routes.update(id, row, nodes))
-      if (!route) throw notFound(id)
+      if (!route) throw modelRouteNotFound(id)
       await deps.changes.configChanged()
       // also when updated_at did not move (two edits within one millisecond)
       deps.roundRobin.forget(id)
@@ -185,7 +183,7 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
     },
 
     async deleteRoute(id: number): Promise<void> {
-      if (!(await deps.routes.delete(id))) throw notFound(id)
+      if (!(await deps.routes.delete(id))) throw modelRouteNotFound(id)
       await deps.changes.configChanged()
       deps.roundRobin.forget(id)
     },

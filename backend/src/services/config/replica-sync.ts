@@ -22,7 +22,7 @@ export interface ReplicaSyncDeps {
 }
 
 /** True when the database's flags differ from what the snapshot holds (or the provider set does). */
-export function healthDiffers(flags: HealthFlags[], snapshot: Snapshot): boolean {
+function healthDiffers(flags: HealthFlags[], snapshot: Snapshot): boolean {
   if (flags.length !== snapshot.providers.size) return true
   for (const row of flags) {
     const provider = snapshot.providers.get(row.id)

@@ -5,7 +5,7 @@
  * All or nothing: one key that neither secret opens for its provider's origin stops the rotation.
  */
 import type { KeyBox } from '../../core/crypto.js'
-import { ValidationError } from '../../core/errors.js'
+import { validationFailed } from '../../core/errors.js'
 import type { ProvidersRepo } from '../../db/providers.repo.js'
 import { originOf } from '../../domain/url-policy.js'
 import type { ConfigChanges } from './config-changes.js'
@@ -29,7 +29,7 @@ export async function rotateSecret(deps: {
   const unreadable = stale.filter((row) => !deps.keyBox.canOpen(row.sealed, row.origin))
   if (unreadable.length > 0) {
     const names = unreadable.map((row) => JSON.stringify(row.name)).join(', ')
-    throw new ValidationError(
+    throw validationFailed(
       `the keys of ${names} open with neither BACKEND_API_KEY_SECRET nor BACKEND_API_KEY_SECRET_PREVIOUS; nothing was changed`,
     )
   }

@@ -21,7 +21,7 @@ const STAR = 0x2a
 const EMPTY = Buffer.alloc(0)
 
 /** Shorter keys are not masked: no provider issues them, and masking them would mangle answers. */
-export const MIN_SCRUBBED_KEY_LENGTH = 4
+const MIN_SCRUBBED_KEY_LENGTH = 4
 
 const SHORT_ESCAPES: Record<number, number> = {
   34: 0x22, // \"
@@ -39,6 +39,15 @@ function hexValue(byte: number): number {
   const lower = byte | 0x20
   if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10
   return -1
+}
+
+/**
+ * Every spelling of `secret` masked in `text`: the one function for a text that may echo a key
+ * (a probe's detail); the gateway compiles a KeyPattern once per provider instead.
+ */
+export function scrubSecret(text: string, secret: string | null): string {
+  const pattern = KeyPattern.for(secret)
+  return pattern ? pattern.scrub(Buffer.from(text, 'utf8')).toString('utf8') : text
 }
 
 /** One provider key, compiled once per provider (the proxy caches it with the provider's target). */

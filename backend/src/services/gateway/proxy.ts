@@ -8,17 +8,17 @@ import type { ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { KeyBox } from '../../core/crypto.js'
-import { AppError, UnavailableError } from '../../core/errors.js'
+import { AppError } from '../../core/errors.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
 import { type Attempt, planAttempts, planForModel, type RoundRobinState } from '../../domain/routing.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
-import { Cooldowns, cooldownMs } from './cooldowns.js'
+import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver } from './observer.js'
-import { bodyFor } from './request-body.js'
+import { bodyFor, type CallBody } from './request-body.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
 import { type Failure, gatewayFailure } from './upstream-failure.js'
 
@@ -26,11 +26,8 @@ export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings
 export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
 
 /** A request ready to forward: the body as received, what it asks for, and the providers to try. */
-export interface PreparedCall {
+export interface PreparedCall extends CallBody {
   endpoint: Endpoint
-  text: string
-  body: Record<string, unknown>
-  model: string
   stream: boolean
   attempts: Attempt<ProviderWithSecret>[]
 }
@@ -45,6 +42,8 @@ export interface ClientIo {
 export interface ProxyDeps {
   snapshot: { current(): Snapshot }
   roundRobin: RoundRobinState
+  /** The process's 429 cooldowns, shared with the admin select (one per process, app.ts). */
+  cooldowns: Cooldowns
   agent: Dispatcher
   keyBox: KeyBox
   observer: GatewayObserver
@@ -70,8 +69,7 @@ interface ProviderTarget {
 const CLIENT_CLOSED = 499
 
 export function createProxy(deps: ProxyDeps) {
-  const { settings, observer } = deps
-  const cooldowns = new Cooldowns()
+  const { settings, observer, cooldowns } = deps
   // Snapshots are rebuilt with new provider objects on every change: this cache follows them.
   const targets = new WeakMap<ProviderWithSecret, ProviderTarget>()
   let models: { snapshot: Snapshot; list: ModelList } | null = null
@@ -100,7 +98,7 @@ export function createProxy(deps: ProxyDeps) {
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
         const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
-        throw new UnavailableError(error.code, error.message, { headers: { 'retry-after': retryAfter } })
+        throw new AppError(error.code, error.message, { headers: { 'retry-after': retryAfter } })
       }
       throw error
     }
@@ -290,17 +288,15 @@ export function createProxy(deps: ProxyDeps) {
   }
 
   return {
-    cooldowns,
-
     /** Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent. */
     prepare(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new AppError('bad_request', 'invalid_body', 'the body must be a JSON object')
+        throw new AppError('invalid_body', 'the body must be a JSON object')
       }
       const body = parsed as Record<string, unknown>
       const model = body.model
       if (typeof model !== 'string' || model === '') {
-        throw new AppError('bad_request', 'model_required', 'model is required: a route name or a model name')
+        throw new AppError('model_required', 'model is required: a route name or a model name')
       }
       const stream = endpoint !== 'embeddings' && body.stream === true
       return { endpoint, text, body, model, stream, attempts: plan(model) }

@@ -1,5 +1,14 @@
 /** The forwarded body: the client's bytes, with only the top-level `model` replaced. */
-import type { PreparedCall } from './proxy.js'
+
+/** What of a call the forwarded body is made from (the proxy's PreparedCall has it). */
+export interface CallBody {
+  /** the body as received */
+  text: string
+  /** its parse */
+  body: Record<string, unknown>
+  /** the model the client asked for */
+  model: string
+}
 
 /**
  * Replaces the top-level `model` without re-serialising the body when that can be done safely:
@@ -21,9 +30,9 @@ export function replaceModel(text: string, body: Record<string, unknown>, from: 
   return JSON.stringify({ ...body, model: to })
 }
 
-const bodies = new WeakMap<PreparedCall, { model: string; text: string }>()
+const bodies = new WeakMap<CallBody, { model: string; text: string }>()
 
-export function bodyFor(call: PreparedCall, model: string | null): string {
+export function bodyFor(call: CallBody, model: string | null): string {
   if (model === null || model === call.model) return call.text
   const cached = bodies.get(call)
   if (cached?.model === model) return cached.text

@@ -65,7 +65,7 @@ export type Settlement =
     }
 
 /** What is read of an error body; past it the upstream is cut off and the status passed on. */
-export const MAX_ERROR_BODY_BYTES = 64 * 1024
+const MAX_ERROR_BODY_BYTES = 64 * 1024
 
 /** Why an error body is not passed on as it came. */
 type ErrorBodyCut = 'too_large' | 'stalled' | 'encoded'

@@ -13,7 +13,7 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { nowIso } from '../../core/clock.js'
 import type { KeyBox } from '../../core/crypto.js'
-import { fieldError, NotFoundError, ValidationError } from '../../core/errors.js'
+import { fieldError, providerNotFound, validationFailed } from '../../core/errors.js'
 import type { CheckEntry, HealthRepo, ProbeCandidate } from '../../db/health.repo.js'
 import type { ProvidersRepo } from '../../db/providers.repo.js'
 import {
@@ -203,7 +203,7 @@ export function createHealth(deps: HealthDeps) {
 
     async testProvider(id: number): Promise<ProbeResult> {
       const candidate = await deps.health.getProbeCandidate(id)
-      if (!candidate) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      if (!candidate) throw providerNotFound(id)
       return probeAndRecord(candidate, deps.requestTimeoutMs)
     },
 
@@ -246,7 +246,7 @@ export function createHealth(deps: HealthDeps) {
     /** `true`/`false` holds the flag (counter reset to 0); `null` hands it back to the rules. */
     async setOverride(id: number, isHealthy: boolean | null): Promise<PublicProvider> {
       const entry = await entryFromDatabase(id)
-      if (!entry) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      if (!entry) throw providerNotFound(id)
       const t = applyOverride(entry.state, isHealthy, deps.failureThreshold)
       const overrideChanged = t.state.health_override !== entry.state.health_override
       entry.state = t.state
@@ -267,7 +267,7 @@ export function createHealth(deps: HealthDeps) {
       // a change of it rewrites the backup. The counters and probe results stay runtime state.
       if (overrideChanged) await deps.changes.configChanged()
       const row = await deps.providers.get(id)
-      if (!row) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      if (!row) throw providerNotFound(id)
       return toPublicProvider(row)
     },
 
@@ -298,9 +298,8 @@ export function createHealth(deps: HealthDeps) {
     },
 
     async recentChecks(id: number, limit: number): Promise<{ checks: CheckEntry[] }> {
-      if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer')
-      if (!(await deps.health.getState(id)))
-        throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      if (!Number.isInteger(limit) || limit < 1) throw validationFailed('limit must be a positive integer')
+      if (!(await deps.health.getState(id))) throw providerNotFound(id)
       return { checks: await deps.health.recentChecks(id, limit) }
     },
 

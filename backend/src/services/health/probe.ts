@@ -13,6 +13,7 @@
 import type { Dispatcher } from 'undici'
 import { request } from 'undici'
 import type { ProbeStatus } from '../../domain/model.js'
+import { scrubSecret } from '../gateway/key-scrubber.js'
 
 export interface ProbeTarget {
   base_url: string
@@ -36,14 +37,14 @@ const DRAIN_LIMIT = 64 * 1024
 const ERROR_BODY_LIMIT = 4 * 1024
 const DETAIL_MAX = 300
 
-export class ProbeAbortedError extends Error {
+class ProbeAbortedError extends Error {
   constructor() {
     super('probe aborted')
     this.name = 'ProbeAbortedError'
   }
 }
 
-export function probeUrl(target: Pick<ProbeTarget, 'base_url' | 'health_check_path'>): string {
+function probeUrl(target: Pick<ProbeTarget, 'base_url' | 'health_check_path'>): string {
   const base = target.base_url.replace(/\/+$/, '')
   const path = target.health_check_path.startsWith('/')
     ? target.health_check_path
@@ -54,12 +55,6 @@ export function probeUrl(target: Pick<ProbeTarget, 'base_url' | 'health_check_pa
 function formatSeconds(ms: number): string {
   const seconds = ms / 1000
   return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(seconds < 1 ? 2 : 1)} s`
-}
-
-/** Removes the key wherever it shows up (an upstream echoing it in a 401 message, say). */
-export function scrubSecret(text: string, secret: string | null): string {
-  if (!secret || secret.length < 4) return text
-  return text.split(secret).join('[redacted]')
 }
 
 interface ErrnoLike {
@@ -212,6 +207,7 @@ export async function probe(
   const finish = (result: Omit<ProbeResult, 'latency_ms'>, latency = elapsed()): ProbeResult => ({
     ...result,
     latency_ms: latency,
+    // the key masked wherever it shows up (an upstream echoing it in a 401 message, say)
     detail: result.detail === null ? null : scrubSecret(result.detail, target.api_key).slice(0, DETAIL_MAX),
   })
   try {
