@@ -210,7 +210,7 @@ export function createHealth(deps: HealthDeps) {
     /** The model names a stored provider's `/models` lists, with its stored key; records nothing. */
     async listProviderModels(id: number): Promise<ModelListing> {
       const candidate = await deps.health.getProbeCandidate(id)
-      if (!candidate) throw new NotFoundError('provider_not_found', `provider ${id} does not exist`)
+      if (!candidate) throw providerNotFound(id)
       const key = openKey(candidate)
       if (key instanceof Error)
         return { status: 'error', status_code: null, latency_ms: 0, detail: key.message, models: [] }
