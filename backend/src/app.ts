@@ -17,6 +17,7 @@ import { backupRoutes } from './api/admin/backup.js'
 import { keyRoutes } from './api/admin/keys.js'
 import { metricsRoutes } from './api/admin/metrics.js'
 import { modelRouteRoutes } from './api/admin/model-routes.js'
+import { playgroundRoutes } from './api/admin/playground.js'
 import { providerHealthRoutes } from './api/admin/provider-health.js'
 import { providerRoutes } from './api/admin/providers.js'
 import { Problem } from './api/admin/schemas.js'
@@ -190,7 +191,14 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
       async () => ({ status: 'ok' as const, admin_token_required: settings.adminToken !== null }),
     )
     if (ui)
-      await open.register(fastifyStatic, { root: ui, wildcard: false, index: false, decorateReply: false })
+      await open.register(fastifyStatic, {
+        root: ui,
+        wildcard: false,
+        index: false,
+        decorateReply: false,
+        // the .br and .gz files the UI build writes beside each asset (frontend/scripts/compress.mjs)
+        preCompressed: true,
+      })
   })
   await app.register(async (admin) => {
     requireCredential(admin, 'admin')
@@ -203,6 +211,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await admin.register(metricsRoutes({ metrics: core.metrics }))
     await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
     await typed.register(keyRoutes({ clientKeys: core.clientKeys }))
+    await typed.register(playgroundRoutes({ proxy: core.proxy }))
     await typed.register(
       backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),
     )
@@ -215,7 +224,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   })
 
   // The not-found handler sends index.html for client-side routes: reply.sendFile on the root.
-  if (ui) await app.register(fastifyStatic, { root: ui, serve: false })
+  if (ui) await app.register(fastifyStatic, { root: ui, serve: false, preCompressed: true })
   registerNotFound(app, { hasUi: ui !== null })
 
   app.decorate('core', core)

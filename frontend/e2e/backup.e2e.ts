@@ -36,6 +36,24 @@ describe('backup', () => {
     expect(providers.some((p) => p.name === seeded.name)).toBe(true)
   })
 
+  it('says when a file changes nothing and does not offer to restore it', async () => {
+    await seedProvider()
+    const current = await api<unknown>('GET', '/api/admin/providers/export')
+    const page = await browser.page()
+    await page.goto('/backup')
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'same.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(current)),
+    })
+    await page
+      .getByTestId('restore-no-changes')
+      .getByText('restoring it would change nothing', { exact: false })
+      .waitFor()
+    expect(await page.getByRole('button', { name: 'Restore now' }).isDisabled()).toBe(true)
+    await screenshot(page, '13b-backup-no-changes')
+  })
+
   it('refuses a file that is not a backup and says why', async () => {
     const page = await browser.page()
     await page.goto('/backup')

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { api, uniqueName } from './support/api'
+import { describe, expect, inject, it } from 'vitest'
+import { api, seedProvider, uniqueName } from './support/api'
 import { screenshot, useBrowser } from './support/browser'
 import { tableRow } from './support/pages'
 
@@ -7,6 +7,7 @@ describe('client keys', () => {
   const browser = useBrowser()
 
   it('creates a key shown once, lists it and revokes it', async () => {
+    await seedProvider()
     const name = uniqueName('ci-bot').replace(/\s/g, '-')
     const page = await browser.page()
     await page.goto('/keys')
@@ -16,6 +17,27 @@ describe('client keys', () => {
     await shown.waitFor()
     const key = await shown.inputValue()
     expect(key).toMatch(/^sb-.{32,}/)
+    // Ready-to-copy calls with this server's base URL and the new key; the curl one works as shown.
+    const snippets = page.getByTestId('code-snippets')
+    const curl = (await snippets.getByLabel('curl example', { exact: true }).textContent()) ?? ''
+    const baseURL = inject('baseURL')
+    expect(curl).toContain(`'${baseURL}/v1/chat/completions'`)
+    expect(curl).toContain(`Authorization: Bearer ${key}`)
+    const body = /-d '(.+)'$/m.exec(curl)?.[1] ?? ''
+    const answer = await fetch(`${baseURL}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body,
+    })
+    expect(answer.status).toBe(200)
+    await snippets.locator('.n-tabs-tab', { hasText: 'Python' }).click()
+    expect(await snippets.getByLabel('Python example', { exact: true }).textContent()).toContain(
+      `base_url="${baseURL}/v1"`,
+    )
+    await snippets.locator('.n-tabs-tab', { hasText: 'TypeScript' }).click()
+    expect(await snippets.getByLabel('TypeScript example', { exact: true }).textContent()).toContain(
+      `apiKey: "${key}"`,
+    )
     await screenshot(page, '10-key-created')
     await page.getByRole('button', { name: 'Done' }).click()
 

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest'
 import { api, seedProvider, uniqueName } from './support/api'
-import { expectFailure, screenshot, useBrowser } from './support/browser'
+import { screenshot, useBrowser } from './support/browser'
 import { addTag, dialog, tableRow } from './support/pages'
 
 describe('providers', () => {
@@ -16,6 +16,34 @@ describe('providers', () => {
     await form.getByText('Give the provider a name.').waitFor()
     await form.getByText('Use an absolute http:// or https:// URL.').waitFor()
     await screenshot(page, '02-provider-form-errors')
+    // Each error goes as soon as its field is fixed, before the next submit.
+    await form.getByLabel('Name').fill('Fixed')
+    await form.getByText('Give the provider a name.').waitFor({ state: 'detached' })
+    await form.getByText('Use an absolute http:// or https:// URL.').waitFor()
+    await form.getByLabel('Base URL').fill('https://api.example.com/v1')
+    await form.getByText('Use an absolute http:// or https:// URL.').waitFor({ state: 'detached' })
+  })
+
+  it('fills the model list from the provider, with the stored key used by the server only', async () => {
+    const seeded = await seedProvider()
+    const page = await browser.page()
+    await page.goto('/')
+    await page.getByRole('button', { name: 'Add provider' }).first().click()
+    const form = dialog(page)
+    await form.getByLabel('Base URL').fill(inject('fakeProviderURL'))
+    await form.getByRole('button', { name: 'Fetch models' }).click()
+    await form.getByTestId('fetch-note').getByText('Filled 1 models from /models.').waitFor()
+    await form.locator('.n-base-selection-tag-wrapper', { hasText: 'gpt-e2e' }).waitFor()
+    await screenshot(page, '03b-provider-form-fetched-models')
+    await form.getByRole('button', { name: 'Cancel' }).click()
+
+    await page.getByRole('button', { name: `Edit ${seeded.name}` }).click()
+    const edit = dialog(page)
+    const listed = page.waitForRequest((r) => r.url().endsWith(`/api/providers/${seeded.id}/models`))
+    await edit.getByRole('button', { name: 'Fetch models' }).click()
+    const request = await listed
+    expect(request.postData() ?? '').not.toContain('sk-e2e')
+    await edit.getByTestId('fetch-note').getByText('The provider offers 1 models', { exact: false }).waitFor()
   })
 
   it('creates a provider, tests it and shows it online with its latency chart', async () => {
@@ -35,7 +63,9 @@ describe('providers', () => {
     await form.getByRole('button', { name: 'Create provider' }).click()
     await form.waitFor({ state: 'hidden' })
     const row = tableRow(page, name)
-    await row.getByText('never tested').waitFor()
+    // Tested in the dialog: the saved provider shows that result, not "never checked".
+    await row.getByTestId('provider-health').getByText('healthy', { exact: true }).waitFor()
+    await row.getByText('online', { exact: true }).waitFor()
     await row.getByText('sk-…9f2c').waitFor()
 
     await page.getByRole('button', { name: `Test ${name}` }).click()
@@ -52,21 +82,22 @@ describe('providers', () => {
     await page.getByRole('button', { name: `Health override for ${seeded.name}` }).click()
     await page.getByText('Hold unhealthy (maintenance)').click()
     const row = tableRow(page, seeded.name)
-    await row.getByText('held unhealthy').waitFor()
-    await row.getByText('unhealthy', { exact: true }).waitFor()
+    // One badge says what routing does; no "online" or "healthy" badge beside it.
+    await row.getByTestId('provider-health').getByText('held unhealthy', { exact: true }).waitFor()
+    expect(await row.locator('.n-tag').allTextContents()).not.toContain('healthy')
     // Beyond the table: the page summary and the row's details say so too. Other tests may hold
     // providers of their own on the shared backend: count what the server holds.
     const held = (await api<Array<{ health_override: string | null }>>('GET', '/api/providers')).filter(
-      (p) => p.health_override !== null,
+      (p) => p.health_override === 'unhealthy',
     ).length
-    await page.getByTestId('held-count').getByText(`${held} held by an override`).waitFor()
+    await page.getByTestId('health-count-held-unhealthy').getByText(`${held} held unhealthy`).waitFor()
     await row.locator('.n-data-table-expand-trigger').click()
     await page.getByTestId('held-override').getByText('Routing skips this provider').waitFor()
     await screenshot(page, '04b-provider-held')
 
     await page.getByRole('button', { name: `Health override for ${seeded.name}` }).click()
     await page.getByText('Automatic (follow checks)').click()
-    await row.getByText('automatic').waitFor()
+    await row.getByTestId('provider-health').getByText('not checked', { exact: true }).waitFor()
   })
 
   it('explains that routes use a provider before deleting it, and offers to remove their nodes', async () => {
@@ -81,9 +112,8 @@ describe('providers', () => {
     })
     const page = await browser.page()
     await page.goto('/')
+    // One dialog: it names the routes before anything is deleted (no 409 round first).
     await page.getByRole('button', { name: `Delete ${seeded.name}` }).click()
-    expectFailure(page, { method: 'DELETE', path: `/api/providers/${seeded.id}`, status: 409 })
-    await page.getByRole('button', { name: 'Delete', exact: true }).click()
     await page.getByText(`${seeded.name} is used by routes`).waitFor()
     await dialog(page).getByRole('listitem').filter({ hasText: routeName }).waitFor()
     await screenshot(page, '05-provider-delete-conflict')
@@ -91,6 +121,16 @@ describe('providers', () => {
     await tableRow(page, seeded.name).waitFor({ state: 'detached' })
     const providers = await api<Array<{ id: number }>>('GET', '/api/providers')
     expect(providers.some((p) => p.id === seeded.id)).toBe(false)
+  })
+
+  it('deletes a provider no route uses after one question', async () => {
+    const seeded = await seedProvider()
+    const page = await browser.page()
+    await page.goto('/')
+    await page.getByRole('button', { name: `Delete ${seeded.name}` }).click()
+    await dialog(page).getByText('No route uses it.', { exact: false }).waitFor()
+    await page.getByRole('button', { name: 'Delete', exact: true }).click()
+    await tableRow(page, seeded.name).waitFor({ state: 'detached' })
   })
 
   it('stays usable on a narrow window', async () => {
@@ -109,5 +149,21 @@ describe('providers', () => {
     await dialog(page).getByLabel('Name').waitFor()
     expect(await dialog(page).getByLabel('Name').inputValue()).toBe(seededName)
     await screenshot(page, '06c-provider-form-narrow')
+  })
+
+  it("opens a row's details from the keyboard, with a visible focus ring", async () => {
+    const seeded = await seedProvider()
+    const page = await browser.page()
+    await page.goto('/')
+    const expander = page.getByRole('button', { name: `Show details of ${seeded.name}` })
+    await expander.focus()
+    await page.keyboard.press('Enter')
+    await page.getByText('No checks yet: press Test to run one.').first().waitFor()
+    const hide = page.getByRole('button', { name: `Hide details of ${seeded.name}` })
+    expect(await hide.getAttribute('aria-expanded')).toBe('true')
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Shift+Tab')
+    const outline = await hide.evaluate((el) => getComputedStyle(el).outlineStyle)
+    expect(outline).toBe('solid')
   })
 })

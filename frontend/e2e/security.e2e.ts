@@ -30,4 +30,17 @@ describe('security headers served by the backend', () => {
     await screenshot(page, '90-docs')
     expect(pageProblems(page)).toEqual([])
   })
+
+  it('links /docs from the menu, and /docs without the slash loads with the /v1 schemas', async () => {
+    const page = await browser.page()
+    await page.goto('/')
+    const link = page.getByRole('link', { name: 'API docs ↗' })
+    expect(await link.getAttribute('href')).toBe('/docs')
+    await page.goto('/docs')
+    await page.locator('.opblock-summary-path', { hasText: '/v1/chat/completions' }).first().click()
+    await page.getByText('ChatCompletionRequest', { exact: false }).first().waitFor()
+    expect(await page.locator('.swagger-ui .loading-container').count()).toBe(0)
+    await screenshot(page, '91-docs-chat-completions')
+    expect(pageProblems(page)).toEqual([])
+  })
 })

@@ -27,6 +27,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Observability' },
   },
   {
+    path: '/playground',
+    name: 'playground',
+    component: () => import('./pages/playground/Playground.vue'),
+    meta: { title: 'Playground' },
+  },
+  {
     path: '/backup',
     name: 'backup',
     component: () => import('./pages/backup/Backup.vue'),

@@ -29,12 +29,32 @@ describe('/openapi.json', () => {
       if (success !== '204') {
         expect(op.responses?.[success ?? '']?.content?.['application/json']?.schema, where).toBeDefined()
       }
-      if (['post', 'patch'].includes(method) && !path.endsWith('/test')) {
+      if (['post', 'patch'].includes(method) && !/\/\{id\}\/(test|models)$/.test(path)) {
         expect(op.requestBody, where).toBeDefined()
       }
     }
     const exported = spec.paths['/api/admin/providers/export']?.get?.responses?.['200']?.content
     expect(JSON.stringify(exported)).toContain('api_key_encrypted')
+  })
+
+  it('documents /v1 and /ping with request and answer schemas, not "Default Response"', async () => {
+    const { app } = await buildTestApp({ BACKEND_ADMIN_TOKEN: 'docs-admin-token' })
+    const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, Operation>>
+    }
+    const json = (op: Operation | undefined) => op?.responses?.['200']?.content?.['application/json']?.schema
+    for (const endpoint of ['chat/completions', 'completions', 'embeddings']) {
+      const op = spec.paths[`/v1/${endpoint}`]?.post
+      expect(op?.requestBody, endpoint).toMatchObject({ content: { 'application/json': { schema: {} } } })
+      expect(json(op), endpoint).toBeDefined()
+      expect(op?.responses?.['4XX'] ?? op?.responses?.['4xx'], endpoint).toBeDefined()
+    }
+    expect(
+      spec.paths['/v1/chat/completions']?.post?.responses?.['200']?.content?.['text/event-stream'],
+    ).toBeDefined()
+    expect(json(spec.paths['/v1/models']?.get)).toEqual({ $ref: '#/components/schemas/ModelList' })
+    expect(json(spec.paths['/ping']?.get)).toEqual({ $ref: '#/components/schemas/Ping' })
+    expect(JSON.stringify(spec.paths['/v1/chat/completions'])).not.toContain('Default Response')
   })
 
   it('names its schemas once in components and refers to them from each operation', async () => {

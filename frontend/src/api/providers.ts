@@ -1,7 +1,9 @@
 import { request } from './client'
 import type {
+  DirectModelsInput,
   DirectTestInput,
   HealthChecks,
+  ModelListing,
   Provider,
   ProviderInput,
   ProviderPatch,
@@ -21,6 +23,9 @@ export const providersApi = {
   test: (id: number) => request<TestResult>(`${base}/${id}/test`, { method: 'POST' }),
   testDirect: (input: DirectTestInput) =>
     request<TestResult>(`${base}/test-direct`, { method: 'POST', body: input }),
+  models: (id: number) => request<ModelListing>(`${base}/${id}/models`, { method: 'POST' }),
+  modelsDirect: (input: DirectModelsInput) =>
+    request<ModelListing>(`${base}/models-direct`, { method: 'POST', body: input }),
   setHealth: (id: number, isHealthy: boolean | null) =>
     request<Provider>(`${base}/${id}/health`, { method: 'PATCH', body: { is_healthy: isHealthy } }),
   checks: async (id: number) => (await request<HealthChecks>(`${base}/${id}/checks`)).checks,

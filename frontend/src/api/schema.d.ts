@@ -362,6 +362,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/providers/models-direct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List the models an unsaved configuration's /models offers (stores nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DirectModels"];
+                };
+            };
+            responses: {
+                /** @description GET {base_url}/models through the probe; nothing is recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelListing"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/providers/{id}/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List the models a provider's /models offers, with its stored key (records nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description GET {base_url}/models through the probe; nothing is recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelListing"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/providers/{id}/test": {
         parameters: {
             query?: never;
@@ -1240,6 +1363,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/playground/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the Playground can ask for: the same list as GET /v1/models */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelList"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/playground/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a chat completion through the gateway with the admin session (the UI Playground)
+         * @description Answers exactly as POST /v1/chat/completions does (JSON, or SSE with "stream": true, and the `x-switchboard-provider`, `x-switchboard-attempts` and `x-request-id` headers); a request the gateway refuses before forwarding (unknown model, no provider) is a problem document.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlaygroundChat"];
+                };
+            };
+            responses: {
+                /** @description the answer of the provider that served the request (headers: x-switchboard-provider, x-switchboard-attempts, x-request-id) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChatCompletion"];
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/providers/export": {
         parameters: {
             query?: never;
@@ -1429,14 +1677,68 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description every other OpenAI field is forwarded as sent */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChatCompletionRequest"];
+                };
+            };
             responses: {
-                /** @description Default Response */
+                /** @description the answer of the provider that served the request (headers: x-switchboard-provider, x-switchboard-attempts, x-request-id) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            object: "chat.completion";
+                            created: number;
+                            /** @description the provider's model */
+                            model: string;
+                            choices: ({
+                                index: number;
+                                message: {
+                                    role: string;
+                                    content: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                finish_reason: string | null;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            usage?: {
+                                prompt_tokens: number;
+                                completion_tokens?: number;
+                                total_tokens: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
                 };
             };
         };
@@ -1466,14 +1768,39 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CompletionRequest"];
+                };
+            };
             responses: {
-                /** @description Default Response */
+                /** @description the answer of the provider that served the request (headers: x-switchboard-provider, x-switchboard-attempts, x-request-id) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Completion"];
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
                 };
             };
         };
@@ -1503,14 +1830,38 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EmbeddingRequest"];
+                };
+            };
             responses: {
-                /** @description Default Response */
+                /** @description the answer of the provider that served the request (headers: x-switchboard-provider, x-switchboard-attempts, x-request-id) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["EmbeddingList"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
                 };
             };
         };
@@ -1542,7 +1893,27 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ModelList"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
                 };
             };
         };
@@ -1748,6 +2119,24 @@ export interface components {
             latency_ms: number | null;
             detail: string | null;
         };
+        /** DirectModels */
+        DirectModels: {
+            base_url: string;
+            /** @description used for this call only; never stored */
+            api_key?: string | null;
+        };
+        /**
+         * ModelListing
+         * @description GET {base_url}/models through the probe; nothing is recorded
+         */
+        ModelListing: {
+            status: "online" | "degraded" | "timeout" | "unreachable" | "error";
+            status_code: number | null;
+            latency_ms: number | null;
+            detail: string | null;
+            /** @description sorted; empty unless status is online */
+            models: string[];
+        };
         /** HealthOverride */
         HealthOverride: {
             /** @description true/false holds the flag; null returns to automatic */
@@ -1871,12 +2260,172 @@ export interface components {
             prefix: string;
             created_at: string;
         };
+        /** ModelList */
+        ModelList: {
+            /** @enum {string} */
+            object: "list";
+            data: {
+                id: string;
+                /** @enum {string} */
+                object: "model";
+                created: number;
+                /** @description "switchboard" for a route, else the provider name */
+                owned_by: string;
+            }[];
+        };
+        /** PlaygroundChat */
+        PlaygroundChat: {
+            /** @description a route name or a provider model */
+            model: string;
+            messages: {
+                role: "system" | "user" | "assistant";
+                content: string;
+            }[];
+            stream?: boolean;
+            stream_options?: {
+                include_usage: boolean;
+            };
+            max_tokens?: number;
+            temperature?: number;
+        };
+        /** ChatCompletion */
+        ChatCompletion: {
+            id: string;
+            /** @enum {string} */
+            object: "chat.completion";
+            created: number;
+            /** @description the provider's model */
+            model: string;
+            choices: ({
+                index: number;
+                message: {
+                    role: string;
+                    content: string | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                finish_reason: string | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** Usage */
+            usage?: {
+                prompt_tokens: number;
+                completion_tokens?: number;
+                total_tokens: number;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
         /** RestoreSummary */
         RestoreSummary: {
             dry_run: boolean;
             providers: components["schemas"]["RestoreChanges"];
             routes: components["schemas"]["RestoreChanges"];
             keys: components["schemas"]["RestoreChanges"];
+        };
+        /**
+         * ChatCompletionRequest
+         * @description every other OpenAI field is forwarded as sent
+         */
+        ChatCompletionRequest: {
+            /** @description a route name, or a model an active provider offers */
+            model: string;
+            messages: ({
+                /** @description system, user, assistant, tool, … */
+                role: string;
+                content: string | unknown[] | (never | null);
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description answer as server-sent events */
+            stream?: boolean;
+            stream_options?: {
+                include_usage?: boolean;
+            } & {
+                [key: string]: unknown;
+            };
+            max_tokens?: number;
+            temperature?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * OpenAIError
+         * @description OpenAI's error shape; an upstream's own error is passed on as it came
+         */
+        OpenAIError: {
+            error: {
+                message: string;
+                /** @description invalid_request_error, authentication_error, api_error, … */
+                type: string;
+                code: string | null;
+            };
+        };
+        /** CompletionRequest */
+        CompletionRequest: {
+            /** @description a route name, or a model an active provider offers */
+            model: string;
+            prompt: string | string[];
+            stream?: boolean;
+            max_tokens?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Completion */
+        Completion: {
+            id: string;
+            /** @enum {string} */
+            object: "text_completion";
+            model: string;
+            choices: ({
+                index: number;
+                text: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            usage?: {
+                prompt_tokens: number;
+                completion_tokens?: number;
+                total_tokens: number;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** EmbeddingRequest */
+        EmbeddingRequest: {
+            /** @description a route name, or a model an active provider offers */
+            model: string;
+            input: string | unknown[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** EmbeddingList */
+        EmbeddingList: {
+            /** @enum {string} */
+            object: "list";
+            model: string;
+            data: ({
+                /** @enum {string} */
+                object: "embedding";
+                index: number;
+                embedding: number[];
+            } & {
+                [key: string]: unknown;
+            })[];
+            usage?: {
+                prompt_tokens: number;
+                completion_tokens?: number;
+                total_tokens: number;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;

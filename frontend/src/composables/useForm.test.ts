@@ -64,4 +64,16 @@ describe('useForm', () => {
     expect(form.check({})).toBe(true)
     expect(form.status('name')).toBeUndefined()
   })
+
+  it('drops the error of a field once it is fixed, keeps the others, and never adds new ones', () => {
+    const form = useForm<'name' | 'base_url'>({ fieldOf })
+    form.check({ name: 'Give it a name.', base_url: 'Use http(s).' })
+    form.settle({ base_url: 'Use http(s).' }, ['name'])
+    expect(form.fieldErrors.value).toEqual({ base_url: 'Use http(s).' })
+    // A field that changed but is still wrong takes the new wording; an untouched one keeps its error.
+    form.settle({ base_url: 'Enter the base URL.' }, ['base_url'])
+    expect(form.fieldErrors.value).toEqual({ base_url: 'Enter the base URL.' })
+    form.settle({ name: 'Give it a name.' }, ['name'])
+    expect(form.fieldErrors.value.name).toBeUndefined()
+  })
 })

@@ -46,6 +46,25 @@ export function useForm<F extends string>(options: FormOptions<F> = {}) {
     return Object.keys(findings).length === 0
   }
 
+  /**
+   * After an edit: a field in error whose value changed loses its error as soon as the browser-side
+   * checks pass it (`findings` are those checks on the new values), or takes their new wording.
+   * Fields that did not change keep theirs; no error appears on a field the user has not yet sent.
+   */
+  function settle(findings: FieldErrors<F>, changed: readonly F[]): void {
+    const next = { ...fieldErrors.value }
+    let touched = false
+    for (const field of changed) {
+      if (next[field] === undefined || next[field] === findings[field]) continue
+      if (findings[field] === undefined) delete next[field]
+      else next[field] = findings[field]
+      touched = true
+    }
+    if (!touched) return
+    fieldErrors.value = next
+    if (Object.keys(next).length === 0 && error.value === (options.placedNote ?? null)) error.value = null
+  }
+
   /** Places what the server (or anything else) said went wrong. */
   function fail(err: unknown): void {
     clear()
@@ -94,5 +113,5 @@ export function useForm<F extends string>(options: FormOptions<F> = {}) {
     return fieldErrors.value[field] ? 'error' : undefined
   }
 
-  return { fieldErrors, error, details, busy, check, fail, submit, status, clear }
+  return { fieldErrors, error, details, busy, check, fail, settle, submit, status, clear }
 }

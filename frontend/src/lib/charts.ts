@@ -1,17 +1,7 @@
-/** Registers the parts of ECharts the UI uses, once, so only those are bundled. */
-import { BarChart, LineChart } from 'echarts/charts'
-import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
-import { use } from 'echarts/core'
-import { CanvasRenderer } from 'echarts/renderers'
+/**
+ * The chart component, loaded on first use: ECharts is the largest part of the UI, and only the
+ * pages that draw a chart (a provider's details, Observability) fetch it (lib/echarts-setup.ts).
+ */
+import { defineAsyncComponent } from 'vue'
 
-use([
-  CanvasRenderer,
-  LineChart,
-  BarChart,
-  GridComponent,
-  TooltipComponent,
-  LegendComponent,
-  DataZoomComponent,
-])
-
-export { default as VChart } from 'vue-echarts'
+export const VChart = defineAsyncComponent(() => import('./echarts-setup').then((m) => m.default))

@@ -48,6 +48,27 @@ const DirectTestBody = Type.Object(
   { additionalProperties: false, title: 'DirectTest' },
 )
 
+const ModelListingSchema = Type.Object(
+  {
+    status: ProbeStatus,
+    status_code: Nullable(Type.Integer()),
+    latency_ms: Nullable(Type.Number()),
+    detail: Nullable(Type.String()),
+    models: Type.Array(Type.String(), { description: 'sorted; empty unless status is online' }),
+  },
+  { $id: 'ModelListing', description: 'GET {base_url}/models through the probe; nothing is recorded' },
+)
+
+const DirectModelsBody = Type.Object(
+  {
+    base_url: Type.String({ minLength: 1, maxLength: 2048 }),
+    api_key: Type.Optional(
+      Nullable(Type.String({ maxLength: 8192, description: 'used for this call only; never stored' })),
+    ),
+  },
+  { additionalProperties: false, title: 'DirectModels' },
+)
+
 const HealthOverrideBody = Type.Object(
   {
     is_healthy: Nullable(
@@ -73,6 +94,32 @@ export function providerHealthRoutes(deps: { health: HealthService }): FastifyPl
         },
       },
       async (req) => health.testDirect(req.body),
+    )
+
+    app.post(
+      '/api/providers/models-direct',
+      {
+        schema: {
+          tags,
+          summary: "List the models an unsaved configuration's /models offers (stores nothing)",
+          body: DirectModelsBody,
+          response: { 200: ModelListingSchema, ...problems(422) },
+        },
+      },
+      async (req) => health.listModelsDirect(req.body),
+    )
+
+    app.post(
+      '/api/providers/:id/models',
+      {
+        schema: {
+          tags,
+          summary: "List the models a provider's /models offers, with its stored key (records nothing)",
+          params: IdParams,
+          response: { 200: ModelListingSchema, ...problems(404, 422) },
+        },
+      },
+      async (req) => health.listProviderModels(req.params.id),
     )
 
     app.post(

@@ -7,6 +7,17 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { AppError, malformedJson } from '../../core/errors.js'
 import { type Endpoint, GATEWAY_ENDPOINTS, type GatewayProxy } from '../../services/gateway/proxy.js'
+import {
+  answered,
+  ChatCompletion,
+  ChatCompletionRequest,
+  Completion,
+  CompletionRequest,
+  EmbeddingList,
+  EmbeddingRequest,
+  ModelListSchema,
+  OpenAIError,
+} from './schemas.js'
 
 interface GatewayBody {
   text: string
@@ -18,6 +29,17 @@ const summaries: Record<Endpoint, string> = {
   completions: 'Text completion (streams with "stream": true), routed with failover',
   embeddings: 'Embeddings, routed with failover',
 }
+
+const documented: Record<Endpoint, { body: unknown; answer: ReturnType<typeof answered> }> = {
+  'chat/completions': { body: ChatCompletionRequest, answer: answered(ChatCompletion, true) },
+  completions: { body: CompletionRequest, answer: answered(Completion, true) },
+  embeddings: { body: EmbeddingRequest, answer: answered(EmbeddingList, false) },
+}
+
+const errors = { '4xx': OpenAIError, '5xx': OpenAIError }
+
+/** The body schema is for /openapi.json: the body is forwarded as sent, and the proxy checks `model`. */
+const acceptAnyBody = () => () => true
 
 const description =
   '`model` is a route name or a model an active provider offers. The body is forwarded as sent, with ' +
@@ -55,7 +77,14 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
         `/v1/${endpoint}`,
         {
           bodyLimit,
-          schema: { tags: ['gateway'], summary: summaries[endpoint], description },
+          validatorCompiler: acceptAnyBody,
+          schema: {
+            tags: ['gateway'],
+            summary: summaries[endpoint],
+            description,
+            body: documented[endpoint].body,
+            response: { 200: documented[endpoint].answer, ...errors },
+          },
         },
         async (req, reply) => {
           const body = req.body as GatewayBody | undefined
@@ -69,7 +98,13 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
 
     app.get(
       '/v1/models',
-      { schema: { tags: ['gateway'], summary: 'Models: every active route name and every offered model' } },
+      {
+        schema: {
+          tags: ['gateway'],
+          summary: 'Models: every active route name and every offered model',
+          response: { 200: ModelListSchema, ...errors },
+        },
+      },
       async () => proxy.listModels(),
     )
   }

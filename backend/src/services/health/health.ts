@@ -29,6 +29,7 @@ import { checkProviderUrl, originOf } from '../../domain/url-policy.js'
 import type { ConfigChanges } from '../config/config-changes.js'
 import { toPublicProvider } from '../config/inventory.js'
 import type { SnapshotService } from '../config/snapshot.js'
+import { listModels, type ModelListing } from './model-listing.js'
 import { type ProbeResult, probe } from './probe.js'
 
 export interface DirectTestInput {
@@ -204,6 +205,28 @@ export function createHealth(deps: HealthDeps) {
       const candidate = await deps.health.getProbeCandidate(id)
       if (!candidate) throw providerNotFound(id)
       return probeAndRecord(candidate, deps.requestTimeoutMs)
+    },
+
+    /** The model names a stored provider's `/models` lists, with its stored key; records nothing. */
+    async listProviderModels(id: number): Promise<ModelListing> {
+      const candidate = await deps.health.getProbeCandidate(id)
+      if (!candidate) throw providerNotFound(id)
+      const key = openKey(candidate)
+      if (key instanceof Error)
+        return { status: 'error', status_code: null, latency_ms: 0, detail: key.message, models: [] }
+      return listModels({ base_url: candidate.base_url, api_key: key }, deps.requestTimeoutMs, deps.agent)
+    },
+
+    /** The model names an unsaved configuration's `/models` lists; the key lives only for this call. */
+    async listModelsDirect(input: { base_url: string; api_key?: string | null }): Promise<ModelListing> {
+      const base_url = input.base_url.trim()
+      const problem = checkProviderUrl(base_url)
+      if (problem) throw fieldError('base_url', problem)
+      return listModels(
+        { base_url, api_key: input.api_key?.trim() || null },
+        deps.requestTimeoutMs,
+        deps.agent,
+      )
     },
 
     /** Probes an unsaved configuration; records nothing, and the key lives only for this call. */

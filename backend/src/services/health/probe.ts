@@ -28,6 +28,11 @@ export interface ProbeResult {
   detail: string | null
 }
 
+export interface ProbeOptions {
+  /** Keep up to this many bytes of a 2xx body (`body` of the answer) instead of draining it. */
+  keepBody?: number
+}
+
 const DRAIN_LIMIT = 64 * 1024
 const ERROR_BODY_LIMIT = 4 * 1024
 const DETAIL_MAX = 300
@@ -179,7 +184,8 @@ export async function probe(
   timeoutMs: number,
   dispatcher: Dispatcher,
   signal?: AbortSignal,
-): Promise<ProbeResult> {
+  options: ProbeOptions = {},
+): Promise<ProbeResult & { body?: string }> {
   const url = probeUrl(target)
   let host = url
   try {
@@ -210,6 +216,10 @@ export async function probe(
     const response = await request(url, { method: 'GET', headers, dispatcher, signal: controller.signal })
     const latency = elapsed()
     const code = response.statusCode
+    if (code >= 200 && code < 300 && options.keepBody !== undefined) {
+      const body = await readSome(response.body, options.keepBody)
+      return { ...finish({ status: 'online', status_code: code, detail: null }, latency), body }
+    }
     if (code >= 200 && code < 300) {
       await response.body.dump({ limit: DRAIN_LIMIT, signal: controller.signal }).catch(() => {})
       return finish({ status: 'online', status_code: code, detail: null }, latency)

@@ -173,4 +173,55 @@ describe('ProviderForm', () => {
     expect(JSON.parse(String(init?.body))).toEqual({ name: 'OpenAI EU' })
     wrapper.unmount()
   })
+
+  it('clears an error as soon as its field is fixed, before the next submit', async () => {
+    const wrapper = mountForm()
+    await fill(wrapper, 'provider-base-url', 'ftp://files.example.com')
+    await submit(wrapper)
+    expect(fieldText(wrapper, 'provider-name')).toContain('Give the provider a name.')
+    await fill(wrapper, 'provider-name', 'Fixed')
+    await flushPromises()
+    expect(fieldText(wrapper, 'provider-name')).not.toContain('Give the provider a name.')
+    expect(fieldText(wrapper, 'provider-base-url')).toContain('absolute http')
+    await fill(wrapper, 'provider-base-url', 'https://api.example.com/v1')
+    await flushPromises()
+    expect(fieldText(wrapper, 'provider-base-url')).not.toContain('absolute http')
+    wrapper.unmount()
+  })
+
+  it('fetches the models of a saved provider by id, so its stored key stays on the server', async () => {
+    fetchMock.mockResolvedValue(
+      json(200, { status: 'online', status_code: 200, latency_ms: 3, detail: null, models: ['a', 'b'] }),
+    )
+    const wrapper = mountForm({ ...saved, models: [] })
+    const button = wrapper.findAll('button').find((b) => b.text() === 'Fetch models')
+    await button?.trigger('click')
+    await flushPromises()
+    const [url, init] = fetchMock.mock.calls[0] ?? []
+    expect(url).toBe('/api/providers/7/models')
+    expect(init?.body).toBeUndefined()
+    expect(wrapper.text()).toContain('Filled 2 models from /models.')
+    wrapper.unmount()
+  })
+
+  it('probes the saved provider after saving when the dialog tested it, so its row shows the result', async () => {
+    const online = { status: 'online', status_code: 200, latency_ms: 3, detail: null }
+    fetchMock
+      .mockResolvedValueOnce(json(200, online))
+      .mockResolvedValueOnce(json(201, saved))
+      .mockResolvedValueOnce(json(200, online))
+    const wrapper = mountForm()
+    await fill(wrapper, 'provider-name', 'OpenAI')
+    await fill(wrapper, 'provider-base-url', 'https://api.openai.com/v1')
+    const test = wrapper.findAll('button').find((b) => b.text() === 'Test connection')
+    await test?.trigger('click')
+    await flushPromises()
+    await submit(wrapper)
+    expect(fetchMock.mock.calls.map((c) => c[0])).toEqual([
+      '/api/providers/test-direct',
+      '/api/providers',
+      '/api/providers/7/test',
+    ])
+    wrapper.unmount()
+  })
 })

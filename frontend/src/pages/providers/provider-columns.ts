@@ -1,10 +1,10 @@
 import { type DataTableColumns, NTag, NTooltip } from 'naive-ui'
 import { h } from 'vue'
 import type { Provider } from '../../api/types'
-import StatusBadge from '../../components/StatusBadge.vue'
 import { formatDateTime, formatMs, formatRelative } from '../../lib/format'
 import ProviderDetails from './ProviderDetails.vue'
 import ProviderRowActions from './ProviderRowActions.vue'
+import { healthLook } from './provider-health'
 import type { OverrideChoice } from './useProviderActions'
 
 export interface ProviderColumnHandlers {
@@ -24,47 +24,41 @@ function renderModels(models: string[]) {
   return h('div', { class: 'tag-row' }, [...shown, ...more])
 }
 
-function renderHealthy(provider: Provider) {
+/** The routing verdict (provider-health.ts), with its reason on hover and, narrow, below it. */
+function renderHealth(provider: Provider, withHint: boolean) {
+  const look = healthLook(provider)
+  const badge = h(
+    NTag,
+    { size: 'small', round: true, bordered: false, type: look.type, title: look.hint },
+    { default: () => look.label },
+  )
   const failures = provider.consecutive_failures
-  return h('div', [
-    h(
-      NTag,
-      { size: 'small', round: true, bordered: false, type: provider.is_healthy ? 'success' : 'error' },
-      { default: () => (provider.is_healthy ? 'healthy' : 'unhealthy') },
-    ),
-    h(
-      'div',
-      { class: failures > 0 ? 'small bad' : 'muted small' },
-      `${failures} failure${failures === 1 ? '' : 's'} in a row`,
-    ),
-  ])
+  const below = withHint
+    ? h('div', { class: 'muted small' }, look.hint)
+    : h(
+        'div',
+        { class: failures > 0 ? 'small bad' : 'muted small' },
+        `${failures} failure${failures === 1 ? '' : 's'} in a row`,
+      )
+  return h('div', { 'data-testid': 'provider-health' }, [badge, below])
 }
 
-function renderOverride(provider: Provider) {
-  if (provider.health_override === null) return h('span', { class: 'muted' }, 'automatic')
-  return h(
-    NTag,
-    {
-      size: 'small',
-      type: provider.health_override === 'unhealthy' ? 'warning' : 'info',
-      bordered: false,
-      title: 'Set by an admin: health checks do not change it until it is back on automatic.',
-    },
-    { default: () => `held ${provider.health_override}` },
-  )
+/** The last probe as a plain fact (no badge colour): what it said and when. */
+function renderLastCheck(row: Provider) {
+  if (row.status === null) return h('span', { class: 'muted' }, 'never checked')
+  return h('div', [
+    h('span', { class: row.status === 'online' ? '' : 'bad' }, row.status),
+    h(NTooltip, null, {
+      trigger: () => h('div', { class: 'muted small' }, formatRelative(row.last_tested_at)),
+      default: () => formatDateTime(row.last_tested_at),
+    }),
+  ])
 }
 
 function renderName(row: Provider) {
   return h('div', [
     h('div', { class: 'strong' }, row.name),
     h('div', { class: 'muted small' }, row.has_api_key ? `key ${row.api_key_hint ?? 'set'}` : 'no key'),
-  ])
-}
-
-function renderStatus(row: Provider) {
-  return h('div', { class: 'tag-row' }, [
-    h(StatusBadge, { status: row.status }),
-    row.is_active ? null : h(NTag, { size: 'small', bordered: false }, { default: () => 'inactive' }),
   ])
 }
 
@@ -99,13 +93,7 @@ export function createProviderColumns(
       {
         title: 'Provider',
         key: 'name',
-        render: (row) =>
-          h('div', { class: 'stack-small' }, [
-            renderName(row),
-            renderStatus(row),
-            row.is_healthy ? null : h('div', { class: 'small bad' }, 'unhealthy'),
-            row.health_override === null ? null : renderOverride(row),
-          ]),
+        render: (row) => h('div', { class: 'stack-small' }, [renderName(row), renderHealth(row, true)]),
       },
       { title: '', key: 'actions', width: 140, render: (row) => renderActions(handlers, row, true) },
     ]
@@ -121,7 +109,8 @@ export function createProviderColumns(
     },
     { title: 'Base URL', key: 'base_url', minWidth: 130, ellipsis: { tooltip: true } },
     { title: 'Models', key: 'models', minWidth: 90, render: (row) => renderModels(row.models) },
-    { title: 'Status', key: 'status', width: 110, render: renderStatus },
+    { title: 'Health', key: 'is_healthy', width: 150, render: (row) => renderHealth(row, false) },
+    { title: 'Last check', key: 'last_tested_at', width: 124, render: renderLastCheck },
     {
       title: 'Latency',
       key: 'latency_ms',
@@ -129,18 +118,6 @@ export function createProviderColumns(
       sorter: (a, b) => (a.latency_ms ?? Infinity) - (b.latency_ms ?? Infinity),
       render: (row) => formatMs(row.latency_ms),
     },
-    {
-      title: 'Last tested',
-      key: 'last_tested_at',
-      width: 100,
-      render: (row) =>
-        h(NTooltip, null, {
-          trigger: () => h('span', formatRelative(row.last_tested_at)),
-          default: () => formatDateTime(row.last_tested_at),
-        }),
-    },
-    { title: 'Healthy · failures', key: 'is_healthy', width: 124, render: renderHealthy },
-    { title: 'Override', key: 'health_override', width: 128, render: renderOverride },
     {
       title: 'Actions',
       key: 'actions',

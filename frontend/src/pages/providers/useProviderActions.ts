@@ -2,6 +2,7 @@ import { useDialog, useMessage } from 'naive-ui'
 import { h, ref } from 'vue'
 import { ApiError, describeError } from '../../api/client'
 import { providersApi } from '../../api/providers'
+import { routesApi } from '../../api/routes'
 import type { Provider, TestResult } from '../../api/types'
 import { useAction } from '../../composables/useAction'
 import { formatMs } from '../../lib/format'
@@ -60,36 +61,60 @@ export function useProviderActions(onChanged: () => Promise<void>) {
     })
   }
 
-  function explainConflict(provider: Provider, err: ApiError): void {
-    const names = routeNames(err)
+  function usedByContent(names: string[]) {
+    return () =>
+      h('div', [
+        h(
+          'p',
+          names.length === 1
+            ? 'A route sends traffic to this provider:'
+            : `${names.length || 'Some'} routes send traffic to this provider:`,
+        ),
+        names.length > 0
+          ? h(
+              'ul',
+              names.map((n) => h('li', n)),
+            )
+          : null,
+        h(
+          'p',
+          'Deleting it also removes its nodes from those routes; the routes stay. This cannot be undone.',
+        ),
+      ])
+  }
+
+  function askUsedBy(provider: Provider, names: string[]): void {
     dialog.warning({
       title: `${provider.name} is used by routes`,
-      content: () =>
-        h('div', [
-          h(
-            'p',
-            names.length === 1
-              ? 'A route sends traffic to this provider:'
-              : `${names.length || 'Some'} routes send traffic to this provider:`,
-          ),
-          names.length > 0
-            ? h(
-                'ul',
-                names.map((n) => h('li', n)),
-              )
-            : null,
-          h('p', 'Deleting it anyway also removes its nodes from those routes; the routes stay.'),
-        ]),
+      content: usedByContent(names),
       positiveText: 'Delete and remove its nodes',
       negativeText: 'Keep it',
       onPositiveClick: () => removeNow(provider, true),
     })
   }
 
-  function confirmRemove(provider: Provider): void {
+  /** A route took the provider between the question and the answer: ask again, with its name. */
+  function explainConflict(provider: Provider, err: ApiError): void {
+    askUsedBy(provider, routeNames(err))
+  }
+
+  /** One dialog: the routes that use the provider are looked up first, so the question names them. */
+  async function confirmRemove(provider: Provider): Promise<void> {
+    let users: string[]
+    try {
+      const routes = await routesApi.list()
+      users = routes.filter((r) => r.nodes.some((n) => n.api_id === provider.id)).map((r) => r.name)
+    } catch (err) {
+      message.error(describeError(err))
+      return
+    }
+    if (users.length > 0) {
+      askUsedBy(provider, users)
+      return
+    }
     dialog.warning({
       title: `Delete ${provider.name}?`,
-      content: 'The provider and its stored API key are removed. This cannot be undone.',
+      content: 'The provider and its stored API key are removed. No route uses it. This cannot be undone.',
       positiveText: 'Delete',
       negativeText: 'Cancel',
       onPositiveClick: () => removeNow(provider, false),

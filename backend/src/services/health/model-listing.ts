@@ -1,0 +1,60 @@
+/**
+ * "Fetch models" of the provider form: `GET {base_url}/models` through the probe (the same URL
+ * policy, no redirects, the same timeout and detail words), its OpenAI-shaped list turned into model
+ * names. The key is used server-side only; nothing is recorded.
+ */
+import type { Dispatcher } from 'undici'
+import { type ProbeResult, probe } from './probe.js'
+
+export interface ModelListing extends ProbeResult {
+  models: string[]
+}
+
+/** A `/models` answer is small (~100 bytes a model); 4 MB holds tens of thousands. */
+const LIST_LIMIT = 4 * 1024 * 1024
+const MODELS_MAX = 5000
+
+/** The ids of `{ data: [{ id }] }` (OpenAI, vLLM, LM Studio) or `{ models: [{ name }] }` (Ollama's /api/tags). */
+export function parseModelList(text: string): string[] | null {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (!parsed || typeof parsed !== 'object') return null
+  const record = parsed as { data?: unknown; models?: unknown }
+  const items = Array.isArray(record.data) ? record.data : Array.isArray(record.models) ? record.models : null
+  if (!items) return null
+  const names = new Set<string>()
+  for (const item of items) {
+    const name =
+      typeof item === 'string'
+        ? item
+        : item && typeof item === 'object'
+          ? ((item as { id?: unknown; name?: unknown }).id ?? (item as { name?: unknown }).name)
+          : undefined
+    if (typeof name === 'string' && name.trim() !== '' && name.length <= 300) names.add(name.trim())
+    if (names.size >= MODELS_MAX) break
+  }
+  return [...names].sort((a, b) => a.localeCompare(b))
+}
+
+export async function listModels(
+  target: { base_url: string; api_key: string | null },
+  timeoutMs: number,
+  dispatcher: Dispatcher,
+): Promise<ModelListing> {
+  const { body, ...result } = await probe(
+    { ...target, health_check_path: '/models' },
+    timeoutMs,
+    dispatcher,
+    undefined,
+    { keepBody: LIST_LIMIT },
+  )
+  if (body === undefined) return { ...result, models: [] }
+  const models = parseModelList(body)
+  if (models === null)
+    return { ...result, status: 'degraded', detail: 'the answer of /models is not a model list', models: [] }
+  return { ...result, models }
+}
