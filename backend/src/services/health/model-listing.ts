@@ -4,6 +4,7 @@
  * names. The key is used server-side only; nothing is recorded.
  */
 import type { Dispatcher } from 'undici'
+import { ModelList, ModelName } from '../../domain/fields.js'
 import { type ProbeResult, probe } from './probe.js'
 
 export interface ModelListing extends ProbeResult {
@@ -12,7 +13,9 @@ export interface ModelListing extends ProbeResult {
 
 /** A `/models` answer is small (~100 bytes a model); 4 MB holds tens of thousands. */
 const LIST_LIMIT = 4 * 1024 * 1024
-const MODELS_MAX = 5000
+/** The bounds a provider's model list is saved with: whatever is fetched can be saved as is. */
+const MODELS_MAX = ModelList.maxItems ?? 5000
+const MODEL_NAME_MAX = ModelName.maxLength ?? 300
 
 /** The ids of `{ data: [{ id }] }` (OpenAI, vLLM, LM Studio) or `{ models: [{ name }] }` (Ollama's /api/tags). */
 export function parseModelList(text: string): string[] | null {
@@ -34,7 +37,8 @@ export function parseModelList(text: string): string[] | null {
         : item && typeof item === 'object'
           ? ((item as { id?: unknown; name?: unknown }).id ?? (item as { name?: unknown }).name)
           : undefined
-    if (typeof name === 'string' && name.trim() !== '' && name.length <= 300) names.add(name.trim())
+    if (typeof name === 'string' && name.trim() !== '' && name.length <= MODEL_NAME_MAX)
+      names.add(name.trim())
     if (names.size >= MODELS_MAX) break
   }
   return [...names].sort((a, b) => a.localeCompare(b))
