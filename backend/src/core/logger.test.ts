@@ -116,6 +116,36 @@ describe('redaction', () => {
     })
   })
 
+  it('redacts secrets held in a Map: under a sensitive key, and key-shaped text in any value', async () => {
+    const dir = tempDir()
+    const { log } = fileLogger(dir)
+    const headers = new Map<string, unknown>([
+      ['authorization', `Bearer ${KEY}`],
+      ['x-api-key', KEY],
+      ['x-note', `forwarded Bearer ${KEY}`],
+      [
+        'nested',
+        new Map([
+          ['api_key', KEY],
+          ['model', 'kept'],
+        ]),
+      ],
+      ['accept', 'application/json'],
+    ])
+    log.info({ headers }, 'with a map')
+    const [line] = await fileLines(log, dir)
+    expect(JSON.stringify(line)).not.toContain(KEY)
+    expect(line).toMatchObject({
+      headers: {
+        authorization: '[REDACTED]',
+        'x-api-key': '[REDACTED]',
+        'x-note': 'forwarded Bearer [REDACTED]',
+        nested: { api_key: '[REDACTED]', model: 'kept' },
+        accept: 'application/json',
+      },
+    })
+  })
+
   it('redacts errors: their fields, their message and a bearer token in the message text', async () => {
     const dir = tempDir()
     const { log } = fileLogger(dir)

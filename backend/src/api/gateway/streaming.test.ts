@@ -2,7 +2,8 @@
  * Streams after the commit point (DESIGN.md §6): events pass as they arrive; a failure ends the
  * stream with an SSE error event and no [DONE], and nothing is retried.
  */
-import { type ClientRequest, request as httpRequest } from 'node:http'
+import { once } from 'node:events'
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN, chunk, type Gateway, rawPost, sse, startGateway } from '../../../test/fake-openai.js'
 import { fakeUpstream, type Handler, waitFor } from '../../../test/fake-upstream.js'
@@ -222,5 +223,50 @@ describe('client disconnect', () => {
     req.destroy()
     // far below the 30 s idle timeout: the abort, not a timer, closed it
     await waitFor(() => fake.closedByPeer >= 1, 3000, 'the upstream socket to close')
+  })
+})
+
+describe('a client that reads slowly', () => {
+  it('is not cut by the idle timeout while it holds the stream back (back-pressure is not silence)', async () => {
+    const gw = await startGateway(FAST)
+    const upstream = { blocked: false, ended: false }
+    // A stream far larger than the socket buffers between the three parties, written as fast as
+    // the gateway takes it: once the client stops reading, the gateway pauses the upstream.
+    const fake = await fakeUpstream(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(chunk('gpt-test', { role: 'assistant', content: '' }))
+      const piece = chunk('gpt-test', { content: 'x'.repeat(32 * 1024) })
+      for (let i = 0; i < 2000; i++) {
+        if (!res.write(piece)) {
+          upstream.blocked = true
+          await once(res, 'drain')
+        }
+      }
+      res.write(chunk('gpt-test', {}, 'stop'))
+      res.end('data: [DONE]\n\n')
+      upstream.ended = true
+    })
+    await gw.addProvider(fake)
+    const req = httpRequest(`${gw.baseURL}/chat/completions`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    req.end(JSON.stringify(request))
+    const [res] = (await once(req, 'response')) as [IncomingMessage]
+    res.pause()
+    await waitFor(() => upstream.blocked, 20_000, 'the upstream to be held back by the slow client')
+    // Held back well past the 0.3 s idle timeout: the upstream is silent only because of the client.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(upstream.ended).toBe(false)
+    let tail = ''
+    res.setEncoding('utf8')
+    res.on('data', (text: string) => {
+      tail = (tail + text).slice(-4096)
+    })
+    res.resume()
+    await once(res, 'end')
+    expect(tail).not.toContain('upstream_idle_timeout')
+    expect(tail.endsWith('data: [DONE]\n\n')).toBe(true)
   })
 })

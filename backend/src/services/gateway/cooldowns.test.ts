@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { cooldownMs } from './cooldowns.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Cooldowns, cooldownMs } from './cooldowns.js'
 
 describe('cooldownMs', () => {
   it('reads Retry-After as seconds or a date, caps it at 60 s and defaults to 5 s', () => {
@@ -15,5 +15,40 @@ describe('cooldownMs', () => {
     const now = Date.parse('2024-01-01T00:00:10Z')
     expect(cooldownMs('Mon, 01 Jan 2024 00:00:00 GMT', now)).toBe(5000)
     expect(cooldownMs('-3')).toBe(5000)
+  })
+})
+
+describe('Cooldowns', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('says the whole seconds left until the first cooldown ends, rounded up, at least 1', () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2024-01-01T00:00:00Z') })
+    const cooldowns = new Cooldowns()
+    expect(cooldowns.soonestEndSeconds()).toBeNull()
+    cooldowns.start(1, 20_000)
+    cooldowns.start(2, 45_000)
+    expect(cooldowns.soonestEndSeconds()).toBe(20)
+    vi.advanceTimersByTime(999)
+    expect(cooldowns.soonestEndSeconds()).toBe(20)
+    vi.advanceTimersByTime(1)
+    expect(cooldowns.soonestEndSeconds()).toBe(19)
+    vi.advanceTimersByTime(18_999)
+    expect(cooldowns.soonestEndSeconds()).toBe(1)
+    expect(cooldowns.has(1)).toBe(true)
+    vi.advanceTimersByTime(1)
+    expect(cooldowns.has(1)).toBe(false)
+    expect(cooldowns.soonestEndSeconds()).toBe(25)
+    vi.advanceTimersByTime(25_000)
+    expect(cooldowns.soonestEndSeconds()).toBeNull()
+  })
+
+  it('keeps the later end when a provider is cooled down again for less', () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 0 })
+    const cooldowns = new Cooldowns()
+    cooldowns.start(1, 30_000)
+    cooldowns.start(1, 2_000)
+    expect(cooldowns.soonestEndSeconds()).toBe(30)
   })
 })
