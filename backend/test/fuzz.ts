@@ -27,8 +27,11 @@ export interface JsonSchema {
   pattern?: string
 }
 
+/** The methods an OpenAPI document can name, spelled as light-my-request's `inject` takes them. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+
 export interface Operation {
-  method: string
+  method: HttpMethod
   path: string
   params: { in: 'path' | 'query'; name: string; schema: JsonSchema }[]
   body: JsonSchema | null
@@ -39,7 +42,7 @@ export interface Operation {
 }
 
 export interface FuzzRequest {
-  method: string
+  method: HttpMethod
   url: string
   headers: Record<string, string>
   payload?: string
@@ -404,7 +407,7 @@ interface OpenApiOperation {
 export function operationsOf(spec: { paths: Record<string, Record<string, OpenApiOperation>> }): Operation[] {
   return Object.entries(spec.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => ({
-      method: method.toUpperCase(),
+      method: method.toUpperCase() as HttpMethod,
       path,
       params: (op.parameters ?? [])
         .filter((p) => p.in === 'path' || p.in === 'query')
