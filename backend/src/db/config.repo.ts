@@ -11,6 +11,7 @@ import type {
   BackupProvider,
   BackupRoute,
 } from '../domain/backup-document.js'
+import { DEFAULT_KIND, type ProviderEndpoint, type ProviderKind } from '../domain/provider-kinds.js'
 import { ID_TABLES } from './migrations.js'
 import type { Database, Engine } from './schema.js'
 
@@ -42,6 +43,8 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
             id: p.id,
             name: p.name,
             base_url: p.base_url,
+            kind: p.kind as ProviderKind,
+            endpoints: p.endpoints === null ? null : parseJsonColumn<ProviderEndpoint[]>(p.endpoints, []),
             api_key_encrypted: p.api_key_sealed,
             api_key_hint: p.api_key_hint,
             models: parseJsonColumn<string[]>(p.models, []),
@@ -129,6 +132,8 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
           const values = {
             name: p.name,
             base_url: p.base_url,
+            kind: p.kind ?? DEFAULT_KIND,
+            endpoints: p.endpoints ? JSON.stringify(p.endpoints) : null,
             api_key_sealed: p.api_key_encrypted,
             api_key_hint: p.api_key_hint ?? null,
             models: JSON.stringify(p.models),

@@ -114,12 +114,23 @@ const idRange: Builder = async (db, engine) => {
   }
 }
 
+/** Issue 13: a provider's wire protocol (existing rows speak OpenAI's) and an optional narrowing of its endpoints (JSON list, null: all of the kind's). */
+const providerKind: Builder = async (db) => {
+  await db.schema
+    .alterTable('providers')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('openai'))
+    .execute()
+  await db.schema.alterTable('providers').addColumn('endpoints', 'text').execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
+  '0003_provider_kind': providerKind,
 }
 
-export async function migrate(db: Kysely<unknown>, engine: Engine): Promise<void> {
+/** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */
+export async function migrate(db: Kysely<unknown>, engine: Engine, upTo?: string): Promise<void> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const migrations: Record<string, Migration> = {}
@@ -135,7 +146,8 @@ export async function migrate(db: Kysely<unknown>, engine: Engine): Promise<void
     engine === 'postgres'
       ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]?.schema
       : undefined
-  const { error, results } = await new Migrator({ db, provider, migrationTableSchema }).migrateToLatest()
+  const migrator = new Migrator({ db, provider, migrationTableSchema })
+  const { error, results } = await (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest())
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(

@@ -2,6 +2,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import { parseJsonColumn } from '../core/json.js'
 import type { HealthOverride, ProbeStatus, ProviderWithSecret } from '../domain/model.js'
+import { DEFAULT_KIND, isProviderKind, type ProviderEndpoint } from '../domain/provider-kinds.js'
 import type { Database, Engine, ProvidersTable } from './schema.js'
 
 export type ProviderRow = Selectable<ProvidersTable>
@@ -13,6 +14,8 @@ export function rowToProvider(row: ProviderRow): ProviderWithSecret & { api_key_
     id: row.id,
     name: row.name,
     base_url: row.base_url,
+    kind: isProviderKind(row.kind) ? row.kind : DEFAULT_KIND,
+    endpoints: row.endpoints === null ? null : parseJsonColumn<ProviderEndpoint[]>(row.endpoints, []),
     models: parseJsonColumn<string[]>(row.models, []),
     is_active: row.is_active === 1,
     health_check_path: row.health_check_path,

@@ -12,6 +12,8 @@ export interface ProvidersTable {
   id: Generated<number>
   name: string
   base_url: string
+  kind: ColumnType<string, string | undefined, string>
+  endpoints: string | null
   api_key_sealed: string | null
   api_key_hint: string | null
   models: string

@@ -18,6 +18,8 @@ import {
   Name,
   Nullable,
   Priority,
+  ProviderEndpoints,
+  ProviderKind,
   RouteMode,
   Strategy,
 } from './fields.js'
@@ -38,6 +40,9 @@ export const BackupProvider = Type.Object({
   id: Id,
   name: Name,
   base_url: BaseUrl,
+  // absent in backups from before issue 13: those providers restore as openai with every endpoint
+  kind: Type.Optional(ProviderKind),
+  endpoints: Type.Optional(Nullable(ProviderEndpoints)),
   api_key_encrypted: Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()]),
   api_key_hint: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
   models: ModelList,

@@ -4,6 +4,7 @@
  * API would refuse. The rules a schema cannot say are in provider-rules.ts and routing-validation.ts.
  */
 import { type TSchema, Type } from '@sinclair/typebox'
+import { PROVIDER_ENDPOINTS, PROVIDER_KINDS } from './provider-kinds.js'
 
 /** PostgreSQL's `integer` (and SQLite's exact range in JavaScript): larger ids would not round-trip. */
 export const MAX_ID = 2_147_483_647
@@ -21,6 +22,19 @@ export const HealthCheckPath = Type.String({
   minLength: 1,
   maxLength: 2048,
   description: 'probed with GET; default /models',
+})
+export const ProviderKind = Type.Union(
+  PROVIDER_KINDS.map((k) => Type.Literal(k)),
+  {
+    description:
+      'the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai',
+  },
+)
+export const ProviderEndpoints = Type.Array(Type.Union(PROVIDER_ENDPOINTS.map((e) => Type.Literal(e))), {
+  uniqueItems: true,
+  maxItems: PROVIDER_ENDPOINTS.length,
+  description:
+    "narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's",
 })
 export const RouteMode = Type.Union([Type.Literal('auto'), Type.Literal('specific'), Type.Literal('multi')])
 export const Strategy = Type.Union([Type.Literal('round-robin'), Type.Literal('failover')])

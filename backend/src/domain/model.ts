@@ -15,6 +15,8 @@ import {
   Name,
   Nullable,
   Priority,
+  ProviderEndpoints,
+  ProviderKind,
   RouteMode as RouteModeField,
   Strategy as StrategyField,
 } from './fields.js'
@@ -39,6 +41,8 @@ export const ProviderSchema = Type.Object(
     id: Type.Integer(),
     name: Type.String(),
     base_url: Type.String(),
+    kind: ProviderKind,
+    endpoints: Nullable(ProviderEndpoints),
     models: Type.Array(Type.String()),
     is_active: Type.Boolean(),
     health_check_path: Type.String(),
@@ -72,6 +76,8 @@ export const NewProviderBody = Type.Object(
   {
     name: Name,
     base_url: BaseUrl,
+    kind: Type.Optional(ProviderKind),
+    endpoints: Type.Optional(Nullable(ProviderEndpoints)),
     api_key: Type.Optional(Nullable(ApiKey)),
     models: Type.Optional(ModelList),
     is_active: Type.Optional(Type.Boolean()),
@@ -84,6 +90,8 @@ export const ProviderPatchBody = Type.Object(
   {
     name: Type.Optional(Name),
     base_url: Type.Optional(BaseUrl),
+    kind: Type.Optional(ProviderKind),
+    endpoints: Type.Optional(Nullable(ProviderEndpoints)),
     api_key: Type.Optional(Nullable(ApiKey)),
     models: Type.Optional(ModelList),
     is_active: Type.Optional(Type.Boolean()),

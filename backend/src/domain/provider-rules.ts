@@ -4,6 +4,7 @@
  * refused (a metadata URL, credentials in the URL, a blank name).
  */
 import type { FieldError } from '../core/errors.js'
+import { kindEndpoints, type ProviderEndpoint, type ProviderKind } from './provider-kinds.js'
 import { checkProviderUrl } from './url-policy.js'
 
 /** The fields these rules read; absent ones are not checked (a PATCH sends only some). */
@@ -13,6 +14,8 @@ export interface ProviderFields {
   models?: readonly string[]
   health_check_path?: string
   api_key?: string | null
+  kind?: ProviderKind
+  endpoints?: readonly ProviderEndpoint[] | null
 }
 
 export function providerFieldErrors(input: ProviderFields): FieldError[] {
@@ -32,10 +35,29 @@ export function providerFieldErrors(input: ProviderFields): FieldError[] {
   if (input.api_key !== undefined && input.api_key !== null && input.api_key.trim() === '') {
     errors.push({ field: 'api_key', message: 'must not be empty; send null to remove the key' })
   }
+  if (input.endpoints !== undefined && input.endpoints !== null) {
+    if (input.endpoints.length === 0)
+      errors.push({
+        field: 'endpoints',
+        message: "must name at least one endpoint; null for all of the kind's",
+      })
+    const kind = input.kind ?? 'openai'
+    const served = kindEndpoints(kind)
+    input.endpoints.forEach((endpoint, i) => {
+      if (!served.includes(endpoint))
+        errors.push({ field: `endpoints[${i}]`, message: `${endpoint} is not served by kind ${kind}` })
+    })
+  }
   return errors
 }
 
-/** Trailing slashes go, so `${base_url}/chat/completions` never has a double slash. */
+/**
+ * Trailing slashes of the path go, so `${base_url}/chat/completions` never has a double slash; a
+ * query (Azure's `?api-version=…`) stays, after the path.
+ */
 export function normalizeBaseUrl(url: string): string {
-  return url.trim().replace(/\/+$/, '')
+  const trimmed = url.trim()
+  const at = trimmed.indexOf('?')
+  if (at < 0) return trimmed.replace(/\/+$/, '')
+  return `${trimmed.slice(0, at).replace(/\/+$/, '')}${trimmed.slice(at)}`
 }

@@ -16,6 +16,8 @@ function provider(id: number, overrides: Partial<Provider> = {}): Provider {
     id,
     name: `p${id}`,
     base_url: `http://p${id}.test/v1`,
+    kind: 'openai',
+    endpoints: null,
     models: [`m${id}`],
     is_active: true,
     health_check_path: '/models',

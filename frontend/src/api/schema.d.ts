@@ -1520,6 +1520,10 @@ export interface paths {
                                 name: string;
                                 /** @description absolute http(s) URL, e.g. https://api.openai.com/v1 */
                                 base_url: string;
+                                /** @description the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai */
+                                kind?: "openai" | "anthropic" | "azure";
+                                /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
+                                endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
                                 api_key_encrypted: string | null;
                                 api_key_hint?: string | null;
                                 models: string[];
@@ -1934,6 +1938,10 @@ export interface components {
             id: number;
             name: string;
             base_url: string;
+            /** @description the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai */
+            kind: "openai" | "anthropic" | "azure";
+            /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
+            endpoints: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
             models: string[];
             is_active: boolean;
             health_check_path: string;
@@ -2077,6 +2085,10 @@ export interface components {
             name: string;
             /** @description absolute http(s) URL, e.g. https://api.openai.com/v1 */
             base_url: string;
+            /** @description the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai */
+            kind?: "openai" | "anthropic" | "azure";
+            /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
+            endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
             /** @description write-only; never returned */
             api_key?: string | null;
             models?: string[];
@@ -2092,6 +2104,10 @@ export interface components {
             name?: string;
             /** @description absolute http(s) URL, e.g. https://api.openai.com/v1 */
             base_url?: string;
+            /** @description the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai */
+            kind?: "openai" | "anthropic" | "azure";
+            /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
+            endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
             /** @description write-only; never returned */
             api_key?: string | null;
             models?: string[];

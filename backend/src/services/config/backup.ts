@@ -156,6 +156,8 @@ export function createBackup(deps: {
       name: p.name,
       v: [
         p.base_url,
+        p.kind ?? 'openai',
+        p.endpoints ?? null,
         p.api_key_encrypted,
         p.models,
         p.is_active,

@@ -13,6 +13,7 @@ import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '..
 import type { DeleteOutcome, ProviderRowPatch, ProvidersRepo } from '../../db/providers.repo.js'
 import { rowToProvider } from '../../db/providers.repo.js'
 import type { NewProvider, ProviderPatch, PublicProvider } from '../../domain/model.js'
+import { DEFAULT_KIND } from '../../domain/provider-kinds.js'
 import { normalizeBaseUrl, providerFieldErrors } from '../../domain/provider-rules.js'
 import { originOf, sameOrigin } from '../../domain/url-policy.js'
 import type { ConfigChanges } from './config-changes.js'
@@ -78,6 +79,8 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
         deps.providers.insert({
           name: input.name.trim(),
           base_url: baseUrl,
+          kind: input.kind ?? DEFAULT_KIND,
+          endpoints: input.endpoints ? JSON.stringify(input.endpoints) : null,
           models: JSON.stringify(input.models ?? []),
           is_active: input.is_active === false ? 0 : 1,
           health_check_path: input.health_check_path ?? '/models',
@@ -97,6 +100,14 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
     async updateProvider(id: number, patch: ProviderPatch): Promise<PublicProvider> {
       checkFields(patch)
       const current = await requireRow(id)
+      // endpoints are checked against the kind the provider will have, whichever of the two was sent
+      if (patch.kind !== undefined || patch.endpoints !== undefined) {
+        const stored = rowToProvider(current)
+        checkFields({
+          kind: patch.kind ?? stored.kind,
+          endpoints: patch.endpoints === undefined ? stored.endpoints : patch.endpoints,
+        })
+      }
       const newUrl = patch.base_url === undefined ? undefined : normalizeBaseUrl(patch.base_url)
       // A stored key follows the URL only within one origin: a stolen admin session must not be able
       // to send it to a host of its choosing. (A v2 key would not even open there: it is sealed for
@@ -115,6 +126,9 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
       }
       if (patch.name !== undefined) changes.name = patch.name.trim()
       if (newUrl !== undefined) changes.base_url = newUrl
+      if (patch.kind !== undefined) changes.kind = patch.kind
+      if (patch.endpoints !== undefined)
+        changes.endpoints = patch.endpoints === null ? null : JSON.stringify(patch.endpoints)
       if (patch.models !== undefined) changes.models = JSON.stringify(patch.models)
       if (patch.is_active !== undefined) changes.is_active = patch.is_active ? 1 : 0
       if (patch.health_check_path !== undefined) changes.health_check_path = patch.health_check_path

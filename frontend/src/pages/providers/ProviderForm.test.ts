@@ -24,6 +24,8 @@ const saved: Provider = {
   id: 7,
   name: 'OpenAI',
   base_url: 'https://api.openai.com/v1',
+  kind: 'openai',
+  endpoints: null,
   models: ['gpt-4o'],
   is_active: true,
   health_check_path: '/models',

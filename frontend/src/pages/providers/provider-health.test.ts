@@ -6,6 +6,8 @@ const base: Provider = {
   id: 1,
   name: 'p',
   base_url: 'https://api.example.com/v1',
+  kind: 'openai',
+  endpoints: null,
   models: [],
   is_active: true,
   health_check_path: '/models',

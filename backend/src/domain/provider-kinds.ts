@@ -1,0 +1,161 @@
+/**
+ * What a provider's `kind` means: the /v1 endpoints it serves, the headers that carry its key, how a
+ * path joins its base URL, and what its health probe asks. One table; the gateway and the prober
+ * read it and never switch on the kind themselves (CONTRIBUTING.md, "A new provider kind").
+ */
+
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'azure'] as const
+export type ProviderKind = (typeof PROVIDER_KINDS)[number]
+export const DEFAULT_KIND: ProviderKind = 'openai'
+
+/** The /v1 endpoints a provider may serve; `path` is what follows the provider's base URL. */
+export const ENDPOINT_PATHS = {
+  chat: 'chat/completions',
+  completions: 'completions',
+  embeddings: 'embeddings',
+  models: 'models',
+  responses: 'responses',
+  messages: 'messages',
+  count_tokens: 'messages/count_tokens',
+  moderations: 'moderations',
+  images: 'images/generations',
+  audio_speech: 'audio/speech',
+  audio_transcriptions: 'audio/transcriptions',
+  rerank: 'rerank',
+} as const
+export type ProviderEndpoint = keyof typeof ENDPOINT_PATHS
+export const PROVIDER_ENDPOINTS = Object.keys(ENDPOINT_PATHS) as ProviderEndpoint[]
+
+/** The fields of a provider these rules read. */
+export interface KindedProvider {
+  kind: ProviderKind
+  base_url: string
+  /** null: every endpoint of the kind; a list narrows them. */
+  endpoints: readonly ProviderEndpoint[] | null
+}
+
+interface KindRules {
+  endpoints: readonly ProviderEndpoint[]
+  /** The header(s) that carry the provider's key. */
+  auth: (apiKey: string) => Record<string, string>
+  /** Headers every call carries unless the client sent its own value. */
+  defaults: Record<string, string>
+}
+
+const KINDS: Record<ProviderKind, KindRules> = {
+  // "openai" is any OpenAI-compatible server (OpenAI, vLLM, Ollama, LiteLLM, Jina, …): rerank is
+  // theirs, not OpenAI's, but no other kind would ever serve it.
+  openai: {
+    endpoints: [
+      'chat',
+      'completions',
+      'embeddings',
+      'models',
+      'responses',
+      'moderations',
+      'images',
+      'audio_speech',
+      'audio_transcriptions',
+      'rerank',
+    ],
+    auth: (key) => ({ authorization: `Bearer ${key}` }),
+    defaults: {},
+  },
+  anthropic: {
+    endpoints: ['messages', 'count_tokens', 'models'],
+    auth: (key) => ({ 'x-api-key': key }),
+    defaults: { 'anthropic-version': '2023-06-01' },
+  },
+  // Azure OpenAI: no moderations and no rerank.
+  azure: {
+    endpoints: [
+      'chat',
+      'completions',
+      'embeddings',
+      'models',
+      'responses',
+      'images',
+      'audio_speech',
+      'audio_transcriptions',
+    ],
+    auth: (key) => ({ 'api-key': key }),
+    defaults: {},
+  },
+}
+
+export function isProviderKind(value: unknown): value is ProviderKind {
+  return typeof value === 'string' && (PROVIDER_KINDS as readonly string[]).includes(value)
+}
+
+/** The endpoints a kind serves when its provider does not narrow them. */
+export function kindEndpoints(kind: ProviderKind): readonly ProviderEndpoint[] {
+  return KINDS[kind].endpoints
+}
+
+/** Whether the provider takes part in a request to `endpoint`: its kind serves it, and its list (if any) names it. */
+export function servesEndpoint(
+  provider: Pick<KindedProvider, 'kind' | 'endpoints'>,
+  endpoint: ProviderEndpoint,
+): boolean {
+  if (!KINDS[provider.kind].endpoints.includes(endpoint)) return false
+  return provider.endpoints === null || provider.endpoints.includes(endpoint)
+}
+
+/** The headers that carry the key for this kind (no key, no header). */
+export function authHeaders(kind: ProviderKind, apiKey: string | null): Record<string, string> {
+  return apiKey ? KINDS[kind].auth(apiKey) : {}
+}
+
+/** Every credential header some kind uses: a client's own value of these is never forwarded. */
+export const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'] as const
+
+/**
+ * Headers the kind adds unless the client sent them (lower-case names): `anthropic-version` for
+ * Anthropic. `clientHeaders` are the client's request headers.
+ */
+export function kindDefaultHeaders(
+  kind: ProviderKind,
+  clientHeaders: Record<string, string | string[] | undefined> = {},
+): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(KINDS[kind].defaults)) {
+    if (clientHeaders[name] === undefined) out[name] = value
+  }
+  return out
+}
+
+/** An upstream address split as undici's dispatch wants it: `path` includes the query. */
+export interface UpstreamUrl {
+  origin: string
+  path: string
+}
+
+/**
+ * `{base_url}/{path}`, with the base URL's query (Azure's `api-version`) kept on every call and
+ * the path's own query after it. Azure's two shapes are both a plain join:
+ * `…/openai/deployments/{deployment}?api-version=…` + `chat/completions` and
+ * `…/openai/v1?api-version=preview` + `responses`.
+ */
+export function upstreamUrl(provider: Pick<KindedProvider, 'base_url'>, path: string): UpstreamUrl {
+  const base = new URL(provider.base_url)
+  const [pathPart = '', pathQuery = ''] = splitOnce(path.replace(/^\/+/, ''), '?')
+  const basePath = base.pathname.replace(/\/+$/, '')
+  const query = new URLSearchParams(base.search)
+  for (const [name, value] of new URLSearchParams(pathQuery)) query.append(name, value)
+  const search = query.toString()
+  return { origin: base.origin, path: `${basePath}/${pathPart}${search ? `?${search}` : ''}` }
+}
+
+/** The address of the health probe: `{base_url}{health_check_path}` (default `/models`), as a gateway call would join it. */
+export function probeUrlFor(kind: ProviderKind, baseUrl: string, healthCheckPath = '/models'): string {
+  const { origin, path } = upstreamUrl({ base_url: baseUrl }, healthCheckPath)
+  // Azure's deployment shape has no /models below the deployment; the resource lists them at /openai/models.
+  const deployment = kind === 'azure' ? /^(.*\/openai)\/deployments\/[^/?]+\/models(\?.*)?$/.exec(path) : null
+  if (deployment) return `${origin}${deployment[1]}/models${deployment[2] ?? ''}`
+  return `${origin}${path}`
+}
+
+function splitOnce(value: string, separator: string): [string, string] {
+  const at = value.indexOf(separator)
+  return at < 0 ? [value, ''] : [value.slice(0, at), value.slice(at + 1)]
+}
