@@ -114,9 +114,18 @@ const idRange: Builder = async (db, engine) => {
   }
 }
 
+/** Issue 17: a node's share under the weighted strategy; existing nodes get 1 (an even split). */
+const routeStrategy: Builder = async (db) => {
+  await db.schema
+    .alterTable('route_nodes')
+    .addColumn('weight', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
+  '0005_route_strategy': routeStrategy,
 }
 
 export async function migrate(db: Kysely<unknown>, engine: Engine): Promise<void> {

@@ -9,7 +9,7 @@ function drivenClock() {
 }
 
 function nodes(...weights: number[]): ChoiceNode[] {
-  return weights.map((weight, i) => ({ id: 100 + i, providerId: i + 1, weight }))
+  return weights.map((weight, i) => ({ id: 100 + i, api_id: i + 1, weight }))
 }
 
 function all(list: readonly ChoiceNode[]): number[] {
@@ -27,7 +27,7 @@ function run(
   const group = new GroupState()
   const out: number[] = []
   for (let n = 0; n < count; n++)
-    out.push(list[choose(strategy, { nodes: list, eligible, group, routing })]!.providerId)
+    out.push(list[choose(strategy, { nodes: list, eligible, group, routing })]!.api_id)
   return out
 }
 

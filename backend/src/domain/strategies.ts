@@ -28,7 +28,7 @@ export const STRATEGY_EXPLANATIONS: Record<StrategyName, string> = {
 /** What a strategy needs to know of a node. */
 export interface ChoiceNode {
   id: number
-  providerId: number
+  api_id: number
   weight: number
 }
 
@@ -99,7 +99,7 @@ function chooseLeastBusy({ nodes, eligible, group, routing }: ChoiceInput): numb
   for (let k = 0; k < eligible.length; k++) {
     // scan eligible nodes starting from the rotation position, wrapping
     const i = eligible[(first + k) % eligible.length]!
-    const load = routing.provider(nodes[i]!.providerId)?.inFlight ?? 0
+    const load = routing.provider(nodes[i]!.api_id)?.inFlight ?? 0
     if (load < bestLoad) {
       best = i
       bestLoad = load
@@ -124,8 +124,8 @@ function chooseLatency({ nodes, eligible, routing }: ChoiceInput): number {
   const first = eligible[a]!
   const second = eligible[b]!
   const fallback = knownCeiling(nodes, eligible, routing)
-  const costA = latencyCost(routing, routing.provider(nodes[first]!.providerId), fallback)
-  const costB = latencyCost(routing, routing.provider(nodes[second]!.providerId), fallback)
+  const costA = latencyCost(routing, routing.provider(nodes[first]!.api_id), fallback)
+  const costB = latencyCost(routing, routing.provider(nodes[second]!.api_id), fallback)
   if (costA !== costB) return costA < costB ? first : second
   return Math.min(first, second) // ties go to node order, deterministically
 }
@@ -150,7 +150,7 @@ function knownCeiling(
 ): number {
   let ceiling = 0
   for (const i of eligible) {
-    const stats = routing.provider(nodes[i]!.providerId)
+    const stats = routing.provider(nodes[i]!.api_id)
     if (routing.isKnown(stats)) ceiling = Math.max(ceiling, stats.ewmaMs)
   }
   return ceiling > 0 ? ceiling : 1000
