@@ -14,7 +14,7 @@ import { createKeysRepo } from './db/keys.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
 import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
-import { RoundRobinState } from './domain/routing.js'
+import { RoutingState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/config/backup.js'
 import { createClientKeys } from './services/config/client-keys.js'
 import { createConfigChanges } from './services/config/config-changes.js'
@@ -74,7 +74,7 @@ export async function createCore(settings: Settings, log: Logger) {
   await snapshot.reload()
   // One per process: the admin select endpoint and the gateway advance the same positions and skip
   // the same providers cooling down after a 429.
-  const roundRobin = new RoundRobinState()
+  const roundRobin = new RoutingState()
   const cooldowns = new Cooldowns()
   const modelRoutes = createModelRoutes({
     routes: repos.routes,

@@ -69,6 +69,7 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
                 models: parseJsonColumn<string[]>(n.models, []),
                 strategy: n.strategy as 'round-robin' | 'failover',
                 priority: n.priority,
+                weight: n.weight,
                 metadata: parseJsonColumn(n.metadata, {}),
               })),
           }),
@@ -187,6 +188,7 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
                 models: JSON.stringify(n.models),
                 strategy: n.strategy,
                 priority: n.priority,
+                weight: n.weight ?? 1,
                 metadata: JSON.stringify(n.metadata),
               })
               .execute()

@@ -123,10 +123,19 @@ const providerKind: Builder = async (db) => {
   await db.schema.alterTable('providers').addColumn('endpoints', 'text').execute()
 }
 
+/** Issue 17: a node's share under the weighted strategy; existing nodes get 1 (an even split). */
+const routeStrategy: Builder = async (db) => {
+  await db.schema
+    .alterTable('route_nodes')
+    .addColumn('weight', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
   '0003_provider_kind': providerKind,
+  '0005_route_strategy': routeStrategy,
 }
 
 /** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */

@@ -11,6 +11,7 @@ function rowToNode(row: Selectable<RouteNodesTable>): RouteNode {
     models: parseJsonColumn<string[]>(row.models, []),
     strategy: row.strategy as Strategy,
     priority: row.priority,
+    weight: row.weight,
     metadata: parseJsonColumn<Record<string, unknown>>(row.metadata, {}),
   }
 }

@@ -49,6 +49,8 @@ export interface RouteNodesTable {
   models: string
   strategy: string
   priority: number
+  /** Migration 0005; the weighted strategy's share, 0 = drained. */
+  weight: Generated<number>
   metadata: string
 }
 

@@ -22,6 +22,7 @@ import {
   ProviderKind,
   RouteMode,
   Strategy,
+  Weight,
 } from './fields.js'
 import { normalizeBaseUrl, providerFieldErrors } from './provider-rules.js'
 import { routeInputErrors, storedConfig } from './routing-validation.js'
@@ -59,6 +60,8 @@ const BackupNode = Type.Object({
   models: ModelList,
   strategy: Strategy,
   priority: Priority,
+  // absent in backups written before weights (migration 0005): 1
+  weight: Type.Optional(Weight),
   metadata: JsonObject,
 })
 
@@ -134,7 +137,7 @@ function normalize(doc: BackupDocument): BackupDocument {
       ...r,
       name: r.name.trim(),
       config: storedConfig(r.config),
-      nodes: r.nodes.map((n) => ({ ...n, models: n.models.map((m) => m.trim()) })),
+      nodes: r.nodes.map((n) => ({ ...n, models: n.models.map((m) => m.trim()), weight: n.weight ?? 1 })),
     })),
     client_keys: doc.client_keys?.map((k) => ({ ...k, name: k.name.trim() })),
   }

@@ -37,7 +37,15 @@ export const ProviderEndpoints = Type.Array(Type.Union(PROVIDER_ENDPOINTS.map((e
     "narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's",
 })
 export const RouteMode = Type.Union([Type.Literal('auto'), Type.Literal('specific'), Type.Literal('multi')])
-export const Strategy = Type.Union([Type.Literal('round-robin'), Type.Literal('failover')])
+/** The old per-node strategy: still read for routes that set none in `config.strategy` (routing.ts). */
+export const Strategy = Type.Union([Type.Literal('round-robin'), Type.Literal('failover')], {
+  description: "deprecated: set the route's config.strategy (or config.group_strategies) instead",
+})
+export const Weight = Type.Integer({
+  minimum: 0,
+  maximum: 1_000_000,
+  description: "the node's share under the weighted strategy (default 1); 0 drains it: no traffic",
+})
 export const Priority = Type.Integer({
   minimum: -1_000_000,
   maximum: 1_000_000,

@@ -19,6 +19,7 @@ import {
   ProviderKind,
   RouteMode as RouteModeField,
   Strategy as StrategyField,
+  Weight,
 } from './fields.js'
 
 const ProbeStatusField = Type.Union([
@@ -110,7 +111,7 @@ export type ProviderPatch = Static<typeof ProviderPatchBody>
 // Field bounds are the backup document's (fields.ts): whatever the API accepts restores.
 const Models = Type.Array(ModelName, { maxItems: 5000, description: "empty: the provider's models" })
 const Config = JsonObject(
-  'optional keys: strategy (round-robin | failover, overrides the nodes), model (default for specific mode); a null value unsets a key',
+  'optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity settings, docs/routing.md); a null value unsets a key',
 )
 
 export const RouteNodeSchema = Type.Object(
@@ -120,6 +121,7 @@ export const RouteNodeSchema = Type.Object(
     models: Type.Array(Type.String()),
     strategy: StrategyField,
     priority: Type.Integer(),
+    weight: Type.Integer(),
     metadata: JsonObject('free-form'),
   },
   { $id: 'RouteNode' },
@@ -148,6 +150,7 @@ const NodeBody = Type.Object(
     models: Type.Optional(Models),
     strategy: Type.Optional(StrategyField),
     priority: Type.Optional(Priority),
+    weight: Type.Optional(Weight),
     metadata: Type.Optional(JsonObject('free-form')),
   },
   { additionalProperties: false },

@@ -4,6 +4,7 @@
  * reads with values it understands. Create, PATCH and restore all check through `routeInputErrors`.
  */
 import type { FieldError } from '../core/errors.js'
+import { isStrategy, STRATEGIES } from './strategies.js'
 
 /** The part of a create or PATCH body these checks read; absent parts are not checked, and a null config key means unset. */
 export interface RouteInput {
@@ -33,10 +34,11 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
       errors.push({ field: `nodes[${i}].api_id`, message: `No provider has id ${node.api_id}` })
     }
   })
-  const { strategy, model } = input.config ?? {}
-  if (strategy !== undefined && strategy !== null && strategy !== 'round-robin' && strategy !== 'failover') {
-    errors.push({ field: 'config.strategy', message: "Must be 'round-robin' or 'failover'" })
+  const { strategy, group_strategies: groupStrategies, model } = input.config ?? {}
+  if (strategy !== undefined && strategy !== null && !isStrategy(strategy)) {
+    errors.push({ field: 'config.strategy', message: STRATEGY_MESSAGE })
   }
+  errors.push(...groupStrategyErrors(groupStrategies))
   if (model !== undefined && model !== null && (typeof model !== 'string' || model === '')) {
     errors.push({ field: 'config.model', message: 'Must be a non-empty string' })
   }
@@ -46,4 +48,21 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
 /** A config key set to null means "unset": it is dropped rather than stored. */
 export function storedConfig(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null))
+}
+
+const STRATEGY_MESSAGE = `Must be one of ${STRATEGIES.map((s) => `'${s}'`).join(', ')}`
+
+/** `config.group_strategies`: `{"<priority>": strategy}`, the strategy of each priority group in `multi`. */
+function groupStrategyErrors(value: unknown): FieldError[] {
+  if (value === undefined || value === null) return []
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return [{ field: 'config.group_strategies', message: 'Must be an object of priority → strategy' }]
+  }
+  const errors: FieldError[] = []
+  for (const [priority, strategy] of Object.entries(value)) {
+    const field = `config.group_strategies.${priority}`
+    if (!/^-?\d+$/.test(priority)) errors.push({ field, message: 'The key must be a priority (an integer)' })
+    else if (!isStrategy(strategy)) errors.push({ field, message: STRATEGY_MESSAGE })
+  }
+  return errors
 }

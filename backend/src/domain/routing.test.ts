@@ -36,7 +36,16 @@ function provider(id: number, overrides: Partial<Provider> = {}): Provider {
 let nodeId = 0
 function node(api_id: number, overrides: Partial<RouteNode> = {}): RouteNode {
   nodeId += 1
-  return { id: nodeId, api_id, models: [], strategy: 'failover', priority: 0, metadata: {}, ...overrides }
+  return {
+    id: nodeId,
+    api_id,
+    models: [],
+    strategy: 'failover',
+    priority: 0,
+    weight: 1,
+    metadata: {},
+    ...overrides,
+  }
 }
 
 function route(mode: RouteMode, nodes: RouteNode[], overrides: Partial<ModelRoute> = {}): ModelRoute {

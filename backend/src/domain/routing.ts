@@ -1,6 +1,13 @@
 /**
- * Route selection (DESIGN.md §5): pure functions over a snapshot of providers and one route.
- * The only state is the round-robin positions, kept by the caller in a `RoundRobinState`.
+ * Route selection (DESIGN.md §5, issue 17): pure functions over a snapshot of providers and one
+ * route. The state (positions, weighted credits, in-flight counts, latency EWMAs) is kept by the
+ * caller in a `RoutingState` (routing-state.ts); the strategies themselves are in strategies.ts.
+ *
+ * The strategy of a list or group is the route's `config.group_strategies[priority]` (multi), else
+ * `config.strategy`, else the old per-node field of the group's first node, else failover. Every
+ * strategy sees only the available nodes; the attempts after its choice follow a deterministic
+ * order: rotation order after the chosen node for failover, round-robin and least-busy, node order
+ * for weighted and latency.
  *
  * Round-robin index semantics: the stored number is an index into the route's full candidate
  * list (every node of the mode's list, available or not). Selecting scans forward from it,
@@ -9,7 +16,14 @@
  * it rejoins at its own place once it is healthy again.
  */
 import { AppError, noProviderAvailable, validationFailed } from '../core/errors.js'
-import type { ModelRoute, Provider, RouteNode, Strategy } from './model.js'
+import type { ModelRoute, Provider, RouteNode } from './model.js'
+import { GroupState, RoutingState } from './routing-state.js'
+import { choose, isStrategy, type StrategyName } from './strategies.js'
+
+export { RoutingState }
+/** The old name of the state: it held only round-robin positions. */
+export const RoundRobinState = RoutingState
+export type RoundRobinState = RoutingState
 
 /** The providers a selection may use, by id: the gateway keeps one per snapshot. */
 export type ProviderIndex<P extends Provider = Provider> = ReadonlyMap<number, P>
@@ -22,8 +36,35 @@ export interface CoolingProviders {
 export interface PlanOptions {
   /** The requested model: filters nodes in `specific` mode, else only picks the node's model. */
   model?: string | null
-  state: RoundRobinState
+  state: RoutingState
   coolingDown?: CoolingProviders
+  /** Choose on copies of the state: nothing moves (`POST …/select?dry_run=true`). */
+  dryRun?: boolean
+  /** When given, collects why nodes were skipped and which strategy each group used. */
+  explain?: Explanation
+}
+
+/** Why a node took no part in the choice. */
+export type SkipReason =
+  | 'provider_missing'
+  | 'provider_inactive'
+  | 'provider_unhealthy'
+  | 'cooling_down'
+  | 'drained'
+  | 'model_not_offered'
+
+export interface SkippedNode {
+  node_id: number
+  provider_id: number
+  provider_name: string | null
+  group: string
+  reason: SkipReason
+}
+
+export interface Explanation {
+  skipped: SkippedNode[]
+  /** Each group the plan looked at, with its strategy, in order. */
+  groups: { key: string; strategy: StrategyName }[]
 }
 
 /**
@@ -44,33 +85,6 @@ export interface Selection {
 
 export interface RouteState {
   round_robin_indices: Record<string, number>
-}
-
-/** Round-robin positions per route, in memory: each process balances its own traffic. */
-export class RoundRobinState {
-  readonly #byRoute = new Map<number, Map<string, number>>()
-
-  indexOf(routeId: number, key: string): number {
-    return this.#byRoute.get(routeId)?.get(key) ?? 0
-  }
-
-  store(routeId: number, key: string, nextIndex: number): void {
-    let indices = this.#byRoute.get(routeId)
-    if (!indices) {
-      indices = new Map()
-      this.#byRoute.set(routeId, indices)
-    }
-    indices.set(key, nextIndex)
-  }
-
-  stateOf(routeId: number): RouteState {
-    return { round_robin_indices: Object.fromEntries(this.#byRoute.get(routeId) ?? []) }
-  }
-
-  /** Drop a deleted route's positions. */
-  forget(routeId: number): void {
-    this.#byRoute.delete(routeId)
-  }
 }
 
 /** Builds the index `planAttempts` takes from a provider list. */
@@ -113,7 +127,7 @@ export function planAttempts<P extends Provider>(
     case 'multi':
       for (const group of compiled.groups) {
         if (plan.attempts.length > 0) plan.appendAvailable(group.nodes, 0)
-        else plan.pick(group.nodes, compiled.strategy ?? firstStrategy(group.nodes), group.key)
+        else plan.pick(group.nodes, strategyOfGroup(compiled, group), group.key)
       }
       break
   }
@@ -169,21 +183,29 @@ function planSpecific<P extends Provider>(
     const message = `Route '${route.name}' is in specific mode: send a model or set config.model`
     throw validationFailed(message, [{ field: 'model', message }])
   }
-  const offering = compiled.ordered.filter((node) =>
-    modelsOf(node, plan.providers.get(node.api_id)).includes(model),
-  )
+  const offering = compiled.ordered.filter((node) => {
+    const isOffered = modelsOf(node, plan.providers.get(node.api_id)).includes(model)
+    if (!isOffered) plan.skip(node, model, 'model_not_offered')
+    return isOffered
+  })
   if (offering.length === 0) {
     throw new AppError('model_not_offered', `No node of route '${route.name}' offers model '${model}'`)
   }
   plan.pick(offering, compiled.strategy ?? firstStrategy(offering), model)
 }
 
+/** The strategies that keep a position or credits per group; the others read only provider stats. */
+const STATEFUL: ReadonlySet<StrategyName> = new Set(['round-robin', 'weighted', 'least-busy'])
+const STATELESS_GROUP = new GroupState()
+
 /** Collects the attempts of one plan; holds what every step needs so the steps stay short. */
 class Planner<P extends Provider> {
   readonly attempts: Attempt<P>[] = []
   readonly #routeId: number
-  readonly #state: RoundRobinState
+  readonly #state: RoutingState
   readonly #coolingDown: CoolingProviders | undefined
+  readonly #isDryRun: boolean
+  readonly #explain: Explanation | undefined
 
   constructor(
     route: ModelRoute,
@@ -195,38 +217,76 @@ class Planner<P extends Provider> {
     this.#routeId = route.id
     this.#state = options.state
     this.#coolingDown = options.coolingDown
+    this.#isDryRun = options.dryRun === true
+    this.#explain = options.explain
   }
 
   /** Chooses within `nodes` by `strategy`, then appends the chosen node and the rest after it. */
-  pick(nodes: readonly RouteNode[], strategy: Strategy, key: string): void {
-    const isRoundRobin = strategy === 'round-robin'
-    const start = isRoundRobin ? this.#state.indexOf(this.#routeId, key) % Math.max(nodes.length, 1) : 0
-    const chosen = this.#firstAvailable(nodes, start)
-    if (chosen < 0) return
-    if (isRoundRobin) this.#state.store(this.#routeId, key, (chosen + 1) % nodes.length)
-    this.appendAvailable(nodes, chosen)
+  pick(nodes: readonly RouteNode[], strategy: StrategyName, key: string): void {
+    this.#explain?.groups.push({ key, strategy })
+    const eligible: number[] = []
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!
+      if (strategy === 'weighted' && node.weight <= 0) this.skip(node, key, 'drained')
+      else if (this.#availableProvider(node, key)) eligible.push(i)
+    }
+    if (eligible.length === 0) return
+    const group = !STATEFUL.has(strategy)
+      ? STATELESS_GROUP
+      : this.#isDryRun
+        ? (this.#state.peekGroup(this.#routeId, key)?.copy() ?? new GroupState())
+        : this.#state.group(this.#routeId, key)
+    const chosen = choose(strategy, { nodes, eligible, group, routing: this.#state })
+    if (strategy === 'weighted' || strategy === 'latency') {
+      this.#appendNode(nodes[chosen]!)
+      for (const i of eligible) if (i !== chosen) this.#appendNode(nodes[i]!)
+    } else {
+      const at = eligible.indexOf(chosen)
+      for (let k = 0; k < eligible.length; k++)
+        this.#appendNode(nodes[eligible[(at + k) % eligible.length]!]!)
+    }
   }
 
-  /** Appends the available nodes, starting at `from` and wrapping round. */
+  /** Appends the available nodes, starting at `from` and wrapping round (lower groups of `multi`). */
   appendAvailable(nodes: readonly RouteNode[], from: number): void {
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[(from + i) % nodes.length]!
-      const provider = this.#availableProvider(node)
-      if (provider) this.#append(provider, this.#modelFor(node, provider))
+      if (this.#availableProvider(node, null)) this.#appendNode(node)
     }
   }
 
-  #firstAvailable(nodes: readonly RouteNode[], start: number): number {
-    for (let i = 0; i < nodes.length; i++) {
-      const at = (start + i) % nodes.length
-      if (this.#availableProvider(nodes[at]!)) return at
-    }
-    return -1
-  }
-
-  #availableProvider(node: RouteNode): P | undefined {
+  skip(node: RouteNode, group: string, reason: SkipReason): void {
+    if (!this.#explain) return
     const provider = this.providers.get(node.api_id)
-    return provider && isAvailable(provider, this.#coolingDown) ? provider : undefined
+    this.#explain.skipped.push({
+      node_id: node.id,
+      provider_id: node.api_id,
+      provider_name: provider?.name ?? null,
+      group,
+      reason,
+    })
+  }
+
+  /** The node's provider when it may be used; else undefined, explained under `group` when given. */
+  #availableProvider(node: RouteNode, group: string | null): P | undefined {
+    const provider = this.providers.get(node.api_id)
+    const reason: SkipReason | null = !provider
+      ? 'provider_missing'
+      : !provider.is_active
+        ? 'provider_inactive'
+        : !provider.is_healthy
+          ? 'provider_unhealthy'
+          : this.#coolingDown?.has(provider.id)
+            ? 'cooling_down'
+            : null
+    if (reason === null) return provider
+    if (group !== null) this.skip(node, group, reason)
+    return undefined
+  }
+
+  #appendNode(node: RouteNode): void {
+    const provider = this.providers.get(node.api_id)!
+    this.#append(provider, this.#modelFor(node, provider))
   }
 
   #modelFor(node: RouteNode, provider: P): string | null {
@@ -248,8 +308,12 @@ function noProviderForRoute(route: ModelRoute): AppError {
   })
 }
 
-function firstStrategy(nodes: readonly RouteNode[]): Strategy {
+function firstStrategy(nodes: readonly RouteNode[]): StrategyName {
   return nodes[0]?.strategy ?? 'failover'
+}
+
+function strategyOfGroup(compiled: CompiledRoute, group: Group): StrategyName {
+  return compiled.groupStrategies.get(group.key) ?? compiled.strategy ?? firstStrategy(group.nodes)
 }
 
 interface CompiledRoute {
@@ -262,7 +326,9 @@ interface CompiledRoute {
   groups: readonly Group[]
   /** The route id as the state shows it, the round-robin key of `auto`. */
   routeKey: string
-  strategy: Strategy | null
+  strategy: StrategyName | null
+  /** `config.group_strategies`, by priority key. */
+  groupStrategies: ReadonlyMap<string, StrategyName>
   model: string | null
 }
 
@@ -286,14 +352,19 @@ function compile(route: ModelRoute): CompiledRoute {
     if (last?.priority === node.priority) last.nodes.push(node)
     else groups.push({ priority: node.priority, key: String(node.priority), nodes: [node] })
   }
-  const { strategy, model } = route.config
+  const { strategy, model, group_strategies: byGroup } = route.config
+  const groupStrategies = new Map<string, StrategyName>()
+  if (byGroup && typeof byGroup === 'object') {
+    for (const [key, value] of Object.entries(byGroup)) if (isStrategy(value)) groupStrategies.set(key, value)
+  }
   const compiled: CompiledRoute = {
     nodes: route.nodes,
     config: route.config,
     ordered,
     groups,
     routeKey: String(route.id),
-    strategy: strategy === 'round-robin' || strategy === 'failover' ? strategy : null,
+    strategy: isStrategy(strategy) ? strategy : null,
+    groupStrategies,
     model: typeof model === 'string' && model !== '' ? model : null,
   }
   compiledRoutes.set(route, compiled)

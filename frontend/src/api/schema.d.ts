@@ -1544,9 +1544,12 @@ export interface paths {
                                 nodes: {
                                     api_id: number;
                                     models: string[];
+                                    /** @description deprecated: set the route's config.strategy (or config.group_strategies) instead */
                                     strategy: "round-robin" | "failover";
                                     /** @description lower first; in multi mode, nodes of one priority form a group */
                                     priority: number;
+                                    /** @description the node's share under the weighted strategy (default 1); 0 drains it: no traffic */
+                                    weight?: number;
                                     metadata: {
                                         [key: string]: unknown;
                                     };
@@ -2022,7 +2025,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active: boolean;
-            /** @description optional keys: strategy (round-robin | failover, overrides the nodes), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity settings, docs/routing.md); a null value unsets a key */
             config: {
                 [key: string]: unknown;
             };
@@ -2035,8 +2038,10 @@ export interface components {
             id: number;
             api_id: number;
             models: string[];
+            /** @description deprecated: set the route's config.strategy (or config.group_strategies) instead */
             strategy: "round-robin" | "failover";
             priority: number;
+            weight: number;
             /** @description free-form */
             metadata: {
                 [key: string]: unknown;
@@ -2196,7 +2201,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (round-robin | failover, overrides the nodes), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity settings, docs/routing.md); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -2206,9 +2211,12 @@ export interface components {
                 api_id: number;
                 /** @description empty: the provider's models */
                 models?: string[];
+                /** @description deprecated: set the route's config.strategy (or config.group_strategies) instead */
                 strategy?: "round-robin" | "failover";
                 /** @description lower first; in multi mode, nodes of one priority form a group */
                 priority?: number;
+                /** @description the node's share under the weighted strategy (default 1); 0 drains it: no traffic */
+                weight?: number;
                 /** @description free-form */
                 metadata?: {
                     [key: string]: unknown;
@@ -2223,7 +2231,7 @@ export interface components {
             name?: string;
             mode?: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (round-robin | failover, overrides the nodes), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity settings, docs/routing.md); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -2233,9 +2241,12 @@ export interface components {
                 api_id: number;
                 /** @description empty: the provider's models */
                 models?: string[];
+                /** @description deprecated: set the route's config.strategy (or config.group_strategies) instead */
                 strategy?: "round-robin" | "failover";
                 /** @description lower first; in multi mode, nodes of one priority form a group */
                 priority?: number;
+                /** @description the node's share under the weighted strategy (default 1); 0 drains it: no traffic */
+                weight?: number;
                 /** @description free-form */
                 metadata?: {
                     [key: string]: unknown;

@@ -98,8 +98,15 @@ describe('routes in the backup', () => {
         config: { model: 'shared' },
         created_at: expect.any(String),
         nodes: [
-          { api_id: b, models: ['m2'], strategy: 'failover', priority: 4, metadata: { team: 'x' } },
-          { api_id: a, models: [], strategy: 'round-robin', priority: 0, metadata: {} },
+          {
+            api_id: b,
+            models: ['m2'],
+            strategy: 'failover',
+            priority: 4,
+            weight: 1,
+            metadata: { team: 'x' },
+          },
+          { api_id: a, models: [], strategy: 'round-robin', priority: 0, weight: 1, metadata: {} },
         ],
       },
     ])

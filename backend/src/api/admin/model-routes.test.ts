@@ -235,8 +235,19 @@ describe('/api/model-routes validation', () => {
     ['an unknown field', { name: 'r', mode: 'auto', owner: 'me' }, 'owner'],
     [
       'an unknown node field',
-      { name: 'r', mode: 'auto', nodes: [{ api_id: 1, weight: 3 }] },
-      'nodes[0].weight',
+      { name: 'r', mode: 'auto', nodes: [{ api_id: 1, owner: 'me' }] },
+      'nodes[0].owner',
+    ],
+    ['a negative weight', { name: 'r', mode: 'auto', nodes: [{ api_id: 1, weight: -1 }] }, 'nodes[0].weight'],
+    [
+      'an unknown group strategy',
+      { name: 'r', mode: 'multi', config: { group_strategies: { '0': 'fastest' } } },
+      'config.group_strategies.0',
+    ],
+    [
+      'a group strategy keyed by something else than a priority',
+      { name: 'r', mode: 'multi', config: { group_strategies: { first: 'latency' } } },
+      'config.group_strategies.first',
     ],
   ]
 

@@ -1,6 +1,6 @@
 /**
  * Model route use-cases: CRUD against the database, selection against the in-memory snapshot.
- * Selection shares one process-wide `RoundRobinState` with the gateway, so the API's `select`
+ * Selection shares one process-wide `RoutingState` with the gateway, so the API's `select`
  * and `/v1` traffic advance the same positions.
  */
 import { nowIso } from '../../core/clock.js'
@@ -16,8 +16,8 @@ import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../../db/routes.repo
 import type { ModelRoute, NewRoute, NodeInput, RoutePatch } from '../../domain/model.js'
 import {
   type CoolingProviders,
-  type RoundRobinState,
   type RouteState,
+  type RoutingState,
   type Selection,
   select,
 } from '../../domain/routing.js'
@@ -35,7 +35,7 @@ export interface ModelRoutesDeps {
   routes: RoutesRepo
   snapshot: SnapshotService
   changes: ConfigChanges
-  roundRobin: RoundRobinState
+  roundRobin: RoutingState
   /** Providers in a 429 cooldown: the gateway's tracker (one per process), skipped like the gateway skips them. */
   coolingDown: CoolingProviders
 }
@@ -46,6 +46,7 @@ function toNodeRows(nodes: readonly NodeInput[]): NewNodeRow[] {
     models: JSON.stringify((node.models ?? []).map((m) => m.trim())),
     strategy: node.strategy ?? 'round-robin',
     priority: node.priority ?? 0,
+    weight: node.weight ?? 1,
     metadata: JSON.stringify(node.metadata ?? {}),
   }))
 }

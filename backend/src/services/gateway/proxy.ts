@@ -10,7 +10,7 @@ import type { Dispatcher } from 'undici'
 import type { KeyBox } from '../../core/crypto.js'
 import { AppError } from '../../core/errors.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
-import { type Attempt, planAttempts, planForModel, type RoundRobinState } from '../../domain/routing.js'
+import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
@@ -41,7 +41,8 @@ export interface ClientIo {
 
 export interface ProxyDeps {
   snapshot: { current(): Snapshot }
-  roundRobin: RoundRobinState
+  /** Route strategies' state: positions, credits, and each provider's in-flight count and latency EWMA. */
+  roundRobin: RoutingState
   /** The process's 429 cooldowns, shared with the admin select (one per process, app.ts). */
   cooldowns: Cooldowns
   agent: Dispatcher
@@ -210,11 +211,14 @@ export function createProxy(deps: ProxyDeps) {
         tried += 1
         let settlement: Settlement
         let durationMs = 0
+        deps.roundRobin.begin(attempt.provider.id)
         try {
           current = startAttempt(call, attempt, io, tried)
           settlement = await current.settled
           durationMs = current.elapsedMs
+          deps.roundRobin.end(attempt.provider.id, latencySample(settlement, durationMs, call.stream))
         } catch (error) {
+          deps.roundRobin.end(attempt.provider.id, null)
           io.log.error(
             { err: error, providerId: attempt.provider.id },
             'could not prepare the upstream request',
@@ -321,4 +325,17 @@ function logAttempt(io: ClientIo, providerId: number, attempt: number, settlemen
   if (settlement.outcome === 'success' || settlement.outcome === 'aborted')
     io.log.debug(fields, 'upstream attempt')
   else io.log.warn(fields, 'upstream attempt failed')
+}
+
+/**
+ * What the latency strategy learns from an attempt: time to first token for a stream, the whole
+ * answer otherwise; a timeout counts as the time waited (the node was that slow); other failures
+ * teach nothing about speed (health and cooldowns deal with them).
+ */
+function latencySample(settlement: Settlement, durationMs: number, stream: boolean): number | null {
+  if (settlement.kind === 'answered') {
+    if (settlement.outcome === 'aborted') return null
+    return stream ? (settlement.ttfbMs ?? durationMs) : durationMs
+  }
+  return settlement.outcome === 'timeout' ? durationMs : null
 }
