@@ -734,6 +734,12 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description the lowest level returned: WARNING returns WARNING and ERROR */
+                    level?: "DEBUG" | "INFO" | "WARNING" | "ERROR";
+                    /** @description case-insensitive text searched in every field of the line */
+                    q?: string;
+                    /** @description only the lines of this request */
+                    request_id?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2007,6 +2013,10 @@ export interface components {
             path?: string;
             status_code?: number;
             duration_ms?: number;
+            /** @description every other field of the line as app.log has it, redacted: provider, upstreamStatus, err, … */
+            fields?: {
+                [key: string]: unknown;
+            };
         };
         /** ModelRoute */
         ModelRoute: {
@@ -2148,6 +2158,8 @@ export interface components {
         };
         /** Stats */
         Stats: {
+            /** @description development: no BACKEND_ADMIN_TOKEN (loopback only); /api and credential-less /v1 requests are open, a presented client key is still checked. production: the admin token guards /api, /v1 needs a client key */
+            mode: "development" | "production";
             uptime_seconds: number;
             total_requests: number;
             total_errors: number;
@@ -2174,6 +2186,8 @@ export interface components {
             logs: components["schemas"]["LogEntry"][];
             /** @description entries held (at most 1000) */
             total: number;
+            /** @description entries held that match the filters (all when none) */
+            matched: number;
         };
         /** NewModelRoute */
         NewModelRoute: {

@@ -61,6 +61,7 @@ describe('GET /api/admin/stats', () => {
         'recent_requests',
         'providers',
         'backup',
+        'mode',
       ].sort(),
     )
     expect(stats.uptime_seconds).toBeGreaterThanOrEqual(0)

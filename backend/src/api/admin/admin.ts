@@ -18,6 +18,12 @@ const LogEntry = Type.Object(
     path: Type.Optional(Type.String()),
     status_code: Type.Optional(Type.Integer()),
     duration_ms: Type.Optional(Type.Number()),
+    fields: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description:
+          'every other field of the line as app.log has it, redacted: provider, upstreamStatus, err, …',
+      }),
+    ),
   },
   { $id: 'LogEntry' },
 )
@@ -26,12 +32,27 @@ const LogsPage = Type.Object(
   {
     logs: Type.Array(LogEntry),
     total: Type.Integer({ description: 'entries held (at most 1000)' }),
+    matched: Type.Integer({ description: 'entries held that match the filters (all when none)' }),
   },
   { $id: 'LogsPage' },
 )
 
 const LogsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+  level: Type.Optional(
+    Type.Union(
+      [Type.Literal('DEBUG'), Type.Literal('INFO'), Type.Literal('WARNING'), Type.Literal('ERROR')],
+      {
+        description: 'the lowest level returned: WARNING returns WARNING and ERROR',
+      },
+    ),
+  ),
+  q: Type.Optional(
+    Type.String({ maxLength: 200, description: 'case-insensitive text searched in every field of the line' }),
+  ),
+  request_id: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 128, description: 'only the lines of this request' }),
+  ),
 })
 
 const tags = ['admin']
@@ -63,7 +84,14 @@ export function adminRoutes(deps: { metrics: Metrics; logs: LogStore }): Fastify
           },
         },
       },
-      async (req) => deps.logs.recent(req.query.limit ?? 50),
+      async (req) => {
+        const { limit, level, q, request_id } = req.query
+        return deps.logs.recent(limit ?? 50, {
+          ...(level ? { level } : {}),
+          ...(q ? { q } : {}),
+          ...(request_id ? { request_id } : {}),
+        })
+      },
     )
   }
 }

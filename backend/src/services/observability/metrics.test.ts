@@ -53,6 +53,7 @@ describe('stats', () => {
     clock.ms += 2500
     const stats = metrics.stats()
     expect(stats).toEqual({
+      mode: 'production',
       uptime_seconds: 2.5,
       total_requests: 4,
       total_errors: 2,

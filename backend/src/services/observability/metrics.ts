@@ -88,6 +88,8 @@ export interface MetricsDeps {
   backup?: () => BackupStatus
   /** Milliseconds; injectable for tests. */
   now?: () => number
+  /** Which mode the server runs in (no admin token: development), as the stats say. */
+  mode?: 'development' | 'production'
 }
 
 export function createMetrics(deps: MetricsDeps) {
@@ -201,6 +203,7 @@ export function createMetrics(deps: MetricsDeps) {
       if (entry) recentRequests.push(entry)
     }
     return {
+      mode: deps.mode ?? 'production',
       uptime_seconds: round((now() - startedAt) / 1000),
       total_requests: totalRequests,
       total_errors: totalErrors,

@@ -40,6 +40,10 @@ const ProviderFigures = Type.Object(
 
 export const StatsSchema = Type.Object(
   {
+    mode: Type.Union([Type.Literal('development'), Type.Literal('production')], {
+      description:
+        'development: no BACKEND_ADMIN_TOKEN (loopback only); /api and credential-less /v1 requests are open, a presented client key is still checked. production: the admin token guards /api, /v1 needs a client key',
+    }),
     uptime_seconds: Type.Number(),
     total_requests: Type.Integer(),
     total_errors: Type.Integer(),

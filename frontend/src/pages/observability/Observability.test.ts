@@ -6,6 +6,7 @@ import type { Stats } from '../../api/types'
 import Observability from './Observability.vue'
 
 const stats: Stats = {
+  mode: 'production',
   uptime_seconds: 3725,
   total_requests: 120,
   total_errors: 30,

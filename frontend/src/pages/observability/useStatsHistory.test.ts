@@ -4,6 +4,7 @@ import { addSample, computeSample } from './useStatsHistory'
 
 function stats(total: number, errors: number, durations: number[]): Stats {
   return {
+    mode: 'production',
     uptime_seconds: 100,
     total_requests: total,
     total_errors: errors,
