@@ -1,5 +1,5 @@
 import { request } from './client'
-import type { LogsPage, Ping, RestoreSummary, Stats } from './types'
+import type { LogsPage, Ping, RestoreSummary, Stats, StatsHistory } from './types'
 
 /** What the logs panel narrows GET /api/admin/logs to (empty parts are not sent). */
 export interface LogFilter {
@@ -10,6 +10,8 @@ export interface LogFilter {
 
 export const adminApi = {
   stats: () => request<Stats>('/api/admin/stats'),
+  statsHistory: (minutes: number) =>
+    request<StatsHistory>('/api/admin/stats/history', { query: { minutes } }),
   logs: (limit: number, filter: LogFilter = {}) =>
     request<LogsPage>('/api/admin/logs', {
       query: {

@@ -722,6 +722,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/stats/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-minute gateway and admin figures of the last minutes (up to 24 h), this process's */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how far back, in minutes */
+                    minutes?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatsHistory"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/logs": {
         parameters: {
             query?: never;
@@ -2001,6 +2058,21 @@ export interface components {
             /** @description failed writes since start-up */
             failed_writes: number;
         };
+        /** HistoryPoint */
+        HistoryPoint: {
+            /** @description unix time in seconds of the minute's start */
+            timestamp: number;
+            gateway: {
+                requests: number;
+                errors: number;
+                avg_duration_ms: number | null;
+            };
+            admin: {
+                requests: number;
+                errors: number;
+                avg_duration_ms: number | null;
+            };
+        };
         /** LogEntry */
         LogEntry: {
             timestamp: string;
@@ -2180,6 +2252,35 @@ export interface components {
                 [key: string]: components["schemas"]["ProviderFigures"];
             };
             backup?: components["schemas"]["BackupFigures"];
+            /** @description the gateway (/v1) requests only: what an operator watches */
+            gateway: {
+                total_requests: number;
+                total_errors: number;
+                /** @description percent of these requests answered with a status >= 400 */
+                error_rate: number;
+                average_duration_ms: number;
+                status_codes: {
+                    [key: string]: number;
+                };
+            };
+            /** @description the admin API and the rest (/api, /metrics, the sign-in page's 401s): the UI's own calls */
+            admin: {
+                total_requests: number;
+                total_errors: number;
+                /** @description percent of these requests answered with a status >= 400 */
+                error_rate: number;
+                average_duration_ms: number;
+                status_codes: {
+                    [key: string]: number;
+                };
+            };
+        };
+        /** StatsHistory */
+        StatsHistory: {
+            /** @enum {number} */
+            resolution_seconds: 60;
+            /** @description one per minute, oldest first; the last is the current, unfinished minute */
+            points: components["schemas"]["HistoryPoint"][];
         };
         /** LogsPage */
         LogsPage: {

@@ -62,6 +62,8 @@ describe('GET /api/admin/stats', () => {
         'providers',
         'backup',
         'mode',
+        'gateway',
+        'admin',
       ].sort(),
     )
     expect(stats.uptime_seconds).toBeGreaterThanOrEqual(0)

@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { LogStore } from '../../core/logger.js'
 import type { Metrics } from '../../services/observability/metrics.js'
-import { StatsSchema } from '../../services/observability/stats.js'
+import { StatsHistorySchema, StatsSchema } from '../../services/observability/stats.js'
+import { HISTORY_MINUTES } from '../../services/observability/traffic-history.js'
 import { problems } from './schemas.js'
 
 const LogEntry = Type.Object(
@@ -55,6 +56,17 @@ const LogsQuery = Type.Object({
   ),
 })
 
+const HistoryQuery = Type.Object({
+  minutes: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: HISTORY_MINUTES,
+      default: 60,
+      description: 'how far back, in minutes',
+    }),
+  ),
+})
+
 const tags = ['admin']
 
 export function adminRoutes(deps: { metrics: Metrics; logs: LogStore }): FastifyPluginAsyncTypebox {
@@ -69,6 +81,19 @@ export function adminRoutes(deps: { metrics: Metrics; logs: LogStore }): Fastify
         },
       },
       async () => deps.metrics.stats(),
+    )
+
+    app.get(
+      '/api/admin/stats/history',
+      {
+        schema: {
+          tags,
+          summary: "Per-minute gateway and admin figures of the last minutes (up to 24 h), this process's",
+          querystring: HistoryQuery,
+          response: { 200: StatsHistorySchema, ...problems(422) },
+        },
+      },
+      async (req) => deps.metrics.statsHistory(req.query.minutes ?? 60),
     )
 
     app.get(
