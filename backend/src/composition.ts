@@ -88,6 +88,7 @@ export async function createCore(settings: Settings, log: Logger) {
   const metrics = createMetrics({
     providers: () => snapshot.current().providers.values(),
     backup: () => backup.status(),
+    mode: settings.adminToken ? 'production' : 'development',
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.

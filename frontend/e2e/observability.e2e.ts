@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { api, chatCompletion, seedProvider, seedRoute, uniqueName } from './support/api'
 import { screenshot, useBrowser } from './support/browser'
 import { statisticValue, tableRow } from './support/pages'
@@ -13,6 +13,9 @@ describe('observability', () => {
     await total.waitFor()
     await page.getByTestId('health-badge').waitFor()
     await page.getByLabel('Recent logs').getByRole('table').first().waitFor()
+    // admin calls are the admin API's traffic, one click away from the gateway's (the default)
+    await page.getByText('Admin API', { exact: true }).click()
+    await page.getByText('Top endpoints — admin API').waitFor()
     const before = await statisticValue(total)
 
     for (let i = 0; i < 3; i++) await api('GET', '/api/providers')
@@ -65,6 +68,40 @@ describe('observability', () => {
     await row.getByRole('cell', { name: '9', exact: true }).waitFor()
     await page.getByLabel('Requests and latency over time').locator('canvas').first().waitFor()
     await screenshot(page, '12-observability')
+  })
+
+  it("draws the gateway's recent history on arrival, from the server", async () => {
+    const provider = await seedProvider(uniqueName('History'))
+    const route = await seedRoute(uniqueName('hist').replace(/\s/g, '-'), provider.id)
+    const res = await chatCompletion(route.name)
+    expect(res.status).toBe(200)
+    await res.text()
+    const page = await browser.page()
+    await page.goto('/observability')
+    // no refresh needed: the per-minute history comes with the first load
+    await page.getByLabel('Requests and latency over time').locator('canvas').first().waitFor()
+    expect(await page.getByText('No gateway requests in this window yet.').count()).toBe(0)
+  })
+
+  it('filters the logs and shows every line of a request from its id', async () => {
+    const page = await browser.page()
+    const traced = await fetch(`${inject('baseURL')}/api/providers/987654`, {
+      headers: { Authorization: `Bearer ${inject('adminToken')}`, 'x-request-id': 'e2e-logs-trace-1' },
+    })
+    expect(traced.status).toBe(404)
+    await page.goto('/observability')
+    const logs = page.getByLabel('Recent logs')
+    await logs.getByRole('table').first().waitFor()
+    await page.getByLabel('Search the logs').fill('e2e-logs-trace-1')
+    const id = page.getByRole('button', { name: 'e2e-logs-trace-1' }).first()
+    await id.waitFor()
+    await id.click()
+    await page.getByText('Every line of request e2e-logs-trace-1').waitFor()
+    const expander = page.getByRole('button', { name: /^Show details of "request completed"/ }).first()
+    await expander.focus()
+    await page.keyboard.press('Enter')
+    await page.getByText('switchboard.http', { exact: true }).first().waitFor()
+    await page.getByRole('button', { name: 'Back to all lines' }).click()
   })
 
   it('stays readable on a narrow window', async () => {

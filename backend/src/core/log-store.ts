@@ -16,11 +16,57 @@ export interface LogEntry {
   path?: string
   status_code?: number
   duration_ms?: number
+  /**
+   * Every other field of the line as app.log has it (already redacted when written): the provider
+   * of a health change, an attempt's provider and upstream status, an error, …
+   */
+  fields?: Record<string, unknown>
 }
 
+/** Narrows what GET /api/admin/logs returns; every part is optional. */
+export interface LogFilter {
+  /** The lowest level shown: `WARNING` shows WARNING and ERROR. */
+  level?: LogLevel
+  /** Case-insensitive text searched in the message, logger, request fields and every other field. */
+  q?: string
+  /** Only the lines of this request. */
+  request_id?: string
+}
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'
+const LEVEL_RANK: Record<string, number> = { DEBUG: 0, INFO: 1, WARNING: 2, ERROR: 3 }
+
 export interface LogStore {
-  /** The newest `limit` entries, newest first, and how many the store holds. */
-  recent(limit: number): { logs: LogEntry[]; total: number }
+  /** The newest `limit` entries matching `filter`, newest first, and how many the store holds. */
+  recent(limit: number, filter?: LogFilter): { logs: LogEntry[]; total: number; matched: number }
+}
+
+/** Fields shown at the entry's top level, and pino's own that say nothing to an operator. */
+const TOP_LEVEL = new Set([
+  'timestamp',
+  'level',
+  'logger',
+  'message',
+  'msg',
+  'time',
+  'request_id',
+  'method',
+  'path',
+  'status_code',
+  'duration_ms',
+  'pid',
+  'hostname',
+])
+
+function matches(entry: LogEntry, line: string, filter: LogFilter): boolean {
+  if (filter.level && (LEVEL_RANK[entry.level] ?? 1) < (LEVEL_RANK[filter.level] ?? 0)) return false
+  if (filter.request_id !== undefined && entry.request_id !== filter.request_id) return false
+  if (filter.q) {
+    const needle = filter.q.toLowerCase()
+    // the raw line holds every field; the level as shown (WARNING) is in the entry
+    if (!line.toLowerCase().includes(needle) && !entry.level.toLowerCase().includes(needle)) return false
+  }
+  return true
 }
 
 export const LOG_RING_SIZE = 1000
@@ -78,13 +124,17 @@ export function createRing(initial: string[]) {
   for (const line of initial.slice(-LOG_RING_SIZE)) push(line)
   return {
     push,
-    recent(limit: number) {
+    recent(limit: number, filter: LogFilter = {}) {
       const logs: LogEntry[] = []
-      for (let back = 1; back <= size && logs.length < limit; back++) {
-        const entry = toLogEntry(lineAt(back))
-        if (entry) logs.push(entry)
+      let matched = 0
+      for (let back = 1; back <= size; back++) {
+        const line = lineAt(back)
+        const entry = toLogEntry(line)
+        if (!entry || !matches(entry, line, filter)) continue
+        matched++
+        if (logs.length < limit) logs.push(entry)
       }
-      return { logs, total: size }
+      return { logs, total: size, matched }
     },
   }
 }
@@ -117,6 +167,8 @@ function toLogEntry(line: string): LogEntry | null {
   if (status !== undefined) entry.status_code = status
   const duration = num(o.duration_ms)
   if (duration !== undefined) entry.duration_ms = duration
+  const rest = Object.entries(o).filter(([key]) => !TOP_LEVEL.has(key))
+  if (rest.length > 0) entry.fields = Object.fromEntries(rest)
   return entry
 }
 

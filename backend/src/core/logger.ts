@@ -179,7 +179,7 @@ function createSink(settings: Pick<Settings, 'logDir' | 'logMaxBytes' | 'logMaxF
       if (fileBatchBytes >= batchBytes) writeFile()
       timer ??= setTimeout(drain, FLUSH_INTERVAL_MS)
     },
-    recent: (limit) => ring.recent(limit),
+    recent: (limit, filter) => ring.recent(limit, filter),
     async flush() {
       drain()
       const deadline = Date.now() + 5000

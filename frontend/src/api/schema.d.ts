@@ -722,6 +722,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/stats/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-minute gateway and admin figures of the last minutes (up to 24 h), this process's */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how far back, in minutes */
+                    minutes?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatsHistory"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/logs": {
         parameters: {
             query?: never;
@@ -734,6 +791,12 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description the lowest level returned: WARNING returns WARNING and ERROR */
+                    level?: "DEBUG" | "INFO" | "WARNING" | "ERROR";
+                    /** @description case-insensitive text searched in every field of the line */
+                    q?: string;
+                    /** @description only the lines of this request */
+                    request_id?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2006,6 +2069,21 @@ export interface components {
             /** @description failed writes since start-up */
             failed_writes: number;
         };
+        /** HistoryPoint */
+        HistoryPoint: {
+            /** @description unix time in seconds of the minute's start */
+            timestamp: number;
+            gateway: {
+                requests: number;
+                errors: number;
+                avg_duration_ms: number | null;
+            };
+            admin: {
+                requests: number;
+                errors: number;
+                avg_duration_ms: number | null;
+            };
+        };
         /** LogEntry */
         LogEntry: {
             timestamp: string;
@@ -2018,6 +2096,10 @@ export interface components {
             path?: string;
             status_code?: number;
             duration_ms?: number;
+            /** @description every other field of the line as app.log has it, redacted: provider, upstreamStatus, err, … */
+            fields?: {
+                [key: string]: unknown;
+            };
         };
         /** ModelRoute */
         ModelRoute: {
@@ -2169,6 +2251,8 @@ export interface components {
         };
         /** Stats */
         Stats: {
+            /** @description development: no BACKEND_ADMIN_TOKEN (loopback only); /api and credential-less /v1 requests are open, a presented client key is still checked. production: the admin token guards /api, /v1 needs a client key */
+            mode: "development" | "production";
             uptime_seconds: number;
             total_requests: number;
             total_errors: number;
@@ -2189,12 +2273,43 @@ export interface components {
                 [key: string]: components["schemas"]["ProviderFigures"];
             };
             backup?: components["schemas"]["BackupFigures"];
+            /** @description the gateway (/v1) requests only: what an operator watches */
+            gateway: {
+                total_requests: number;
+                total_errors: number;
+                /** @description percent of these requests answered with a status >= 400 */
+                error_rate: number;
+                average_duration_ms: number;
+                status_codes: {
+                    [key: string]: number;
+                };
+            };
+            /** @description the admin API and the rest (/api, /metrics, the sign-in page's 401s): the UI's own calls */
+            admin: {
+                total_requests: number;
+                total_errors: number;
+                /** @description percent of these requests answered with a status >= 400 */
+                error_rate: number;
+                average_duration_ms: number;
+                status_codes: {
+                    [key: string]: number;
+                };
+            };
+        };
+        /** StatsHistory */
+        StatsHistory: {
+            /** @enum {number} */
+            resolution_seconds: 60;
+            /** @description one per minute, oldest first; the last is the current, unfinished minute */
+            points: components["schemas"]["HistoryPoint"][];
         };
         /** LogsPage */
         LogsPage: {
             logs: components["schemas"]["LogEntry"][];
             /** @description entries held (at most 1000) */
             total: number;
+            /** @description entries held that match the filters (all when none) */
+            matched: number;
         };
         /** NewModelRoute */
         NewModelRoute: {

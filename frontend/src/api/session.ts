@@ -20,3 +20,8 @@ function isTokenRequired(): Promise<boolean> {
 export async function mustSignIn(): Promise<boolean> {
   return getToken() === null && (await isTokenRequired())
 }
+
+/** True when the server runs in development mode (no admin token): the shell shows a banner. */
+export async function isDevelopmentMode(): Promise<boolean> {
+  return !(await isTokenRequired())
+}

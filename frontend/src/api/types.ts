@@ -35,6 +35,9 @@ export type ClientKey = Schemas['ClientKey']
 export type CreatedClientKey = Schemas['CreatedClientKey']
 
 export type Stats = Schemas['Stats']
+export type StatsHistory = Schemas['StatsHistory']
+export type HistoryPoint = Schemas['HistoryPoint']
+export type TrafficKind = 'gateway' | 'admin'
 export type ProviderFigures = Schemas['ProviderFigures']
 export type BackupStatus = Schemas['BackupFigures']
 export type LogEntry = Schemas['LogEntry']

@@ -61,6 +61,9 @@ describe('GET /api/admin/stats', () => {
         'recent_requests',
         'providers',
         'backup',
+        'mode',
+        'gateway',
+        'admin',
       ].sort(),
     )
     expect(stats.uptime_seconds).toBeGreaterThanOrEqual(0)

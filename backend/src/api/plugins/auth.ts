@@ -1,6 +1,9 @@
 /**
  * DESIGN.md §7. With BACKEND_ADMIN_TOKEN set, `/api` and `/metrics` need it as a bearer token, and
- * `/v1` needs it or a client key. Without it (development mode, loopback only) everything is open.
+ * `/v1` needs it or a client key. Without it (development mode, loopback only) everything is open
+ * to a request that presents nothing, but a `/v1` request that presents a bearer token has it
+ * checked as a client key (wrong → 401, right → recorded as used): a made-up key must not look valid
+ * (issue 19).
  * `/ping`, `/docs` and the UI's files stay open: they hold no configuration.
  *
  * Which credential a request needs is a property of the route that matched, never of the URL as
@@ -85,7 +88,18 @@ export function registerAuth(
   })
 
   const { adminToken } = opts
-  if (!adminToken) return
+  if (!adminToken) {
+    app.addHook('onRequest', async (request) => {
+      if (request.is404 || request.routeOptions.config.credential !== 'client') return
+      const token = bearerToken(request)
+      if (token === null || opts.clientKeys()?.verify(token)) return
+      throw new AppError(
+        'unauthorized',
+        'this client key is not valid (development mode: send no Authorization header, or a live sb-… key)',
+      )
+    })
+    return
+  }
   app.addHook('onRequest', async (request) => {
     // Nothing matched: the not-found handler serves the UI's index.html or a 404, nothing to guard.
     if (request.is404) return

@@ -14,7 +14,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Metrics } from '../../services/observability/metrics.js'
 
 /** Routes (as registered, so whatever spelling reached them) whose successful reads are quiet. */
-const QUIET_ROUTES = new Set(['/ping', '/api/admin/stats', '/api/admin/logs', '/metrics'])
+const QUIET_ROUTES = new Set([
+  '/ping',
+  '/api/admin/stats',
+  '/api/admin/stats/history',
+  '/api/admin/logs',
+  '/metrics',
+])
 
 /** The path without its query string: a query can hold anything, a path is what was routed. */
 export function pathOf(url: string): string {

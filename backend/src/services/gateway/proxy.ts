@@ -240,7 +240,7 @@ export function createProxy(deps: ProxyDeps) {
         current = null
         upstreamMs += durationMs
         recordAttempt(attempt.provider, settlement, durationMs, call.stream)
-        logAttempt(io, attempt.provider.id, tried, settlement)
+        logAttempt(io, attempt.provider, tried, settlement)
         if (settlement.kind === 'answered') {
           answered = settlement
           break
@@ -320,8 +320,19 @@ export function createProxy(deps: ProxyDeps) {
 
 export type GatewayProxy = ReturnType<typeof createProxy>
 
-function logAttempt(io: ClientIo, providerId: number, attempt: number, settlement: Settlement): void {
-  const fields = { providerId, attempt, outcome: settlement.outcome, upstreamStatus: settlement.status }
+function logAttempt(
+  io: ClientIo,
+  provider: { id: number; name: string },
+  attempt: number,
+  settlement: Settlement,
+): void {
+  const fields = {
+    providerId: provider.id,
+    provider: provider.name,
+    attempt,
+    outcome: settlement.outcome,
+    upstreamStatus: settlement.status,
+  }
   if (settlement.outcome === 'success' || settlement.outcome === 'aborted')
     io.log.debug(fields, 'upstream attempt')
   else io.log.warn(fields, 'upstream attempt failed')

@@ -53,6 +53,7 @@ describe('stats', () => {
     clock.ms += 2500
     const stats = metrics.stats()
     expect(stats).toEqual({
+      mode: 'production',
       uptime_seconds: 2.5,
       total_requests: 4,
       total_errors: 2,
@@ -89,6 +90,20 @@ describe('stats', () => {
         },
       ],
       providers: {},
+      gateway: {
+        total_requests: 0,
+        total_errors: 0,
+        error_rate: 0,
+        average_duration_ms: 0,
+        status_codes: {},
+      },
+      admin: {
+        total_requests: 4,
+        total_errors: 2,
+        error_rate: 50,
+        average_duration_ms: 15.25,
+        status_codes: { '200': 1, '404': 2, '201': 1 },
+      },
     })
   })
 

@@ -5,7 +5,10 @@
  * Each request costs O(1) and memory is bounded whatever the traffic: endpoints are keyed by the
  * route pattern (`GET /api/providers/{id}`, one key for every id) and every unmatched URL counts
  * under `METHOD (unmatched)`; status codes are at most a few hundred; recent requests are a ring of
- * 10; per-provider latencies are a ring of the last 1000 samples per provider.
+ * 10; per-provider latencies are a ring of the last 1000 samples per provider; the per-minute
+ * history is a fixed ring of 24 h (traffic-history.ts). Each request is counted once overall and
+ * once as gateway (`/v1`) or admin traffic, so the dashboard can show the gateway's error rate apart
+ * from the UI's own calls (issue 19).
  *
  * The gateway reports through `gatewayObserver` (or recordAttempt / recordGatewayRequest).
  */
@@ -19,7 +22,8 @@ import type {
   GatewayRequestRecord,
 } from '../gateway/observer.js'
 import { createPrometheus, getProcessRegistry } from './prometheus.js'
-import type { RecentRequest, Stats } from './stats.js'
+import type { RecentRequest, Stats, StatsHistory, TrafficFigures } from './stats.js'
+import { createTrafficHistory, type TrafficClass } from './traffic-history.js'
 
 export interface HttpRecord {
   method: string
@@ -37,6 +41,37 @@ export const LATENCY_SAMPLES = 1000
 /** `/api/providers/:id` → `/api/providers/{id}`; a regexp constraint `:id(\\d+)` is dropped. */
 export function routePattern(url: string): string {
   return url.replace(/:([A-Za-z0-9_]+)(\([^)]*\))?/g, '{$1}')
+}
+
+/** Gateway traffic is whatever reached (or was meant for) /v1; the rest is the admin API's. */
+export function trafficClassOf(route: string | null, path: string): TrafficClass {
+  const target = route ?? path
+  return target === '/v1' || target.startsWith('/v1/') ? 'gateway' : 'admin'
+}
+
+/** Totals of one traffic class; the overall figures are the sum of both. */
+class TrafficTotals {
+  requests = 0
+  errors = 0
+  durationMs = 0
+  readonly statusCodes = new Map<number, number>()
+
+  add(statusCode: number, durationMs: number): void {
+    this.requests++
+    this.durationMs += durationMs
+    if (statusCode >= 400) this.errors++
+    this.statusCodes.set(statusCode, (this.statusCodes.get(statusCode) ?? 0) + 1)
+  }
+
+  figures(): TrafficFigures {
+    return {
+      total_requests: this.requests,
+      total_errors: this.errors,
+      error_rate: this.requests === 0 ? 0 : round((this.errors / this.requests) * 100),
+      average_duration_ms: this.requests === 0 ? 0 : round(this.durationMs / this.requests),
+      status_codes: Object.fromEntries([...this.statusCodes].map(([code, n]) => [String(code), n])),
+    }
+  }
 }
 
 export function endpointKey(method: string, route: string | null): string {
@@ -88,6 +123,8 @@ export interface MetricsDeps {
   backup?: () => BackupStatus
   /** Milliseconds; injectable for tests. */
   now?: () => number
+  /** Which mode the server runs in (no admin token: development), as the stats say. */
+  mode?: 'development' | 'production'
 }
 
 export function createMetrics(deps: MetricsDeps) {
@@ -104,6 +141,8 @@ export function createMetrics(deps: MetricsDeps) {
   const recent: RecentRequest[] = []
   let recentNext = 0
   const providers = new Map<number, ProviderCounters>()
+  const byClass = { gateway: new TrafficTotals(), admin: new TrafficTotals() }
+  const history = createTrafficHistory(now)
   // Label objects are made once per distinct set of values and reused: the sets are bounded (route
   // patterns, status codes, providers) and a request then allocates nothing here.
   const labelCache = new Map<string, Record<string, string>>()
@@ -132,6 +171,9 @@ export function createMetrics(deps: MetricsDeps) {
     totalDurationMs += record.durationMs
     if (isError) totalErrors++
     statusCodes.set(record.statusCode, (statusCodes.get(record.statusCode) ?? 0) + 1)
+    const kind = trafficClassOf(record.route, record.path)
+    byClass[kind].add(record.statusCode, record.durationMs)
+    history.record(kind, isError, record.durationMs)
     const route = routeKeyOf(record.route)
     const key = record.route === null ? `${record.method} (unmatched)` : `${record.method} ${route}`
     let endpoint = endpoints.get(key)
@@ -201,6 +243,7 @@ export function createMetrics(deps: MetricsDeps) {
       if (entry) recentRequests.push(entry)
     }
     return {
+      mode: deps.mode ?? 'production',
       uptime_seconds: round((now() - startedAt) / 1000),
       total_requests: totalRequests,
       total_errors: totalErrors,
@@ -229,7 +272,14 @@ export function createMetrics(deps: MetricsDeps) {
         }),
       ),
       ...(deps.backup ? { backup: deps.backup() } : {}),
+      gateway: byClass.gateway.figures(),
+      admin: byClass.admin.figures(),
     }
+  }
+
+  /** Per-minute figures of the last `minutes` minutes (at most 24 h), for the dashboard's chart. */
+  function statsHistory(minutes: number): StatsHistory {
+    return { resolution_seconds: 60, points: history.read(minutes) }
   }
 
   /** Prometheus text: this app's metrics, then the process's. */
@@ -249,6 +299,7 @@ export function createMetrics(deps: MetricsDeps) {
     recordGatewayRequest,
     gatewayObserver,
     stats,
+    statsHistory,
     prometheus,
     contentType: prom.registry.contentType,
   }
