@@ -17,10 +17,10 @@ import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
-import type { GatewayObserver } from './observer.js'
+import type { GatewayObserver, RequestDetail } from './observer.js'
 import { bodyFor, type CallBody } from './request-body.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
-import { type Failure, gatewayFailure } from './upstream-failure.js'
+import { errorCodeOf, type Failure, gatewayFailure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
 export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
@@ -29,6 +29,8 @@ export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
 export interface PreparedCall extends CallBody {
   endpoint: Endpoint
   stream: boolean
+  /** The route `model` named, if it named one (the request log's `route`). */
+  route: string | null
   attempts: Attempt<ProviderWithSecret>[]
 }
 
@@ -37,6 +39,8 @@ export interface ClientIo {
   res: ServerResponse
   requestId: string
   log: Pick<Logger, 'warn' | 'debug' | 'error'>
+  /** The client key that authenticated the request (null: the admin token, or no auth). */
+  clientKeyId?: number | null
 }
 
 export interface ProxyDeps {
@@ -187,6 +191,7 @@ export function createProxy(deps: ProxyDeps) {
 
   async function forward(call: PreparedCall, io: ClientIo): Promise<void> {
     const startedAt = performance.now()
+    const detail = detailOf(call, io, Date.now())
     const { res } = io
     let current: Exchange | null = null
     let isClientGone = false
@@ -210,6 +215,7 @@ export function createProxy(deps: ProxyDeps) {
         tried += 1
         let settlement: Settlement
         let durationMs = 0
+        const attemptAt = performance.now()
         try {
           current = startAttempt(call, attempt, io, tried)
           settlement = await current.settled
@@ -237,7 +243,10 @@ export function createProxy(deps: ProxyDeps) {
         upstreamMs += durationMs
         recordAttempt(attempt.provider, settlement, durationMs, call.stream)
         logAttempt(io, attempt.provider.id, tried, settlement)
+        noteAttempt(detail, attempt, settlement, durationMs)
         if (settlement.kind === 'answered') {
+          if (call.stream && settlement.ttfbMs !== null)
+            detail.ttftMs = attemptAt - startedAt + settlement.ttfbMs
           answered = settlement
           break
         }
@@ -261,6 +270,7 @@ export function createProxy(deps: ProxyDeps) {
         attempts: tried,
         durationMs: performance.now() - startedAt,
         upstreamMs,
+        detail,
       })
     }
   }
@@ -299,7 +309,28 @@ export function createProxy(deps: ProxyDeps) {
         throw new AppError('model_required', 'model is required: a route name or a model name')
       }
       const stream = endpoint !== 'embeddings' && body.stream === true
-      return { endpoint, text, body, model, stream, attempts: plan(model) }
+      const named = deps.snapshot.current().routesByName.get(model)
+      const route = named?.is_active ? named.name : null
+      return { endpoint, text, body, model, stream, route, attempts: plan(model) }
+    },
+
+    /** Reports a request refused before any attempt (prepare threw) to the request log. */
+    reportRejected(
+      endpoint: Endpoint,
+      parsed: unknown,
+      io: Pick<ClientIo, 'requestId' | 'clientKeyId'>,
+      error: unknown,
+      startedAt: number,
+    ): void {
+      if (!observer.rejected) return
+      const body = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
+      const model = typeof body.model === 'string' ? body.model : ''
+      const route = deps.snapshot.current().routesByName.has(model) ? model : null
+      const durationMs = performance.now() - startedAt
+      const detail = detailOf({ endpoint, model, route }, io, Date.now() - durationMs)
+      const status = error instanceof AppError ? error.status : 500
+      detail.errorCode = error instanceof AppError ? error.code : 'internal_error'
+      observer.rejected(detail, status, durationMs)
     },
 
     forward,
@@ -321,4 +352,52 @@ function logAttempt(io: ClientIo, providerId: number, attempt: number, settlemen
   if (settlement.outcome === 'success' || settlement.outcome === 'aborted')
     io.log.debug(fields, 'upstream attempt')
   else io.log.warn(fields, 'upstream attempt failed')
+}
+
+function detailOf(
+  call: Pick<PreparedCall, 'endpoint' | 'model' | 'route'>,
+  io: Pick<ClientIo, 'requestId' | 'clientKeyId'>,
+  at: number,
+): RequestDetail {
+  return {
+    at,
+    requestId: io.requestId,
+    clientKeyId: io.clientKeyId ?? null,
+    endpoint: call.endpoint,
+    model: call.model,
+    route: call.route,
+    providerId: null,
+    providerName: null,
+    servedModel: null,
+    errorCode: null,
+    attempts: [],
+    ttftMs: null,
+    usage: null,
+  }
+}
+
+/** The request log's view of an attempt; the last one tried is the one the record names. */
+function noteAttempt(
+  detail: RequestDetail,
+  attempt: Attempt<ProviderWithSecret>,
+  settlement: Settlement,
+  durationMs: number,
+): void {
+  detail.attempts.push({
+    providerId: attempt.provider.id,
+    providerName: attempt.provider.name,
+    outcome: settlement.outcome,
+    status: settlement.status,
+    durationMs,
+  })
+  detail.providerId = attempt.provider.id
+  detail.providerName = attempt.provider.name
+  detail.servedModel = attempt.model ?? detail.model
+  if (settlement.kind === 'answered') {
+    detail.usage = settlement.usage
+    detail.errorCode = settlement.outcome === 'success' ? null : settlement.outcome
+  } else {
+    const code = errorCodeOf(settlement.failure.body)
+    detail.errorCode = typeof code === 'string' ? code : settlement.outcome
+  }
 }

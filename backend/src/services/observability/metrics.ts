@@ -18,7 +18,7 @@ import type {
   GatewayObserver,
   GatewayRequestRecord,
 } from '../gateway/observer.js'
-import { createPrometheus, getProcessRegistry } from './prometheus.js'
+import { createPrometheus, getProcessRegistry, type RequestLogStats } from './prometheus.js'
 import type { RecentRequest, Stats } from './stats.js'
 
 export interface HttpRecord {
@@ -86,6 +86,8 @@ export interface MetricsDeps {
   providers: () => Iterable<Provider>
   /** How the backup writes went, read when the stats or the metrics are asked for. */
   backup?: () => BackupStatus
+  /** The request log writer's counts (services/usage/request-log.ts), read at scrape time. */
+  requestLog?: () => RequestLogStats
   /** Milliseconds; injectable for tests. */
   now?: () => number
 }
@@ -93,7 +95,7 @@ export interface MetricsDeps {
 export function createMetrics(deps: MetricsDeps) {
   const now = deps.now ?? Date.now
   const startedAt = now()
-  const prom = createPrometheus(deps.providers, deps.backup)
+  const prom = createPrometheus(deps.providers, deps.backup, deps.requestLog)
   getProcessRegistry()
 
   let totalRequests = 0
