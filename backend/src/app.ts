@@ -18,6 +18,7 @@ import { keyRoutes } from './api/admin/keys.js'
 import { metricsRoutes } from './api/admin/metrics.js'
 import { modelRouteRoutes } from './api/admin/model-routes.js'
 import { playgroundRoutes } from './api/admin/playground.js'
+import { priceRoutes } from './api/admin/prices.js'
 import { providerHealthRoutes } from './api/admin/provider-health.js'
 import { providerRoutes } from './api/admin/providers.js'
 import { requestRoutes } from './api/admin/requests.js'
@@ -215,6 +216,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
     await typed.register(keyRoutes({ clientKeys: core.clientKeys }))
     await typed.register(requestRoutes({ requests: core.requests }))
+    await typed.register(priceRoutes({ prices: core.prices }))
     await typed.register(playgroundRoutes({ proxy: core.proxy }))
     await typed.register(
       backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),

@@ -11,6 +11,7 @@ import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
 import { createHealthRepo } from './db/health.repo.js'
 import { createKeysRepo } from './db/keys.repo.js'
+import { createPricesRepo } from './db/prices.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
 import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
 import { createRequestsRepo } from './db/requests.repo.js'
@@ -30,6 +31,7 @@ import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
 import { createHealth } from './services/health/health.js'
 import { createHealthScheduler } from './services/health/health-scheduler.js'
 import { createMetrics } from './services/observability/metrics.js'
+import { createPrices } from './services/usage/prices.js'
 import { createRequestLog } from './services/usage/request-log.js'
 import { createRequests } from './services/usage/requests.js'
 import type { Settings } from './settings.js'
@@ -88,12 +90,14 @@ export async function createCore(settings: Settings, log: Logger) {
   })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
+  const prices = createPrices({ repo: createPricesRepo(db.kysely), changes, log })
+  await prices.reload()
   const requestsRepo = createRequestsRepo(db.kysely)
   const requestLog = createRequestLog({
     repo: requestsRepo,
     log,
     retentionDays: settings.requestLogRetentionDays,
-    priceOf: () => undefined,
+    priceOf: prices.priceOf,
   })
   const requests = createRequests({ repo: requestsRepo })
   const metrics = createMetrics({
@@ -175,6 +179,7 @@ export async function createCore(settings: Settings, log: Logger) {
     replicaSync,
     requestLog,
     requests,
+    prices,
     /** Stops every timer and writer, then closes the upstream client and the database. */
     async close(): Promise<void> {
       // Health first: no probe may still run, nor write, once the database closes.
@@ -183,6 +188,7 @@ export async function createCore(settings: Settings, log: Logger) {
       await replicaSync.stop()
       await health.close()
       await requestLog.close()
+      prices.stop()
       await upstreamAgent.close()
       snapshot.stop()
       await clientKeys.stop()

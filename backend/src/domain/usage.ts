@@ -1,3 +1,6 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { Id, ModelName, Nullable } from './fields.js'
+
 /**
  * Token usage as the upstreams report it, read into one shape, and what it costs. Pure: the gateway
  * reads usage from the answer it already has; the request log prices it.
@@ -81,4 +84,30 @@ export function costOf(usage: Usage | null, price: Price | undefined): number | 
     cached * cachedPrice +
     (usage.output ?? 0) * price.outputPerMillion
   return cost / 1_000_000
+}
+
+/** A price per million tokens: a finite amount, at most a million (currency is the operator's). */
+const PerMillion = Type.Number({ minimum: 0, maximum: 1_000_000 })
+
+/** The price of one provider model, as the API, the import file and the backup spell it. */
+export const PriceSchema = Type.Object(
+  {
+    provider_id: Id,
+    model: ModelName,
+    input_per_million: PerMillion,
+    output_per_million: PerMillion,
+    cached_input_per_million: Type.Optional(Nullable(PerMillion)),
+  },
+  { additionalProperties: false, title: 'Price' },
+)
+export type PriceInput = Static<typeof PriceSchema>
+
+export const MAX_PRICES = 100_000
+
+export function toPrice(input: PriceInput): Price {
+  return {
+    inputPerMillion: input.input_per_million,
+    outputPerMillion: input.output_per_million,
+    cachedInputPerMillion: input.cached_input_per_million ?? null,
+  }
 }

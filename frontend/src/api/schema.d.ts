@@ -1485,6 +1485,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the prices per provider model */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            provider_id: number;
+                            model: string;
+                            input_per_million: number;
+                            output_per_million: number;
+                            /** @description null: cached input costs the input price */
+                            cached_input_per_million: number | null;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set the price of one provider model (per million tokens) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Price"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceRecord"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the price of one provider model (its requests then have no cost) */
+        delete: {
+            parameters: {
+                query: {
+                    provider_id: number;
+                    model: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set many prices at once from a JSON document {"prices": [...]} (all or nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PriceImport"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/playground/models": {
         parameters: {
             query?: never;
@@ -1677,6 +1871,13 @@ export interface paths {
                                 key_hash: string;
                                 prefix: string;
                                 created_at: string;
+                            }[];
+                            prices?: {
+                                provider_id: number;
+                                model: string;
+                                input_per_million: number;
+                                output_per_million: number;
+                                cached_input_per_million?: number | null;
                             }[];
                         };
                     };
@@ -2471,6 +2672,34 @@ export interface components {
             };
             /** @description usage × the price of the served model, when one is set */
             cost: number | null;
+        };
+        /** Price */
+        Price: {
+            provider_id: number;
+            model: string;
+            input_per_million: number;
+            output_per_million: number;
+            cached_input_per_million?: number | null;
+        };
+        /** PriceRecord */
+        PriceRecord: {
+            provider_id: number;
+            model: string;
+            input_per_million: number;
+            output_per_million: number;
+            /** @description null: cached input costs the input price */
+            cached_input_per_million: number | null;
+            updated_at: string;
+        };
+        /** PriceImport */
+        PriceImport: {
+            prices: {
+                provider_id: number;
+                model: string;
+                input_per_million: number;
+                output_per_million: number;
+                cached_input_per_million?: number | null;
+            }[];
         };
         /** ModelList */
         ModelList: {
