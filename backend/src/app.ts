@@ -18,8 +18,10 @@ import { keyRoutes } from './api/admin/keys.js'
 import { metricsRoutes } from './api/admin/metrics.js'
 import { modelRouteRoutes } from './api/admin/model-routes.js'
 import { playgroundRoutes } from './api/admin/playground.js'
+import { priceRoutes } from './api/admin/prices.js'
 import { providerHealthRoutes } from './api/admin/provider-health.js'
 import { providerRoutes } from './api/admin/providers.js'
+import { requestRoutes } from './api/admin/requests.js'
 import { Problem } from './api/admin/schemas.js'
 import { gatewayRoutes } from './api/gateway/v1.js'
 import { type ClientKeyVerifier, registerAuth, requireCredential } from './api/plugins/auth.js'
@@ -166,6 +168,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   if (settings.healthCheckEnabled) app.addHook('onReady', async () => core.healthScheduler.start())
   // Other replicas' (and the CLI's) changes reach this process's snapshot within the interval.
   app.addHook('onReady', async () => core.replicaSync.start())
+  // BACKEND_REQUEST_LOG_RETENTION_DAYS: old request records go at start-up and every hour after.
+  app.addHook('onReady', async () => core.requestLog.startRetention())
 
   // The UI reads admin_token_required to show sign-in first instead of asking /api for a 401.
   const Ping = Type.Object(
@@ -211,6 +215,8 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await admin.register(metricsRoutes({ metrics: core.metrics }))
     await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))
     await typed.register(keyRoutes({ clientKeys: core.clientKeys }))
+    await typed.register(requestRoutes({ requests: core.requests }))
+    await typed.register(priceRoutes({ prices: core.prices }))
     await typed.register(playgroundRoutes({ proxy: core.proxy }))
     await typed.register(
       backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),
@@ -220,7 +226,13 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     requireCredential(gateway, 'client')
     registerErrorHandling(gateway, 'openai')
     skipSecurityHeaders(gateway)
-    await gateway.register(gatewayRoutes({ proxy: core.proxy, bodyLimit: settings.gatewayBodyLimitBytes }))
+    await gateway.register(
+      gatewayRoutes({
+        proxy: core.proxy,
+        bodyLimit: settings.gatewayBodyLimitBytes,
+        clientKeyIdOf: (token) => core.clientKeys.idOf(token),
+      }),
+    )
   })
 
   // The not-found handler sends index.html for client-side routes: reply.sendFile on the root.

@@ -11,8 +11,10 @@ import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
 import { createHealthRepo } from './db/health.repo.js'
 import { createKeysRepo } from './db/keys.repo.js'
+import { createPricesRepo } from './db/prices.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
 import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
+import { createRequestsRepo } from './db/requests.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
 import { RoutingState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/config/backup.js'
@@ -29,6 +31,9 @@ import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
 import { createHealth } from './services/health/health.js'
 import { createHealthScheduler } from './services/health/health-scheduler.js'
 import { createMetrics } from './services/observability/metrics.js'
+import { createPrices } from './services/usage/prices.js'
+import { createRequestLog } from './services/usage/request-log.js'
+import { createRequests } from './services/usage/requests.js'
 import type { Settings } from './settings.js'
 
 /** The database, its repositories, the key box, the backup and the change fan-out. */
@@ -85,10 +90,21 @@ export async function createCore(settings: Settings, log: Logger) {
   })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
+  const prices = createPrices({ repo: createPricesRepo(db.kysely), changes, log })
+  await prices.reload()
+  const requestsRepo = createRequestsRepo(db.kysely)
+  const requestLog = createRequestLog({
+    repo: requestsRepo,
+    log,
+    retentionDays: settings.requestLogRetentionDays,
+    priceOf: prices.priceOf,
+  })
+  const requests = createRequests({ repo: requestsRepo })
   const metrics = createMetrics({
     providers: () => snapshot.current().providers.values(),
     backup: () => backup.status(),
     mode: settings.adminToken ? 'production' : 'development',
+    requestLog: () => requestLog.stats(),
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
@@ -123,7 +139,11 @@ export async function createCore(settings: Settings, log: Logger) {
       health.recordOutcome(record.providerId, healthEffect(record.outcome))
       metrics.gatewayObserver.attempt(record)
     },
-    request: (record) => metrics.gatewayObserver.request(record),
+    request(record) {
+      metrics.gatewayObserver.request(record)
+      requestLog.request(record)
+    },
+    rejected: (detail, status, durationMs) => requestLog.rejected(detail, status, durationMs),
   }
   const proxy = createProxy({
     snapshot,
@@ -158,6 +178,9 @@ export async function createCore(settings: Settings, log: Logger) {
     healthScheduler,
     healthLeader,
     replicaSync,
+    requestLog,
+    requests,
+    prices,
     /** Stops every timer and writer, then closes the upstream client and the database. */
     async close(): Promise<void> {
       // Health first: no probe may still run, nor write, once the database closes.
@@ -165,6 +188,8 @@ export async function createCore(settings: Settings, log: Logger) {
       await healthLeader.release()
       await replicaSync.stop()
       await health.close()
+      await requestLog.close()
+      prices.stop()
       await upstreamAgent.close()
       snapshot.stop()
       await clientKeys.stop()

@@ -42,6 +42,8 @@ export interface Settings {
   /** Longest one upstream attempt (a stream above all) may last, request to last byte; 0: no limit. */
   gatewayStreamMaxDurationSeconds: number
   gatewayMaxAttempts: number
+  /** Request log records (and their rollups) older than this many days are deleted. */
+  requestLogRetentionDays: number
   apiBodyLimitBytes: number
   gatewayBodyLimitBytes: number
   /** Replicas on one database: how often to look for changes made by the others (and their health). */
@@ -196,6 +198,11 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       max: 604_800,
     }),
     gatewayMaxAttempts: r.number('BACKEND_GATEWAY_MAX_ATTEMPTS', 3, { min: 1, max: 20, integer: true }),
+    requestLogRetentionDays: r.number('BACKEND_REQUEST_LOG_RETENTION_DAYS', 30, {
+      min: 1,
+      max: 3650,
+      integer: true,
+    }),
     syncIntervalSeconds: r.number('BACKEND_SYNC_INTERVAL_SECONDS', 1, { min: 0.05, max: 3600 }),
     shutdownGraceSeconds: r.number('BACKEND_SHUTDOWN_GRACE_SECONDS', 30, { min: 0, max: 3600 }),
     apiBodyLimitBytes: r.number('BACKEND_API_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, integer: true }),

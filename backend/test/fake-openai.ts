@@ -173,7 +173,7 @@ export interface Gateway {
   ): Promise<number>
   addRoute(body: Record<string, unknown>): Promise<number>
   admin(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     payload?: unknown,
   ): Promise<{ status: number; body: unknown }>

@@ -13,9 +13,14 @@ import type {
 } from '../domain/backup-document.js'
 import { DEFAULT_KIND, type ProviderEndpoint, type ProviderKind } from '../domain/provider-kinds.js'
 import { ID_TABLES } from './migrations.js'
+import { replacePrices } from './prices.repo.js'
 import type { Database, Engine } from './schema.js'
 
-type Config = Pick<BackupDocument, 'providers'> & { routes: BackupRoute[]; client_keys: BackupClientKey[] }
+type Config = Pick<BackupDocument, 'providers'> & {
+  routes: BackupRoute[]
+  client_keys: BackupClientKey[]
+  prices: NonNullable<BackupDocument['prices']>
+}
 
 export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
   /** Next ids follow the largest restored one; at 2^31-1 the next insert fails cleanly (isIdSpaceExhausted). */
@@ -31,11 +36,12 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
 
   return {
     async read(): Promise<Config> {
-      const [providers, routes, nodes, keys] = await Promise.all([
+      const [providers, routes, nodes, keys, prices] = await Promise.all([
         db.selectFrom('providers').selectAll().orderBy('id').execute(),
         db.selectFrom('model_routes').selectAll().orderBy('id').execute(),
         db.selectFrom('route_nodes').selectAll().orderBy('route_id').orderBy('position').execute(),
         db.selectFrom('client_keys').selectAll().orderBy('id').execute(),
+        db.selectFrom('prices').selectAll().orderBy('provider_id').orderBy('model').execute(),
       ])
       return {
         providers: providers.map(
@@ -80,6 +86,13 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
           key_hash: k.key_hash,
           prefix: k.prefix,
           created_at: k.created_at,
+        })),
+        prices: prices.map((p) => ({
+          provider_id: p.provider_id,
+          model: p.model,
+          input_per_million: p.input_per_million,
+          output_per_million: p.output_per_million,
+          cached_input_per_million: p.cached_input_per_million,
         })),
       }
     },
@@ -206,6 +219,7 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
             })
             .execute()
         }
+        await replacePrices(tx, doc.prices ?? [], now)
         await resetSequences(tx)
       })
     },

@@ -128,6 +128,90 @@ const routeStrategy: Builder = async (db) => {
   await db.schema
     .alterTable('route_nodes')
     .addColumn('weight', 'integer', (c) => c.notNull().defaultTo(1))
+}
+
+/** Histogram columns of the usage rollups: upper bounds in ms (the last bucket has none). */
+export const LATENCY_BUCKETS_MS = [100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000] as const
+export const HISTOGRAM_COLUMNS = LATENCY_BUCKETS_MS.length + 1
+
+/**
+ * The request log (one row per gateway request, no bodies), the usage rollups kept on write (per
+ * minute and per hour, one row per bucket × key × route × provider × model) and the prices per
+ * provider model. Empty key, route and model are 0 / '' in the rollups so the upsert's unique key
+ * holds (NULLs never conflict).
+ */
+const requestLog: Builder = async (db, engine) => {
+  const id = idColumn(engine)
+  const float = floatType(engine)
+  await db.schema
+    .createTable('request_log')
+    .addColumn('id', id, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('request_id', 'text', (c) => c.notNull())
+    .addColumn('key_id', 'integer')
+    .addColumn('endpoint', 'text', (c) => c.notNull())
+    .addColumn('route', 'text')
+    .addColumn('model', 'text', (c) => c.notNull())
+    .addColumn('provider_id', 'integer')
+    .addColumn('provider', 'text')
+    .addColumn('served_model', 'text')
+    .addColumn('stream', 'integer', (c) => c.notNull())
+    .addColumn('status', 'integer', (c) => c.notNull())
+    .addColumn('error_code', 'text')
+    .addColumn('attempts', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('latency_ms', float, (c) => c.notNull())
+    .addColumn('ttft_ms', float)
+    .addColumn('overhead_ms', float)
+    .addColumn('input_tokens', 'integer')
+    .addColumn('output_tokens', 'integer')
+    .addColumn('cached_input_tokens', 'integer')
+    .addColumn('reasoning_tokens', 'integer')
+    .addColumn('cost', float)
+    .execute()
+  await db.schema.createIndex('request_log_at').on('request_log').columns(['at', 'id']).execute()
+  await db.schema.createIndex('request_log_key_at').on('request_log').columns(['key_id', 'at']).execute()
+
+  let rollups = db.schema
+    .createTable('usage_rollups')
+    .addColumn('bucket_size', 'text', (c) => c.notNull())
+    .addColumn('bucket', 'text', (c) => c.notNull())
+    .addColumn('key_id', 'integer', (c) => c.notNull())
+    .addColumn('route', 'text', (c) => c.notNull())
+    .addColumn('provider_id', 'integer', (c) => c.notNull())
+    .addColumn('provider', 'text', (c) => c.notNull())
+    .addColumn('model', 'text', (c) => c.notNull())
+    .addColumn('requests', 'integer', (c) => c.notNull())
+    .addColumn('errors', 'integer', (c) => c.notNull())
+    .addColumn('input_tokens', 'integer', (c) => c.notNull())
+    .addColumn('output_tokens', 'integer', (c) => c.notNull())
+    .addColumn('cached_input_tokens', 'integer', (c) => c.notNull())
+    .addColumn('reasoning_tokens', 'integer', (c) => c.notNull())
+    .addColumn('cost', float, (c) => c.notNull())
+  for (let i = 0; i < HISTOGRAM_COLUMNS; i++) {
+    rollups = rollups
+      .addColumn(`latency_${i}`, 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn(`ttft_${i}`, 'integer', (c) => c.notNull().defaultTo(0))
+  }
+  await rollups
+    .addPrimaryKeyConstraint('usage_rollups_pk', [
+      'bucket_size',
+      'bucket',
+      'key_id',
+      'route',
+      'provider_id',
+      'model',
+    ])
+    .execute()
+
+  await db.schema
+    .createTable('prices')
+    .addColumn('provider_id', 'integer', (c) => c.notNull().references('providers.id').onDelete('cascade'))
+    .addColumn('model', 'text', (c) => c.notNull())
+    .addColumn('input_per_million', float, (c) => c.notNull())
+    .addColumn('output_per_million', float, (c) => c.notNull())
+    .addColumn('cached_input_per_million', float)
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('prices_pk', ['provider_id', 'model'])
     .execute()
 }
 
@@ -136,6 +220,7 @@ const builders: Record<string, Builder> = {
   '0002_id_range': idRange,
   '0003_provider_kind': providerKind,
   '0005_route_strategy': routeStrategy,
+  '0007_request_log': requestLog,
 }
 
 /** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */

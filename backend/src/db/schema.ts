@@ -79,6 +79,59 @@ export interface MetaTable {
   value: ColumnType<string, string, string>
 }
 
+export interface RequestLogTable {
+  id: Generated<number>
+  at: string
+  request_id: string
+  key_id: number | null
+  endpoint: string
+  route: string | null
+  model: string
+  provider_id: number | null
+  provider: string | null
+  served_model: string | null
+  stream: number
+  status: number
+  error_code: string | null
+  /** JSON: [{ provider_id, provider, outcome, status, duration_ms }] */
+  attempts: string
+  latency_ms: number
+  ttft_ms: number | null
+  overhead_ms: number | null
+  input_tokens: number | null
+  output_tokens: number | null
+  cached_input_tokens: number | null
+  reasoning_tokens: number | null
+  cost: number | null
+}
+
+/** Counters per bucket; `latency_<i>` / `ttft_<i>` count requests per histogram bucket (migrations.ts). */
+export type UsageRollupsTable = {
+  bucket_size: string
+  bucket: string
+  key_id: number
+  route: string
+  provider_id: number
+  provider: string
+  model: string
+  requests: number
+  errors: number
+  input_tokens: number
+  output_tokens: number
+  cached_input_tokens: number
+  reasoning_tokens: number
+  cost: number
+} & Record<`latency_${number}` | `ttft_${number}`, number>
+
+export interface PricesTable {
+  provider_id: number
+  model: string
+  input_per_million: number
+  output_per_million: number
+  cached_input_per_million: number | null
+  updated_at: string
+}
+
 export interface Database {
   providers: ProvidersTable
   model_routes: ModelRoutesTable
@@ -86,4 +139,7 @@ export interface Database {
   client_keys: ClientKeysTable
   health_checks: HealthChecksTable
   meta: MetaTable
+  request_log: RequestLogTable
+  usage_rollups: UsageRollupsTable
+  prices: PricesTable
 }

@@ -26,6 +26,7 @@ import {
 } from './fields.js'
 import { normalizeBaseUrl, providerFieldErrors } from './provider-rules.js'
 import { routeInputErrors, storedConfig } from './routing-validation.js'
+import { MAX_PRICES, PriceSchema } from './usage.js'
 
 export const BACKUP_VERSION = 1
 /**
@@ -89,6 +90,8 @@ export const BackupDocument = Type.Object({
   providers: Type.Array(BackupProvider, { maxItems: BACKUP_LIMITS.providers }),
   routes: Type.Optional(Type.Array(BackupRoute, { maxItems: BACKUP_LIMITS.routes })),
   client_keys: Type.Optional(Type.Array(BackupClientKey, { maxItems: BACKUP_LIMITS.keys })),
+  /** Prices per provider model (services/usage/prices.ts); a document without them keeps none. */
+  prices: Type.Optional(Type.Array(PriceSchema, { maxItems: MAX_PRICES })),
 })
 
 export type BackupDocument = Static<typeof BackupDocument>
@@ -175,6 +178,15 @@ function ruleProblems(doc: BackupDocument): DocumentProblem[] {
   const keys = doc.client_keys ?? []
   duplicates(keys, (k) => k.id, 'client key id', 'client_keys')
   duplicates(keys, (k) => k.key_hash, 'client key hash', 'client_keys')
+  const prices = doc.prices ?? []
+  prices.forEach((p, i) => {
+    if (!providerIds.has(p.provider_id))
+      problems.push({
+        field: `prices[${i}].provider_id`,
+        message: `no provider ${p.provider_id} in the document`,
+      })
+  })
+  duplicates(prices, (p) => `${p.provider_id}/${p.model}`, 'price', 'prices')
   return problems.slice(0, MAX_PROBLEMS)
 }
 

@@ -1426,6 +1426,322 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List gateway requests, newest first, with filters and cursor paging */
+        get: {
+            parameters: {
+                query?: {
+                    key_id?: number;
+                    route?: string;
+                    provider_id?: number;
+                    model?: string;
+                    status?: number;
+                    /** @description ISO-8601, inclusive */
+                    from?: string;
+                    /** @description ISO-8601, exclusive */
+                    to?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RequestPage"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One gateway request: attempts, timings, usage and cost */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RequestRecord"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the prices per provider model */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            provider_id: number;
+                            model: string;
+                            input_per_million: number;
+                            output_per_million: number;
+                            /** @description null: cached input costs the input price */
+                            cached_input_per_million: number | null;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set the price of one provider model (per million tokens) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Price"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceRecord"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the price of one provider model (its requests then have no cost) */
+        delete: {
+            parameters: {
+                query: {
+                    provider_id: number;
+                    model: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set many prices at once from a JSON document {"prices": [...]} (all or nothing) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PriceImport"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/playground/models": {
         parameters: {
             query?: never;
@@ -1625,6 +1941,13 @@ export interface paths {
                                 key_hash: string;
                                 prefix: string;
                                 created_at: string;
+                            }[];
+                            prices?: {
+                                provider_id: number;
+                                model: string;
+                                input_per_million: number;
+                                output_per_million: number;
+                                cached_input_per_million?: number | null;
                             }[];
                         };
                     };
@@ -2401,6 +2724,124 @@ export interface components {
             key: string;
             prefix: string;
             created_at: string;
+        };
+        /** RequestPage */
+        RequestPage: {
+            data: {
+                id: number;
+                /** @description when the request reached the gateway (ISO-8601, UTC) */
+                at: string;
+                /** @description the x-request-id the client got */
+                request_id: string;
+                /** @description client key; null for the admin token or open mode */
+                key_id: number | null;
+                /** @description e.g. chat/completions */
+                endpoint: string;
+                route: string | null;
+                /** @description the model the client asked for */
+                model: string;
+                /** @description the provider that answered, or the last one tried */
+                provider_id: number | null;
+                provider: string | null;
+                served_model: string | null;
+                stream: boolean;
+                /** @description the status the client got (499: the client went away) */
+                status: number;
+                error_code: string | null;
+                attempts: {
+                    provider_id: number;
+                    provider: string;
+                    outcome: string;
+                    status: number | null;
+                    duration_ms: number;
+                }[];
+                latency_ms: number;
+                /** @description streams: arrival to the first content sent */
+                ttft_ms: number | null;
+                /** @description the gateway's own time: latency less upstream waits */
+                overhead_ms: number | null;
+                usage: {
+                    input_tokens: number | null;
+                    output_tokens: number | null;
+                    cached_input_tokens: number | null;
+                    reasoning_tokens: number | null;
+                };
+                /** @description usage × the price of the served model, when one is set */
+                cost: number | null;
+            }[];
+            /** @description pass as `cursor` for the next (older) page */
+            next_cursor: string | null;
+        };
+        /** RequestRecord */
+        RequestRecord: {
+            id: number;
+            /** @description when the request reached the gateway (ISO-8601, UTC) */
+            at: string;
+            /** @description the x-request-id the client got */
+            request_id: string;
+            /** @description client key; null for the admin token or open mode */
+            key_id: number | null;
+            /** @description e.g. chat/completions */
+            endpoint: string;
+            route: string | null;
+            /** @description the model the client asked for */
+            model: string;
+            /** @description the provider that answered, or the last one tried */
+            provider_id: number | null;
+            provider: string | null;
+            served_model: string | null;
+            stream: boolean;
+            /** @description the status the client got (499: the client went away) */
+            status: number;
+            error_code: string | null;
+            attempts: {
+                provider_id: number;
+                provider: string;
+                outcome: string;
+                status: number | null;
+                duration_ms: number;
+            }[];
+            latency_ms: number;
+            /** @description streams: arrival to the first content sent */
+            ttft_ms: number | null;
+            /** @description the gateway's own time: latency less upstream waits */
+            overhead_ms: number | null;
+            usage: {
+                input_tokens: number | null;
+                output_tokens: number | null;
+                cached_input_tokens: number | null;
+                reasoning_tokens: number | null;
+            };
+            /** @description usage × the price of the served model, when one is set */
+            cost: number | null;
+        };
+        /** Price */
+        Price: {
+            provider_id: number;
+            model: string;
+            input_per_million: number;
+            output_per_million: number;
+            cached_input_per_million?: number | null;
+        };
+        /** PriceRecord */
+        PriceRecord: {
+            provider_id: number;
+            model: string;
+            input_per_million: number;
+            output_per_million: number;
+            /** @description null: cached input costs the input price */
+            cached_input_per_million: number | null;
+            updated_at: string;
+        };
+        /** PriceImport */
+        PriceImport: {
+            prices: {
+                provider_id: number;
+                model: string;
+                input_per_million: number;
+                output_per_million: number;
+                cached_input_per_million?: number | null;
+            }[];
         };
         /** ModelList */
         ModelList: {

@@ -4,7 +4,7 @@
  * hijacked and the proxy writes the upstream's answer to the socket as it arrives. Fastify still
  * sees the response end ('finish'), so its completion logging and onResponse hooks run as usual.
  */
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { AppError, malformedJson } from '../../core/errors.js'
 import { type Endpoint, GATEWAY_ENDPOINTS, type GatewayProxy } from '../../services/gateway/proxy.js'
 import {
@@ -58,7 +58,18 @@ function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
   })
 }
 
-export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }): FastifyPluginAsync {
+/** The client key behind the request's bearer token, for the request log (null: none, or the admin token). */
+function keyIdOf(req: FastifyRequest, idOf: ((token: string) => number | null) | undefined): number | null {
+  const header = req.headers.authorization
+  if (!idOf || !header?.startsWith('Bearer ')) return null
+  return idOf(header.slice(7).trim())
+}
+
+export function gatewayRoutes(deps: {
+  proxy: GatewayProxy
+  bodyLimit: number
+  clientKeyIdOf?: (token: string) => number | null
+}): FastifyPluginAsync {
   const { proxy, bodyLimit } = deps
   return async (app) => {
     registerJsonParser(app, bodyLimit)
@@ -87,11 +98,19 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
           },
         },
         async (req, reply) => {
+          const startedAt = performance.now()
           const body = req.body as GatewayBody | undefined
-          if (!body) throw new AppError('invalid_body', 'send a JSON body (application/json)')
-          const call = proxy.prepare(endpoint, body.json, body.text)
+          const clientKeyId = keyIdOf(req, deps.clientKeyIdOf)
+          let call: ReturnType<GatewayProxy['prepare']>
+          try {
+            if (!body) throw new AppError('invalid_body', 'send a JSON body (application/json)')
+            call = proxy.prepare(endpoint, body.json, body.text)
+          } catch (error) {
+            proxy.reportRejected(endpoint, body?.json, { requestId: req.id, clientKeyId }, error, startedAt)
+            throw error
+          }
           reply.hijack()
-          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
+          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log, clientKeyId })
         },
       )
     }

@@ -69,6 +69,14 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
       return true
     },
 
+    /** The id of a live client key (null: not one); the request log names the key by it. */
+    idOf(token: string): number | null {
+      const id = idByToken.get(token)
+      if (id !== undefined) return id
+      if (!token.startsWith(CLIENT_KEY_PREFIX)) return null
+      return idByHash.get(sha256Hex(token)) ?? null
+    },
+
     async create(name: string): Promise<CreatedClientKey> {
       if (name.trim() === '') throw fieldError('name', 'must not be empty')
       const key = generateClientKey()

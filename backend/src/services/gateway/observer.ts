@@ -2,6 +2,8 @@
  * What the gateway reports about its traffic, and who listens: passive health checks (health
  * service) and metrics (stats and Prometheus). The gateway knows only this interface.
  */
+import type { Usage } from '../../domain/usage.js'
+
 export type AttemptOutcome =
   | 'success' // 2xx (for a stream: completed after the commit)
   | 'client_error' // 4xx other than 429: says nothing about health
@@ -25,6 +27,34 @@ export interface AttemptRecord {
   stream: boolean
 }
 
+/** What the request log keeps of one request (services/usage/); no bodies. */
+export interface RequestDetail {
+  /** Epoch ms when the request reached the gateway. */
+  at: number
+  requestId: string
+  clientKeyId: number | null
+  endpoint: string
+  /** The model the client asked for (a route name or a model). */
+  model: string
+  /** The route that model named, if any. */
+  route: string | null
+  /** The provider and model that answered (or the last one tried). */
+  providerId: number | null
+  providerName: string | null
+  servedModel: string | null
+  errorCode: string | null
+  attempts: {
+    providerId: number
+    providerName: string
+    outcome: AttemptOutcome
+    status: number | null
+    durationMs: number
+  }[]
+  /** Streams: from the request's arrival to the first content sent to the client. */
+  ttftMs: number | null
+  usage: Usage | null
+}
+
 export interface GatewayRequestRecord {
   status: number
   stream: boolean
@@ -33,11 +63,15 @@ export interface GatewayRequestRecord {
   durationMs: number
   /** Time spent waiting on upstreams; durationMs minus this is the gateway's own overhead. */
   upstreamMs: number
+  /** For the request log; the metrics need none of it. */
+  detail?: RequestDetail
 }
 
 export interface GatewayObserver {
   attempt(record: AttemptRecord): void
   request(record: GatewayRequestRecord): void
+  /** A request refused before any attempt (unknown model, bad body, nothing available). */
+  rejected?(detail: RequestDetail, status: number, durationMs: number): void
 }
 
 /** Passive health reads an attempt's outcome like this (DESIGN.md §4). */

@@ -17,10 +17,10 @@ import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
-import type { GatewayObserver } from './observer.js'
+import type { GatewayObserver, RequestDetail } from './observer.js'
 import { bodyFor, type CallBody } from './request-body.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
-import { type Failure, gatewayFailure } from './upstream-failure.js'
+import { errorCodeOf, type Failure, gatewayFailure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
 export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
@@ -29,6 +29,8 @@ export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
 export interface PreparedCall extends CallBody {
   endpoint: Endpoint
   stream: boolean
+  /** The route `model` named, if it named one (the request log's `route`). */
+  route: string | null
   attempts: Attempt<ProviderWithSecret>[]
 }
 
@@ -37,6 +39,8 @@ export interface ClientIo {
   res: ServerResponse
   requestId: string
   log: Pick<Logger, 'warn' | 'debug' | 'error'>
+  /** The client key that authenticated the request (null: the admin token, or no auth). */
+  clientKeyId?: number | null
 }
 
 export interface ProxyDeps {
@@ -188,6 +192,7 @@ export function createProxy(deps: ProxyDeps) {
 
   async function forward(call: PreparedCall, io: ClientIo): Promise<void> {
     const startedAt = performance.now()
+    const detail = detailOf(call, io, Date.now())
     const { res } = io
     let current: Exchange | null = null
     let isClientGone = false
@@ -212,6 +217,7 @@ export function createProxy(deps: ProxyDeps) {
         let settlement: Settlement
         let durationMs = 0
         deps.roundRobin.begin(attempt.provider.id)
+        const attemptAt = performance.now()
         try {
           current = startAttempt(call, attempt, io, tried)
           settlement = await current.settled
@@ -241,7 +247,10 @@ export function createProxy(deps: ProxyDeps) {
         upstreamMs += durationMs
         recordAttempt(attempt.provider, settlement, durationMs, call.stream)
         logAttempt(io, attempt.provider, tried, settlement)
+        noteAttempt(detail, attempt, settlement, durationMs)
         if (settlement.kind === 'answered') {
+          if (call.stream && settlement.ttfbMs !== null)
+            detail.ttftMs = attemptAt - startedAt + settlement.ttfbMs
           answered = settlement
           break
         }
@@ -265,6 +274,7 @@ export function createProxy(deps: ProxyDeps) {
         attempts: tried,
         durationMs: performance.now() - startedAt,
         upstreamMs,
+        detail,
       })
     }
   }
@@ -303,7 +313,28 @@ export function createProxy(deps: ProxyDeps) {
         throw new AppError('model_required', 'model is required: a route name or a model name')
       }
       const stream = endpoint !== 'embeddings' && body.stream === true
-      return { endpoint, text, body, model, stream, attempts: plan(model) }
+      const named = deps.snapshot.current().routesByName.get(model)
+      const route = named?.is_active ? named.name : null
+      return { endpoint, text, body, model, stream, route, attempts: plan(model) }
+    },
+
+    /** Reports a request refused before any attempt (prepare threw) to the request log. */
+    reportRejected(
+      endpoint: Endpoint,
+      parsed: unknown,
+      io: Pick<ClientIo, 'requestId' | 'clientKeyId'>,
+      error: unknown,
+      startedAt: number,
+    ): void {
+      if (!observer.rejected) return
+      const body = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
+      const model = typeof body.model === 'string' ? body.model : ''
+      const route = deps.snapshot.current().routesByName.has(model) ? model : null
+      const durationMs = performance.now() - startedAt
+      const detail = detailOf({ endpoint, model, route }, io, Date.now() - durationMs)
+      const status = error instanceof AppError ? error.status : 500
+      detail.errorCode = error instanceof AppError ? error.code : 'internal_error'
+      observer.rejected(detail, status, durationMs)
     },
 
     forward,
@@ -349,4 +380,52 @@ function latencySample(settlement: Settlement, durationMs: number, stream: boole
     return stream ? (settlement.ttfbMs ?? durationMs) : durationMs
   }
   return settlement.outcome === 'timeout' ? durationMs : null
+}
+
+function detailOf(
+  call: Pick<PreparedCall, 'endpoint' | 'model' | 'route'>,
+  io: Pick<ClientIo, 'requestId' | 'clientKeyId'>,
+  at: number,
+): RequestDetail {
+  return {
+    at,
+    requestId: io.requestId,
+    clientKeyId: io.clientKeyId ?? null,
+    endpoint: call.endpoint,
+    model: call.model,
+    route: call.route,
+    providerId: null,
+    providerName: null,
+    servedModel: null,
+    errorCode: null,
+    attempts: [],
+    ttftMs: null,
+    usage: null,
+  }
+}
+
+/** The request log's view of an attempt; the last one tried is the one the record names. */
+function noteAttempt(
+  detail: RequestDetail,
+  attempt: Attempt<ProviderWithSecret>,
+  settlement: Settlement,
+  durationMs: number,
+): void {
+  detail.attempts.push({
+    providerId: attempt.provider.id,
+    providerName: attempt.provider.name,
+    outcome: settlement.outcome,
+    status: settlement.status,
+    durationMs,
+  })
+  detail.providerId = attempt.provider.id
+  detail.providerName = attempt.provider.name
+  detail.servedModel = attempt.model ?? detail.model
+  if (settlement.kind === 'answered') {
+    detail.usage = settlement.usage
+    detail.errorCode = settlement.outcome === 'success' ? null : settlement.outcome
+  } else {
+    const code = errorCodeOf(settlement.failure.body)
+    detail.errorCode = typeof code === 'string' ? code : settlement.outcome
+  }
 }

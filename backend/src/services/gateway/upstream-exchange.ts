@@ -21,6 +21,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
+import { mergeUsage, readUsage, type Usage } from '../../domain/usage.js'
 import type { Deadlines, Timed } from './deadlines.js'
 import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
 import type { AttemptOutcome } from './observer.js'
@@ -53,7 +54,14 @@ export interface ExchangeOptions {
 }
 
 export type Settlement =
-  | { kind: 'answered'; outcome: AttemptOutcome; status: number | null; ttfbMs: number | null }
+  | {
+      kind: 'answered'
+      outcome: AttemptOutcome
+      status: number | null
+      ttfbMs: number | null
+      /** Tokens the answer reported (a cut stream: what it reported before the cut), if any. */
+      usage: Usage | null
+    }
   | {
       kind: 'failed'
       /** True when the next provider may be tried (DESIGN.md §6 failover rules). */
@@ -63,6 +71,9 @@ export type Settlement =
       ttfbMs: number | null
       failure: Failure
     }
+
+/** A JSON answer up to this size is kept (a copy) to read its `usage` after it was passed on. */
+const MAX_USAGE_BODY_BYTES = 1024 * 1024
 
 /** What is read of an error body; past it the upstream is cut off and the status passed on. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -113,6 +124,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #isPaused = false
   #lastDataAt = 0
   #hasUpstreamEnded = false
+  #usage: Usage | null = null
+  #bodyCopy: Buffer[] | null = []
+  #bodyCopyBytes = 0
 
   constructor(
     readonly target: Target,
@@ -138,7 +152,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   abortForClient(): void {
     if (this.#isSettled) return
     this.#abort(new ClientGoneAbort('client disconnected'))
-    this.#settle({ kind: 'answered', outcome: 'aborted', status: this.#status || null, ttfbMs: this.#ttfbMs })
+    this.#settle(this.#answered('aborted'))
   }
 
   // ---- undici handler ----
@@ -188,6 +202,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     switch (this.#mode) {
       case 'pass':
         this.#lastDataAt = performance.now()
+        this.#copyBody(chunk)
         if (!this.#scrubber) this.#write(chunk)
         else {
           // all of it may wait for the next chunk (it may begin the key): write nothing then
@@ -220,6 +235,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
         const rest = this.#scrubber?.end()
         if (rest && rest.length > 0) this.opts.res.end(rest)
         else this.opts.res.end()
+        this.#usage = this.#usageOfBody()
         this.#settle(this.#answered('success'))
         return
       }
@@ -352,6 +368,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#onErrorEvent(raw, data)
       return
     }
+    const usage = readUsage(chunk)
+    if (usage) this.#usage = mergeUsage(this.#usage, usage)
     const { hasContent, hasFinish } = inspectChunk(chunk)
     if (hasFinish) this.#hasFinish = true
     if (this.#isCommitted) {
@@ -539,7 +557,33 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   // ---- ending ----
 
   #answered(outcome: AttemptOutcome): Settlement {
-    return { kind: 'answered', outcome, status: this.#status || null, ttfbMs: this.#ttfbMs }
+    return {
+      kind: 'answered',
+      outcome,
+      status: this.#status || null,
+      ttfbMs: this.#ttfbMs,
+      usage: this.#usage,
+    }
+  }
+
+  // ---- usage of a JSON answer (read after it was passed on) ----
+
+  #copyBody(chunk: Buffer): void {
+    if (!this.#bodyCopy) return
+    this.#bodyCopyBytes += chunk.length
+    if (this.#bodyCopyBytes > MAX_USAGE_BODY_BYTES) this.#bodyCopy = null
+    else this.#bodyCopy.push(chunk)
+  }
+
+  #usageOfBody(): Usage | null {
+    const copy = this.#bodyCopy
+    this.#bodyCopy = null
+    if (!copy || copy.length === 0) return null
+    try {
+      return readUsage(JSON.parse(Buffer.concat(copy).toString('utf8')))
+    } catch {
+      return null
+    }
   }
 
   #abortUpstream(): void {

@@ -21,7 +21,7 @@ import type {
   GatewayObserver,
   GatewayRequestRecord,
 } from '../gateway/observer.js'
-import { createPrometheus, getProcessRegistry } from './prometheus.js'
+import { createPrometheus, getProcessRegistry, type RequestLogStats } from './prometheus.js'
 import type { RecentRequest, Stats, StatsHistory, TrafficFigures } from './stats.js'
 import { createTrafficHistory, type TrafficClass } from './traffic-history.js'
 
@@ -121,6 +121,8 @@ export interface MetricsDeps {
   providers: () => Iterable<Provider>
   /** How the backup writes went, read when the stats or the metrics are asked for. */
   backup?: () => BackupStatus
+  /** The request log writer's counts (services/usage/request-log.ts), read at scrape time. */
+  requestLog?: () => RequestLogStats
   /** Milliseconds; injectable for tests. */
   now?: () => number
   /** Which mode the server runs in (no admin token: development), as the stats say. */
@@ -130,7 +132,7 @@ export interface MetricsDeps {
 export function createMetrics(deps: MetricsDeps) {
   const now = deps.now ?? Date.now
   const startedAt = now()
-  const prom = createPrometheus(deps.providers, deps.backup)
+  const prom = createPrometheus(deps.providers, deps.backup, deps.requestLog)
   getProcessRegistry()
 
   let totalRequests = 0

@@ -23,7 +23,18 @@ export function getProcessRegistry(): Registry {
   return processRegistry
 }
 
-export function createPrometheus(providers: () => Iterable<Provider>, backup?: () => BackupStatus) {
+/** What the request log writer reports (services/usage/request-log.ts). */
+export interface RequestLogStats {
+  queued: number
+  written: number
+  dropped: { queue_full: number; write_failed: number }
+}
+
+export function createPrometheus(
+  providers: () => Iterable<Provider>,
+  backup?: () => BackupStatus,
+  requestLog?: () => RequestLogStats,
+) {
   const registry = new Registry()
   const httpRequests = new Counter({
     name: 'switchboard_http_requests_total',
@@ -111,6 +122,37 @@ export function createPrometheus(providers: () => Iterable<Provider>, backup?: (
       registers: [registry],
       collect() {
         this.set(backup().last_error ? 1 : 0)
+      },
+    })
+  }
+  if (requestLog) {
+    new Counter({
+      name: 'switchboard_request_log_dropped_total',
+      help: 'Request log records dropped since start-up: queue full (database slow) or a failed batch write',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+      collect() {
+        this.reset()
+        const { dropped } = requestLog()
+        this.inc({ reason: 'queue_full' }, dropped.queue_full)
+        this.inc({ reason: 'write_failed' }, dropped.write_failed)
+      },
+    })
+    new Counter({
+      name: 'switchboard_request_log_written_total',
+      help: 'Request log records written since start-up',
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(requestLog().written)
+      },
+    })
+    new Gauge({
+      name: 'switchboard_request_log_queued',
+      help: 'Request log records waiting to be written',
+      registers: [registry],
+      collect() {
+        this.set(requestLog().queued)
       },
     })
   }

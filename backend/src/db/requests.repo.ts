@@ -1,0 +1,134 @@
+/**
+ * SQL for the request log and the usage rollups: one transaction per batch inserts the records and
+ * adds them to their minute and hour buckets; reads page by (at, id); retention deletes in batches.
+ */
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
+import type { Database, RequestLogTable, UsageRollupsTable } from './schema.js'
+
+export type RequestRow = Selectable<RequestLogTable>
+export type NewRequestRow = Insertable<RequestLogTable>
+export type RollupRow = UsageRollupsTable
+
+export interface RequestFilter {
+  keyId?: number
+  route?: string
+  providerId?: number
+  model?: string
+  status?: number
+  from?: string
+  to?: string
+  /** Rows strictly before this (at, id), newest first. */
+  before?: { at: string; id: number }
+  limit: number
+}
+
+const ROLLUP_KEY = ['bucket_size', 'bucket', 'key_id', 'route', 'provider_id', 'model'] as const
+export type UsageGroup = 'key_id' | 'route' | 'provider_id' | 'model'
+
+/** One group's sums over one bucket: the counters, and the histogram columns by name. */
+export type UsageSums = { bucket: string; group: string | number; provider: string } & Record<string, number>
+
+export function createRequestsRepo(db: Kysely<Database>) {
+  return {
+    /** One batch: the rows and their rollups, together or not at all. */
+    async insertBatch(rows: NewRequestRow[], rollups: RollupRow[]): Promise<void> {
+      if (rows.length === 0) return
+      await db.transaction().execute(async (tx) => {
+        // SQLite allows 32766 variables per statement: 24 columns × 500 rows stays well below
+        for (let i = 0; i < rows.length; i += 500) {
+          await tx
+            .insertInto('request_log')
+            .values(rows.slice(i, i + 500))
+            .execute()
+        }
+        const first = rollups[0]
+        if (!first) return
+        const keys: readonly string[] = ROLLUP_KEY
+        // every column but the unique key (and the provider's name) is a count to add up
+        const sums = Object.keys(first).filter((c) => !keys.includes(c) && c !== 'provider')
+        for (let i = 0; i < rollups.length; i += 200) {
+          await tx
+            .insertInto('usage_rollups')
+            .values(rollups.slice(i, i + 200))
+            .onConflict((oc) =>
+              oc.columns([...ROLLUP_KEY]).doUpdateSet(() => {
+                const set: Record<string, unknown> = {}
+                for (const c of sums)
+                  set[c] = sql`${sql.ref(`usage_rollups.${c}`)} + ${sql.ref(`excluded.${c}`)}`
+                set.provider = sql.ref('excluded.provider')
+                return set as never
+              }),
+            )
+            .execute()
+        }
+      })
+    },
+
+    async list(filter: RequestFilter): Promise<RequestRow[]> {
+      let query = db.selectFrom('request_log').selectAll()
+      if (filter.keyId !== undefined) query = query.where('key_id', '=', filter.keyId)
+      if (filter.route !== undefined) query = query.where('route', '=', filter.route)
+      if (filter.providerId !== undefined) query = query.where('provider_id', '=', filter.providerId)
+      if (filter.model !== undefined)
+        query = query.where((eb) =>
+          eb.or([eb('model', '=', filter.model!), eb('served_model', '=', filter.model!)]),
+        )
+      if (filter.status !== undefined) query = query.where('status', '=', filter.status)
+      if (filter.from !== undefined) query = query.where('at', '>=', filter.from)
+      if (filter.to !== undefined) query = query.where('at', '<', filter.to)
+      const before = filter.before
+      if (before)
+        query = query.where((eb) =>
+          eb.or([eb('at', '<', before.at), eb.and([eb('at', '=', before.at), eb('id', '<', before.id)])]),
+        )
+      return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute()
+    },
+
+    async get(id: number): Promise<RequestRow | undefined> {
+      return db.selectFrom('request_log').selectAll().where('id', '=', id).executeTakeFirst()
+    },
+
+    /** Deletes up to `limit` records older than `before`; returns how many went. */
+    async pruneBefore(before: string, limit: number): Promise<number> {
+      const result = await db
+        .deleteFrom('request_log')
+        .where('id', 'in', (eb) =>
+          eb.selectFrom('request_log').select('id').where('at', '<', before).orderBy('at').limit(limit),
+        )
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
+
+    async pruneRollupsBefore(before: string): Promise<void> {
+      await db.deleteFrom('usage_rollups').where('bucket', '<', before).execute()
+    },
+
+    /** Sums of the rollups per bucket and group (SQL does the adding: rows stay few). */
+    async usage(
+      bucketSize: 'minute' | 'hour',
+      group: UsageGroup,
+      from: string,
+      to: string,
+      columns: readonly string[],
+    ): Promise<UsageSums[]> {
+      const sums = columns.map((c) => sql<number>`sum(${sql.ref(c)})`.as(c))
+      const rows = await db
+        .selectFrom('usage_rollups')
+        .select([
+          sql.ref('bucket').as('bucket'),
+          sql.ref(group).as('group'),
+          sql`max(provider)`.as('provider'),
+        ])
+        .select(sums as never)
+        .where('bucket_size', '=', bucketSize)
+        .where('bucket', '>=', from)
+        .where('bucket', '<', to)
+        .groupBy(['bucket', group])
+        .orderBy('bucket')
+        .execute()
+      return rows as unknown as UsageSums[]
+    },
+  }
+}
+
+export type RequestsRepo = ReturnType<typeof createRequestsRepo>
