@@ -128,6 +128,7 @@ const routeStrategy: Builder = async (db) => {
   await db.schema
     .alterTable('route_nodes')
     .addColumn('weight', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute()
 }
 
 /** Histogram columns of the usage rollups: upper bounds in ms (the last bucket has none). */
