@@ -26,6 +26,7 @@ export const errorCodes = {
   key_not_found: { status: 404, title: 'Not Found' },
   model_not_found: { status: 404, title: 'Not Found' },
   model_not_offered: { status: 404, title: 'Not Found' },
+  endpoint_not_served: { status: 404, title: 'Not Found' },
   provider_name_taken: { status: 409, title: 'Conflict' },
   route_name_taken: { status: 409, title: 'Conflict' },
   provider_in_use: { status: 409, title: 'Conflict' },

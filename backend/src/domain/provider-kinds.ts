@@ -137,13 +137,27 @@ export interface UpstreamUrl {
  * `…/openai/v1?api-version=preview` + `responses`.
  */
 export function upstreamUrl(provider: Pick<KindedProvider, 'base_url'>, path: string): UpstreamUrl {
+  return joinUpstream(upstreamBase(provider), path)
+}
+
+/** A base URL taken apart once (the gateway keeps one per provider and snapshot). */
+export interface UpstreamBase {
+  origin: string
+  /** Without a trailing slash. */
+  basePath: string
+  /** The base URL's query without `?` ('' when none). */
+  query: string
+}
+
+export function upstreamBase(provider: Pick<KindedProvider, 'base_url'>): UpstreamBase {
   const base = new URL(provider.base_url)
-  const [pathPart = '', pathQuery = ''] = splitOnce(path.replace(/^\/+/, ''), '?')
-  const basePath = base.pathname.replace(/\/+$/, '')
-  const query = new URLSearchParams(base.search)
-  for (const [name, value] of new URLSearchParams(pathQuery)) query.append(name, value)
-  const search = query.toString()
-  return { origin: base.origin, path: `${basePath}/${pathPart}${search ? `?${search}` : ''}` }
+  return { origin: base.origin, basePath: base.pathname.replace(/\/+$/, ''), query: base.search.slice(1) }
+}
+
+export function joinUpstream(base: UpstreamBase, path: string): UpstreamUrl {
+  const [pathPart, pathQuery] = splitOnce(path.replace(/^\/+/, ''), '?')
+  const query = base.query && pathQuery ? `${base.query}&${pathQuery}` : base.query || pathQuery
+  return { origin: base.origin, path: `${base.basePath}/${pathPart}${query ? `?${query}` : ''}` }
 }
 
 /** The address of the health probe: `{base_url}{health_check_path}` (default `/models`), as a gateway call would join it. */

@@ -91,7 +91,7 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
           if (!body) throw new AppError('invalid_body', 'send a JSON body (application/json)')
           const call = proxy.prepare(endpoint, body.json, body.text)
           reply.hijack()
-          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
+          await proxy.forward(call, { res: reply.raw, requestId: req.id, headers: req.headers, log: req.log })
         },
       )
     }
