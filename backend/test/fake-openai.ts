@@ -169,7 +169,13 @@ export interface Gateway {
   /** Registers a fake as a provider (base URL `<fake>/v1`); returns its id. */
   addProvider(
     fake: FakeUpstream,
-    opts?: { name?: string; models?: string[]; apiKey?: string },
+    opts?: {
+      name?: string
+      models?: string[]
+      apiKey?: string
+      /** Provider fields beyond these (kind, endpoints, a base_url of its own…). */
+      fields?: Record<string, unknown>
+    },
   ): Promise<number>
   addRoute(body: Record<string, unknown>): Promise<number>
   admin(
@@ -217,6 +223,7 @@ export async function startGateway(
         base_url: `${fake.url}/v1`,
         api_key: o.apiKey ?? `sk-fake-provider-key-${providerCount}-0123456789`,
         models: o.models ?? ['gpt-test'],
+        ...o.fields,
       })
       expect(res.status).toBe(201)
       return (res.body as { id: number }).id

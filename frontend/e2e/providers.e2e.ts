@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { api, seedProvider, uniqueName } from './support/api'
 import { screenshot, useBrowser } from './support/browser'
-import { addTag, dialog, tableRow } from './support/pages'
+import { addTag, dialog, pickMany, pickOption, tableRow } from './support/pages'
 
 describe('providers', () => {
   const browser = useBrowser()
@@ -73,6 +73,30 @@ describe('providers', () => {
     await row.locator('.n-data-table-expand-trigger').click()
     await page.getByLabel(`Latency chart for ${name}`).locator('canvas').first().waitFor()
     await screenshot(page, '04-providers')
+  })
+
+  it('creates an Anthropic provider narrowed to count_tokens and shows its kind in the list', async () => {
+    const name = uniqueName('E2E Claude')
+    const page = await browser.page()
+    await page.goto('/')
+    await page.getByRole('button', { name: 'Add provider' }).first().click()
+    const form = dialog(page)
+    await form.getByLabel('Name').fill(name)
+    await form.getByLabel('Base URL').fill(inject('fakeProviderURL'))
+    await pickOption(page, 'Kind', 'Anthropic')
+    await form.getByPlaceholder('Optional; sent as x-api-key').waitFor()
+    await pickMany(page, 'Endpoints', ['count_tokens'])
+    await form.getByRole('button', { name: 'Create provider' }).click()
+    await form.waitFor({ state: 'hidden' })
+    await tableRow(page, name).getByTestId('provider-kind').getByText('anthropic', { exact: false }).waitFor()
+    const providers = await api<{ name: string; kind: string; endpoints: string[] | null }[]>(
+      'GET',
+      '/api/providers',
+    )
+    expect(providers.find((p) => p.name === name)).toMatchObject({
+      kind: 'anthropic',
+      endpoints: ['count_tokens'],
+    })
   })
 
   it('holds a provider unhealthy and returns it to automatic', async () => {

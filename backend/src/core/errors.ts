@@ -28,6 +28,7 @@ export const errorCodes = {
   model_not_offered: { status: 404, title: 'Not Found' },
   request_not_found: { status: 404, title: 'Not Found' },
   price_not_found: { status: 404, title: 'Not Found' },
+  endpoint_not_served: { status: 404, title: 'Not Found' },
   provider_name_taken: { status: 409, title: 'Conflict' },
   route_name_taken: { status: 409, title: 'Conflict' },
   provider_in_use: { status: 409, title: 'Conflict' },

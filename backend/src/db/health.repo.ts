@@ -3,9 +3,11 @@
  * Health writes leave `updated_at` alone: that column dates configuration edits, and health is
  * runtime state (it is not in the backup either).
  */
+
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { HealthState } from '../domain/health.js'
 import type { ProbeStatus } from '../domain/model.js'
+import { DEFAULT_KIND, isProviderKind, type ProviderKind } from '../domain/provider-kinds.js'
 import type { Database, HealthChecksTable } from './schema.js'
 
 /** History kept per provider: the UI's latency chart shows the last 50. */
@@ -30,9 +32,14 @@ export interface CheckEntry {
 export interface ProbeCandidate {
   id: number
   name: string
+  kind: ProviderKind
   base_url: string
   api_key_sealed: string | null
   health_check_path: string
+}
+
+function toCandidate(row: Omit<ProbeCandidate, 'kind'> & { kind: string }): ProbeCandidate {
+  return { ...row, kind: isProviderKind(row.kind) ? row.kind : DEFAULT_KIND }
 }
 
 /**
@@ -71,20 +78,22 @@ export function createHealthRepo(db: Kysely<Database>) {
   return {
     /** Active providers with what a probe needs; the scheduler's list for one cycle. */
     async listProbeCandidates(): Promise<ProbeCandidate[]> {
-      return db
+      const rows = await db
         .selectFrom('providers')
-        .select(['id', 'name', 'base_url', 'api_key_sealed', 'health_check_path'])
+        .select(['id', 'name', 'kind', 'base_url', 'api_key_sealed', 'health_check_path'])
         .where('is_active', '=', 1)
         .orderBy('id')
         .execute()
+      return rows.map(toCandidate)
     },
 
     async getProbeCandidate(id: number): Promise<ProbeCandidate | undefined> {
-      return db
+      const row = await db
         .selectFrom('providers')
-        .select(['id', 'name', 'base_url', 'api_key_sealed', 'health_check_path'])
+        .select(['id', 'name', 'kind', 'base_url', 'api_key_sealed', 'health_check_path'])
         .where('id', '=', id)
         .executeTakeFirst()
+      return row && toCandidate(row)
     },
 
     async getState(id: number): Promise<HealthState | undefined> {

@@ -40,6 +40,8 @@ interface KindRules {
   auth: (apiKey: string) => Record<string, string>
   /** Headers every call carries unless the client sent its own value. */
   defaults: Record<string, string>
+  /** Where the probe goes instead of the plain join, when the kind's URL shape needs it. */
+  probePath?: (joinedPath: string) => string
 }
 
 const KINDS: Record<ProviderKind, KindRules> = {
@@ -80,6 +82,8 @@ const KINDS: Record<ProviderKind, KindRules> = {
     ],
     auth: (key) => ({ 'api-key': key }),
     defaults: {},
+    // A deployment has no /models of its own; the resource lists its models at /openai/models.
+    probePath: (path) => path.replace(/^(.*\/openai)\/deployments\/[^/?]+\/models(?=\?|$)/, '$1/models'),
   },
 }
 
@@ -105,9 +109,6 @@ export function servesEndpoint(
 export function authHeaders(kind: ProviderKind, apiKey: string | null): Record<string, string> {
   return apiKey ? KINDS[kind].auth(apiKey) : {}
 }
-
-/** Every credential header some kind uses: a client's own value of these is never forwarded. */
-export const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key'] as const
 
 /**
  * Headers the kind adds unless the client sent them (lower-case names): `anthropic-version` for
@@ -137,22 +138,34 @@ export interface UpstreamUrl {
  * `…/openai/v1?api-version=preview` + `responses`.
  */
 export function upstreamUrl(provider: Pick<KindedProvider, 'base_url'>, path: string): UpstreamUrl {
+  return joinUpstream(upstreamBase(provider), path)
+}
+
+/** A base URL taken apart once (the gateway keeps one per provider and snapshot). */
+export interface UpstreamBase {
+  origin: string
+  /** Without a trailing slash. */
+  basePath: string
+  /** The base URL's query without `?` ('' when none). */
+  query: string
+}
+
+export function upstreamBase(provider: Pick<KindedProvider, 'base_url'>): UpstreamBase {
   const base = new URL(provider.base_url)
-  const [pathPart = '', pathQuery = ''] = splitOnce(path.replace(/^\/+/, ''), '?')
-  const basePath = base.pathname.replace(/\/+$/, '')
-  const query = new URLSearchParams(base.search)
-  for (const [name, value] of new URLSearchParams(pathQuery)) query.append(name, value)
-  const search = query.toString()
-  return { origin: base.origin, path: `${basePath}/${pathPart}${search ? `?${search}` : ''}` }
+  return { origin: base.origin, basePath: base.pathname.replace(/\/+$/, ''), query: base.search.slice(1) }
+}
+
+export function joinUpstream(base: UpstreamBase, path: string): UpstreamUrl {
+  const [pathPart, pathQuery] = splitOnce(path.replace(/^\/+/, ''), '?')
+  const query = base.query && pathQuery ? `${base.query}&${pathQuery}` : base.query || pathQuery
+  return { origin: base.origin, path: `${base.basePath}/${pathPart}${query ? `?${query}` : ''}` }
 }
 
 /** The address of the health probe: `{base_url}{health_check_path}` (default `/models`), as a gateway call would join it. */
 export function probeUrlFor(kind: ProviderKind, baseUrl: string, healthCheckPath = '/models'): string {
   const { origin, path } = upstreamUrl({ base_url: baseUrl }, healthCheckPath)
-  // Azure's deployment shape has no /models below the deployment; the resource lists them at /openai/models.
-  const deployment = kind === 'azure' ? /^(.*\/openai)\/deployments\/[^/?]+\/models(\?.*)?$/.exec(path) : null
-  if (deployment) return `${origin}${deployment[1]}/models${deployment[2] ?? ''}`
-  return `${origin}${path}`
+  const rewrite = KINDS[kind].probePath
+  return `${origin}${rewrite ? rewrite(path) : path}`
 }
 
 function splitOnce(value: string, separator: string): [string, string] {

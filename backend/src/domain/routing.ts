@@ -25,12 +25,17 @@ export { RoutingState }
 export const RoundRobinState = RoutingState
 export type RoundRobinState = RoutingState
 
+import { ENDPOINT_PATHS, type ProviderEndpoint, servesEndpoint } from './provider-kinds.js'
+
 /** The providers a selection may use, by id: the gateway keeps one per snapshot. */
 export type ProviderIndex<P extends Provider = Provider> = ReadonlyMap<number, P>
 
-/** Providers in a 429 cooldown; a `Set<number>` fits, so does any tracker with `has`. */
+/**
+ * Providers in a 429 cooldown, per model (OpenAI's limits are per model): `model` is the attempt's
+ * (null: the request's model as sent). A `Set<number>` fits (the whole provider cools).
+ */
 export interface CoolingProviders {
-  has(providerId: number): boolean
+  has(providerId: number, model: string | null): boolean
 }
 
 export interface PlanOptions {
@@ -38,6 +43,8 @@ export interface PlanOptions {
   model?: string | null
   state: RoutingState
   coolingDown?: CoolingProviders
+  /** The /v1 endpoint called: nodes whose provider does not serve it take no part. Absent: any. */
+  endpoint?: ProviderEndpoint
   /** Choose on copies of the state: nothing moves (`POST …/select?dry_run=true`). */
   dryRun?: boolean
   /** When given, collects why nodes were skipped and which strategy each group used. */
@@ -52,6 +59,7 @@ export type SkipReason =
   | 'cooling_down'
   | 'drained'
   | 'model_not_offered'
+  | 'endpoint_not_served'
 
 export interface SkippedNode {
   node_id: number
@@ -131,7 +139,12 @@ export function planAttempts<P extends Provider>(
       }
       break
   }
-  if (plan.attempts.length === 0) throw noProviderForRoute(route)
+  if (plan.attempts.length === 0) {
+    const { endpoint } = options
+    if (endpoint && !route.nodes.some((n) => servedBy(providers.get(n.api_id), endpoint)))
+      throw endpointNotServed(`No node of route '${route.name}'`, endpoint)
+    throw noProviderForRoute(route)
+  }
   return plan.attempts
 }
 
@@ -143,19 +156,24 @@ export function planForModel<P extends Provider>(
   modelName: string,
   providers: ProviderIndex<P>,
   coolingDown?: CoolingProviders,
+  endpoint?: ProviderEndpoint,
 ): Attempt<P>[] {
   const attempts: Attempt<P>[] = []
   let isOffered = false
+  let isServed = false
   let isSorted = true
   for (const provider of providers.values()) {
     if (!provider.models.includes(modelName)) continue
     isOffered ||= provider.is_active
-    if (!isAvailable(provider, coolingDown)) continue
+    if (endpoint && !servesEndpoint(provider, endpoint)) continue
+    isServed ||= provider.is_active
+    if (!isAvailable(provider, modelName, coolingDown)) continue
     const last = attempts.at(-1)
     if (last && last.provider.id > provider.id) isSorted = false
     attempts.push({ provider, model: modelName })
   }
   if (!isOffered) throw new AppError('model_not_found', `No route or active provider offers '${modelName}'`)
+  if (!isServed && endpoint) throw endpointNotServed(`No active provider offering '${modelName}'`, endpoint)
   if (attempts.length === 0) {
     throw noProviderAvailable(`No provider is available for model '${modelName}'`)
   }
@@ -164,8 +182,20 @@ export function planForModel<P extends Provider>(
   return attempts
 }
 
-function isAvailable(provider: Provider, coolingDown?: CoolingProviders): boolean {
-  return provider.is_active && provider.is_healthy && !coolingDown?.has(provider.id)
+function isAvailable(provider: Provider, model: string | null, coolingDown?: CoolingProviders): boolean {
+  return provider.is_active && provider.is_healthy && !coolingDown?.has(provider.id, model)
+}
+
+function servedBy(provider: Provider | undefined, endpoint: ProviderEndpoint): boolean {
+  return provider !== undefined && servesEndpoint(provider, endpoint)
+}
+
+/** Not a passing state (no retry helps): the configuration has no provider for this endpoint. */
+function endpointNotServed(who: string, endpoint: ProviderEndpoint): AppError {
+  return new AppError(
+    'endpoint_not_served',
+    `${who} serves /v1/${ENDPOINT_PATHS[endpoint]} (see the providers' kind and endpoints)`,
+  )
 }
 
 /** A node's models are its own, or, when it lists none, its provider's. */
@@ -206,6 +236,7 @@ class Planner<P extends Provider> {
   readonly #coolingDown: CoolingProviders | undefined
   readonly #isDryRun: boolean
   readonly #explain: Explanation | undefined
+  readonly #endpoint: ProviderEndpoint | undefined
 
   constructor(
     route: ModelRoute,
@@ -219,6 +250,7 @@ class Planner<P extends Provider> {
     this.#coolingDown = options.coolingDown
     this.#isDryRun = options.dryRun === true
     this.#explain = options.explain
+    this.#endpoint = options.endpoint
   }
 
   /** Chooses within `nodes` by `strategy`, then appends the chosen node and the rest after it. */
@@ -272,13 +304,15 @@ class Planner<P extends Provider> {
     const provider = this.providers.get(node.api_id)
     const reason: SkipReason | null = !provider
       ? 'provider_missing'
-      : !provider.is_active
-        ? 'provider_inactive'
-        : !provider.is_healthy
-          ? 'provider_unhealthy'
-          : this.#coolingDown?.has(provider.id)
-            ? 'cooling_down'
-            : null
+      : this.#endpoint && !servesEndpoint(provider, this.#endpoint)
+        ? 'endpoint_not_served'
+        : !provider.is_active
+          ? 'provider_inactive'
+          : !provider.is_healthy
+            ? 'provider_unhealthy'
+            : this.#coolingDown?.has(provider.id, this.#modelFor(node, provider))
+              ? 'cooling_down'
+              : null
     if (reason === null) return provider
     if (group !== null) this.skip(node, group, reason)
     return undefined

@@ -2528,6 +2528,10 @@ export interface components {
         /** DirectTest */
         DirectTest: {
             base_url: string;
+            /** @description the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai */
+            kind?: "openai" | "anthropic" | "azure";
+            /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
+            endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
             /** @description used for this probe only; never stored */
             api_key?: string | null;
             models?: string[];
@@ -2548,6 +2552,8 @@ export interface components {
         /** DirectModels */
         DirectModels: {
             base_url: string;
+            /** @description the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai */
+            kind?: "openai" | "anthropic" | "azure";
             /** @description used for this call only; never stored */
             api_key?: string | null;
         };

@@ -65,7 +65,7 @@ export function playgroundRoutes(deps: { proxy: GatewayProxy }): FastifyPluginAs
       async (req, reply) => {
         const call = proxy.prepare('chat/completions', req.body, JSON.stringify(req.body))
         reply.hijack()
-        await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
+        await proxy.forward(call, { res: reply.raw, requestId: req.id, headers: {}, log: req.log })
       },
     )
   }

@@ -225,6 +225,7 @@ describe('GET /api/providers/{id}/checks', () => {
     const candidate = {
       id,
       name: 'x',
+      kind: 'openai' as const,
       base_url: fake.url,
       api_key_sealed: null,
       health_check_path: '/models',

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CHECKS_KEPT } from '../../db/health.repo.js'
+import { ProviderEndpoints, ProviderKind } from '../../domain/fields.js'
 import { ProviderSchema } from '../../domain/model.js'
 import type { HealthService } from '../../services/health/health.js'
 import { IdParams, Nullable, problems } from './schemas.js'
@@ -36,6 +37,9 @@ const HealthChecks = Type.Object({ checks: Type.Array(CheckEntry) }, { $id: 'Hea
 const DirectTestBody = Type.Object(
   {
     base_url: Type.String({ minLength: 1, maxLength: 2048 }),
+    kind: Type.Optional(ProviderKind),
+    // The UI may send the whole form: the endpoints change nothing about the probe.
+    endpoints: Type.Optional(Nullable(ProviderEndpoints)),
     api_key: Type.Optional(
       Nullable(Type.String({ maxLength: 8192, description: 'used for this probe only; never stored' })),
     ),
@@ -62,6 +66,7 @@ const ModelListingSchema = Type.Object(
 const DirectModelsBody = Type.Object(
   {
     base_url: Type.String({ minLength: 1, maxLength: 2048 }),
+    kind: Type.Optional(ProviderKind),
     api_key: Type.Optional(
       Nullable(Type.String({ maxLength: 8192, description: 'used for this call only; never stored' })),
     ),

@@ -110,7 +110,13 @@ export function gatewayRoutes(deps: {
             throw error
           }
           reply.hijack()
-          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log, clientKeyId })
+          await proxy.forward(call, {
+            res: reply.raw,
+            requestId: req.id,
+            headers: req.headers,
+            log: req.log,
+            clientKeyId,
+          })
         },
       )
     }

@@ -1,5 +1,6 @@
 /**
- * 429 cooldowns (DESIGN.md §6): a provider that answered 429 is skipped by routing for its
+ * 429 cooldowns (DESIGN.md §6): a provider that answered 429 is skipped by routing *for that model*
+ * (OpenAI's limits are per model: one busy model leaves the provider's others usable) for its
  * Retry-After (capped at 60 s; 5 s when absent or unreadable). In memory, per process.
  */
 const MAX_COOLDOWN_MS = 60_000
@@ -17,20 +18,27 @@ export function cooldownMs(retryAfter: string | string[] | undefined, now = Date
   return Math.min(ms, MAX_COOLDOWN_MS)
 }
 
-export class Cooldowns {
-  readonly #until = new Map<number, number>()
+/** One key per provider and model; `null` (the request's model as sent) is its own model. */
+function keyOf(providerId: number, model: string | null): string {
+  return model === null ? `${providerId}` : `${providerId}:${model}`
+}
 
-  start(providerId: number, ms: number): void {
+export class Cooldowns {
+  readonly #until = new Map<string, number>()
+
+  start(providerId: number, model: string | null, ms: number): void {
+    const key = keyOf(providerId, model)
     const until = Date.now() + ms
-    if (until > (this.#until.get(providerId) ?? 0)) this.#until.set(providerId, until)
+    if (until > (this.#until.get(key) ?? 0)) this.#until.set(key, until)
   }
 
-  has(providerId: number): boolean {
+  has(providerId: number, model: string | null): boolean {
     if (this.#until.size === 0) return false
-    const until = this.#until.get(providerId)
+    const key = keyOf(providerId, model)
+    const until = this.#until.get(key)
     if (until === undefined) return false
     if (until > Date.now()) return true
-    this.#until.delete(providerId)
+    this.#until.delete(key)
     return false
   }
 

@@ -4,17 +4,26 @@
  * `Exchange`, failing over while nothing has been sent to the client, and report every attempt
  * and every request to the observer. Reads only the in-memory snapshot: no database query here.
  */
-import type { ServerResponse } from 'node:http'
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { KeyBox } from '../../core/crypto.js'
 import { AppError } from '../../core/errors.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
+import {
+  authHeaders,
+  joinUpstream,
+  kindDefaultHeaders,
+  type ProviderEndpoint,
+  type UpstreamBase,
+  upstreamBase,
+} from '../../domain/provider-kinds.js'
 import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
+import { upstreamRequestHeaders } from './forwarded-headers.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver, RequestDetail } from './observer.js'
@@ -24,6 +33,13 @@ import { errorCodeOf, type Failure, gatewayFailure } from './upstream-failure.js
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
 export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
+
+/** The provider endpoint each gateway path is (domain/provider-kinds.ts): who may serve it. */
+const SERVED_AS: Record<Endpoint, ProviderEndpoint> = {
+  'chat/completions': 'chat',
+  completions: 'completions',
+  embeddings: 'embeddings',
+}
 
 /** A request ready to forward: the body as received, what it asks for, and the providers to try. */
 export interface PreparedCall extends CallBody {
@@ -38,6 +54,8 @@ export interface PreparedCall extends CallBody {
 export interface ClientIo {
   res: ServerResponse
   requestId: string
+  /** The client's request headers: the allowed ones go on (forwarded-headers.ts). */
+  headers: IncomingHttpHeaders
   log: Pick<Logger, 'warn' | 'debug' | 'error'>
   /** The client key that authenticated the request (null: the admin token, or no auth). */
   clientKeyId?: number | null
@@ -63,10 +81,9 @@ export interface ProxyDeps {
 }
 
 interface ProviderTarget {
-  origin: string
-  basePath: string
+  base: UpstreamBase
+  /** Content type, credentials and the kind's defaults: the same for every call. */
   headers: Record<string, string>
-  authorization: string | null
   key: KeyPattern | null
 }
 
@@ -92,14 +109,15 @@ export function createProxy(deps: ProxyDeps) {
     timeouts.maxDurationMs,
   )
 
-  function plan(model: string): Attempt<ProviderWithSecret>[] {
+  function plan(model: string, endpoint: ProviderEndpoint): Attempt<ProviderWithSecret>[] {
     const snapshot = deps.snapshot.current()
     const route = snapshot.routesByName.get(model)
     try {
       if (route?.is_active) {
-        return planAttempts(route, snapshot.providers, { state: deps.roundRobin, coolingDown: cooldowns })
+        const options = { state: deps.roundRobin, coolingDown: cooldowns, endpoint }
+        return planAttempts(route, snapshot.providers, options)
       }
-      return planForModel(model, snapshot.providers, cooldowns)
+      return planForModel(model, snapshot.providers, cooldowns, endpoint)
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
         const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
@@ -112,34 +130,28 @@ export function createProxy(deps: ProxyDeps) {
   function targetFor(provider: ProviderWithSecret): ProviderTarget {
     let target = targets.get(provider)
     if (target) return target
-    const url = new URL(provider.base_url)
+    const base = upstreamBase(provider)
     // sealed for this origin (core/crypto.ts): a key copied to another provider's row does not open
-    const secret = provider.api_key_sealed ? deps.keyBox.open(provider.api_key_sealed, url.origin) : null
-    const authorization = secret ? `Bearer ${secret}` : null
-    // a compressed answer would hide an echo of the key from the scrubber
+    const secret = provider.api_key_sealed ? deps.keyBox.open(provider.api_key_sealed, base.origin) : null
     const headers: Record<string, string> = {
       'content-type': 'application/json',
+      // a compressed answer would hide an echo of the key from the scrubber
       'accept-encoding': 'identity',
+      ...kindDefaultHeaders(provider.kind),
+      ...authHeaders(provider.kind, secret),
     }
-    if (authorization) headers.authorization = authorization
-    target = {
-      origin: url.origin,
-      basePath: url.pathname.replace(/\/+$/, ''),
-      headers,
-      authorization,
-      key: KeyPattern.for(secret),
-    }
+    target = { base, headers, key: KeyPattern.for(secret) }
     targets.set(provider, target)
     return target
   }
 
   function startAttempt(call: PreparedCall, attempt: Attempt<ProviderWithSecret>, io: ClientIo, n: number) {
     const base = targetFor(attempt.provider)
+    const url = joinUpstream(base.base, call.endpoint)
     const target: Target = {
       providerId: attempt.provider.id,
-      origin: base.origin,
-      path: `${base.basePath}/${call.endpoint}`,
-      authorization: base.authorization,
+      origin: url.origin,
+      path: url.path,
       key: base.key,
     }
     const options: ExchangeOptions = {
@@ -156,10 +168,10 @@ export function createProxy(deps: ProxyDeps) {
     }
     const exchange = new Exchange(target, options)
     const dispatch: Dispatcher.DispatchOptions = {
-      origin: base.origin,
-      path: target.path,
+      origin: url.origin,
+      path: url.path,
       method: 'POST',
-      headers: base.headers,
+      headers: upstreamRequestHeaders(base.headers, io.headers, io.requestId),
       body: bodyFor(call, attempt.model),
       headersTimeout: timeouts.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
@@ -212,7 +224,7 @@ export function createProxy(deps: ProxyDeps) {
       for (const attempt of call.attempts) {
         if (tried >= settings.gatewayMaxAttempts || isClientGone) break
         // another request may have put this provider in a cooldown since the plan was made
-        if (tried > 0 && cooldowns.has(attempt.provider.id)) continue
+        if (tried > 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
         tried += 1
         let settlement: Settlement
         let durationMs = 0
@@ -255,7 +267,7 @@ export function createProxy(deps: ProxyDeps) {
           break
         }
         if (settlement.outcome === 'rate_limited') {
-          cooldowns.start(attempt.provider.id, cooldownMs(settlement.failure.retryAfter))
+          cooldowns.start(attempt.provider.id, attempt.model, cooldownMs(settlement.failure.retryAfter))
         }
         last = { providerId: attempt.provider.id, failure: settlement.failure }
         if (!settlement.retry) break
@@ -289,7 +301,8 @@ export function createProxy(deps: ProxyDeps) {
       own ??
       last?.failure ??
       gatewayFailure(503, 'no_provider_available', 'no provider is available for this model')
-    const headers: Record<string, string> = {
+    const headers: OutgoingHttpHeaders = {
+      ...failure.headers,
       'content-type': failure.contentType,
       'x-request-id': io.requestId,
       'x-switchboard-provider': last ? String(last.providerId) : 'none',
@@ -315,7 +328,7 @@ export function createProxy(deps: ProxyDeps) {
       const stream = endpoint !== 'embeddings' && body.stream === true
       const named = deps.snapshot.current().routesByName.get(model)
       const route = named?.is_active ? named.name : null
-      return { endpoint, text, body, model, stream, route, attempts: plan(model) }
+      return { endpoint, text, body, model, stream, route, attempts: plan(model, SERVED_AS[endpoint]) }
     },
 
     /** Reports a request refused before any attempt (prepare threw) to the request log. */

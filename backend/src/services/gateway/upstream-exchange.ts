@@ -23,6 +23,7 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { mergeUsage, readUsage, type Usage } from '../../domain/usage.js'
 import type { Deadlines, Timed } from './deadlines.js'
+import { copyUpstreamHeaders } from './forwarded-headers.js'
 import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
 import type { AttemptOutcome } from './observer.js'
 import { inspectChunk, SseParser } from './sse.js'
@@ -33,7 +34,6 @@ export interface Target {
   providerId: number
   origin: string
   path: string
-  authorization: string | null
   /** The provider's key: masked in anything passed back to the client (null: nothing to mask). */
   key: KeyPattern | null
 }
@@ -299,7 +299,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     const body = Buffer.concat(this.#errorChunks)
     const text = (this.target.key ? this.target.key.scrub(body) : body).toString('utf8')
     const contentType = this.#scrubbedHeader(this.#headers['content-type']) || 'application/json'
-    return { failure: { status, contentType, body: text }, text }
+    const headers: OutgoingHttpHeaders = {}
+    copyUpstreamHeaders(this.#headers, headers, this.#cleanHeader)
+    return { failure: { status, contentType, body: text, headers }, text }
   }
 
   #settleError(cut: ErrorBodyCut | null): void {
@@ -518,6 +520,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
 
   // ---- writing to the client ----
 
+  readonly #cleanHeader = (value: string): string =>
+    this.target.key ? this.target.key.scrubText(value) : value
+
   #scrubbedHeader(value: string | string[] | undefined): string {
     const text = value === undefined ? '' : Array.isArray(value) ? (value[0] ?? '') : value
     return this.target.key ? this.target.key.scrubText(text) : text
@@ -525,12 +530,12 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
 
   #commitHead(status: number, contentType: string, upstream: IncomingHttpHeaders): void {
     this.#isCommitted = true
-    const headers: OutgoingHttpHeaders = {
-      'content-type': contentType,
-      'x-request-id': this.opts.requestId,
-      'x-switchboard-provider': String(this.target.providerId),
-      'x-switchboard-attempts': String(this.opts.attemptNumber),
-    }
+    const headers: OutgoingHttpHeaders = {}
+    copyUpstreamHeaders(upstream, headers, this.#cleanHeader)
+    headers['content-type'] = contentType
+    headers['x-request-id'] = this.opts.requestId
+    headers['x-switchboard-provider'] = String(this.target.providerId)
+    headers['x-switchboard-attempts'] = String(this.opts.attemptNumber)
     if (this.#mode === 'pass') {
       if (upstream['content-length'] !== undefined) headers['content-length'] = upstream['content-length']
       if (upstream['content-encoding'] !== undefined)

@@ -1,4 +1,5 @@
 /** What a failed upstream attempt leaves behind, and the small rules that read it (DESIGN.md §6). */
+import type { OutgoingHttpHeaders } from 'node:http'
 
 /** An error answer not (yet) passed on: an upstream's, or one the gateway made. */
 export interface Failure {
@@ -6,6 +7,8 @@ export interface Failure {
   contentType: string
   body: string
   retryAfter?: string
+  /** The upstream's headers the client may see (forwarded-headers.ts), when the upstream answered. */
+  headers?: OutgoingHttpHeaders
 }
 
 /** An error body in OpenAI's shape, for failures the gateway itself describes. */

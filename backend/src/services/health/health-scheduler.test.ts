@@ -24,6 +24,7 @@ const candidates = (n: number): ProbeCandidate[] =>
   Array.from({ length: n }, (_, i) => ({
     id: i + 1,
     name: `p${i + 1}`,
+    kind: 'openai',
     base_url: 'http://127.0.0.1:1',
     api_key_sealed: null,
     health_check_path: '/models',

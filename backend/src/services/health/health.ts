@@ -25,6 +25,7 @@ import {
   signalOfProbe,
 } from '../../domain/health.js'
 import type { PublicProvider } from '../../domain/model.js'
+import type { ProviderKind } from '../../domain/provider-kinds.js'
 import { checkProviderUrl, originOf } from '../../domain/url-policy.js'
 import type { ConfigChanges } from '../config/config-changes.js'
 import { toPublicProvider } from '../config/inventory.js'
@@ -33,6 +34,7 @@ import { listModels, type ModelListing } from './model-listing.js'
 import { type ProbeResult, probe } from './probe.js'
 
 export interface DirectTestInput {
+  kind?: ProviderKind
   base_url: string
   api_key?: string | null
   models?: string[]
@@ -214,16 +216,24 @@ export function createHealth(deps: HealthDeps) {
       const key = openKey(candidate)
       if (key instanceof Error)
         return { status: 'error', status_code: null, latency_ms: 0, detail: key.message, models: [] }
-      return listModels({ base_url: candidate.base_url, api_key: key }, deps.requestTimeoutMs, deps.agent)
+      return listModels(
+        { kind: candidate.kind, base_url: candidate.base_url, api_key: key },
+        deps.requestTimeoutMs,
+        deps.agent,
+      )
     },
 
     /** The model names an unsaved configuration's `/models` lists; the key lives only for this call. */
-    async listModelsDirect(input: { base_url: string; api_key?: string | null }): Promise<ModelListing> {
+    async listModelsDirect(input: {
+      kind?: ProviderKind
+      base_url: string
+      api_key?: string | null
+    }): Promise<ModelListing> {
       const base_url = input.base_url.trim()
       const problem = checkProviderUrl(base_url)
       if (problem) throw fieldError('base_url', problem)
       return listModels(
-        { base_url, api_key: input.api_key?.trim() || null },
+        { kind: input.kind, base_url, api_key: input.api_key?.trim() || null },
         deps.requestTimeoutMs,
         deps.agent,
       )
@@ -237,7 +247,7 @@ export function createHealth(deps: HealthDeps) {
       if (!path.startsWith('/')) throw fieldError('health_check_path', 'must start with /')
       const apiKey = input.api_key?.trim() || null
       return probe(
-        { base_url: input.base_url.trim(), api_key: apiKey, health_check_path: path },
+        { kind: input.kind, base_url: input.base_url.trim(), api_key: apiKey, health_check_path: path },
         deps.requestTimeoutMs,
         deps.agent,
       )

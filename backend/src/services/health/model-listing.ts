@@ -3,8 +3,10 @@
  * policy, no redirects, the same timeout and detail words), its OpenAI-shaped list turned into model
  * names. The key is used server-side only; nothing is recorded.
  */
+
 import type { Dispatcher } from 'undici'
 import { ModelList, ModelName } from '../../domain/fields.js'
+import type { ProviderKind } from '../../domain/provider-kinds.js'
 import { type ProbeResult, probe } from './probe.js'
 
 export interface ModelListing extends ProbeResult {
@@ -45,7 +47,7 @@ export function parseModelList(text: string): string[] | null {
 }
 
 export async function listModels(
-  target: { base_url: string; api_key: string | null },
+  target: { kind?: ProviderKind; base_url: string; api_key: string | null },
   timeoutMs: number,
   dispatcher: Dispatcher,
 ): Promise<ModelListing> {

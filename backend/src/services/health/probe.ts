@@ -13,9 +13,17 @@
 import type { Dispatcher } from 'undici'
 import { request } from 'undici'
 import type { ProbeStatus } from '../../domain/model.js'
+import {
+  authHeaders,
+  kindDefaultHeaders,
+  type ProviderKind,
+  probeUrlFor,
+} from '../../domain/provider-kinds.js'
 import { scrubSecret } from '../gateway/key-scrubber.js'
 
 export interface ProbeTarget {
+  /** The key's header and the probe's address follow the kind (domain/provider-kinds.ts); default openai. */
+  kind?: ProviderKind
   base_url: string
   api_key: string | null
   health_check_path: string
@@ -44,12 +52,12 @@ class ProbeAbortedError extends Error {
   }
 }
 
-function probeUrl(target: Pick<ProbeTarget, 'base_url' | 'health_check_path'>): string {
-  const base = target.base_url.replace(/\/+$/, '')
-  const path = target.health_check_path.startsWith('/')
-    ? target.health_check_path
-    : `/${target.health_check_path}`
-  return `${base}${path}`
+function probeUrl(target: Pick<ProbeTarget, 'kind' | 'base_url' | 'health_check_path'>): string {
+  try {
+    return probeUrlFor(target.kind ?? 'openai', target.base_url, target.health_check_path)
+  } catch {
+    return target.base_url
+  }
 }
 
 function formatSeconds(ms: number): string {
@@ -211,8 +219,12 @@ export async function probe(
     detail: result.detail === null ? null : scrubSecret(result.detail, target.api_key).slice(0, DETAIL_MAX),
   })
   try {
-    const headers: Record<string, string> = { accept: 'application/json' }
-    if (target.api_key) headers.authorization = `Bearer ${target.api_key}`
+    const kind = target.kind ?? 'openai'
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...kindDefaultHeaders(kind),
+      ...authHeaders(kind, target.api_key),
+    }
     const response = await request(url, { method: 'GET', headers, dispatcher, signal: controller.signal })
     const latency = elapsed()
     const code = response.statusCode

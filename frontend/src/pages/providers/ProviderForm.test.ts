@@ -69,7 +69,14 @@ async function submit(wrapper: ReturnType<typeof mountForm>): Promise<void> {
 describe('ProviderForm', () => {
   it('labels every field so it can be found by its label', () => {
     const wrapper = mountForm()
-    for (const id of ['provider-name', 'provider-base-url', 'provider-api-key', 'provider-models']) {
+    for (const id of [
+      'provider-name',
+      'provider-base-url',
+      'provider-kind',
+      'provider-endpoints',
+      'provider-api-key',
+      'provider-models',
+    ]) {
       expect(wrapper.find(`label[for="${id}"]`).exists()).toBe(true)
       expect(wrapper.find(`#${id}`).exists()).toBe(true)
     }
@@ -161,6 +168,14 @@ describe('ProviderForm', () => {
     await submit(wrapper)
     expect(fieldText(wrapper, 'provider-api-key')).toContain('enter the API key again')
     expect(fetchMock).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it("shows a provider's kind and narrowed endpoints, and says how its key is sent", async () => {
+    const wrapper = mountForm({ ...saved, kind: 'anthropic', endpoints: ['messages'], has_api_key: false })
+    expect(fieldText(wrapper, 'provider-kind')).toContain('Anthropic')
+    expect(fieldText(wrapper, 'provider-endpoints')).toContain('messages')
+    expect((wrapper.find('#provider-api-key').element as HTMLInputElement).placeholder).toContain('x-api-key')
     wrapper.unmount()
   })
 

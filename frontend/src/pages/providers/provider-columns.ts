@@ -58,7 +58,11 @@ function renderLastCheck(row: Provider) {
 function renderName(row: Provider) {
   return h('div', [
     h('div', { class: 'strong' }, row.name),
-    h('div', { class: 'muted small' }, row.has_api_key ? `key ${row.api_key_hint ?? 'set'}` : 'no key'),
+    h(
+      'div',
+      { class: 'muted small', 'data-testid': 'provider-kind' },
+      `${row.kind} · ${row.has_api_key ? `key ${row.api_key_hint ?? 'set'}` : 'no key'}`,
+    ),
   ])
 }
 

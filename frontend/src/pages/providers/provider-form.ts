@@ -1,8 +1,62 @@
 import type { Provider, ProviderInput, ProviderPatch } from '../../api/types'
 
+export type ProviderKind = Provider['kind']
+export type ProviderEndpoint = NonNullable<Provider['endpoints']>[number]
+
+/**
+ * What each kind serves and how its key travels: the server's table (backend/src/domain/provider-kinds.ts),
+ * repeated here so the form offers only endpoints the server accepts for the kind.
+ */
+export const KINDS: Record<ProviderKind, { label: string; keyHint: string; endpoints: ProviderEndpoint[] }> =
+  {
+    openai: {
+      label: 'OpenAI-compatible',
+      keyHint: 'Optional; sent as a Bearer token',
+      endpoints: [
+        'chat',
+        'completions',
+        'embeddings',
+        'models',
+        'responses',
+        'moderations',
+        'images',
+        'audio_speech',
+        'audio_transcriptions',
+        'rerank',
+      ],
+    },
+    anthropic: {
+      label: 'Anthropic',
+      keyHint: 'Optional; sent as x-api-key',
+      endpoints: ['messages', 'count_tokens', 'models'],
+    },
+    azure: {
+      label: 'Azure OpenAI',
+      keyHint: 'Optional; sent as api-key',
+      endpoints: [
+        'chat',
+        'completions',
+        'embeddings',
+        'models',
+        'responses',
+        'images',
+        'audio_speech',
+        'audio_transcriptions',
+      ],
+    },
+  }
+
+export const KIND_OPTIONS = (Object.keys(KINDS) as ProviderKind[]).map((k) => ({
+  label: KINDS[k].label,
+  value: k,
+}))
+
 export interface ProviderFormState {
   name: string
   base_url: string
+  kind: ProviderKind
+  /** Empty: every endpoint of the kind. */
+  endpoints: ProviderEndpoint[]
   api_key: string
   remove_key: boolean
   models: string[]
@@ -10,7 +64,15 @@ export interface ProviderFormState {
   health_check_path: string
 }
 
-export const PROVIDER_FIELDS = ['name', 'base_url', 'api_key', 'models', 'health_check_path'] as const
+export const PROVIDER_FIELDS = [
+  'name',
+  'base_url',
+  'kind',
+  'endpoints',
+  'api_key',
+  'models',
+  'health_check_path',
+] as const
 export type ProviderField = (typeof PROVIDER_FIELDS)[number]
 export type FieldErrors = Partial<Record<ProviderField, string>>
 
@@ -20,6 +82,8 @@ export function emptyProviderForm(): ProviderFormState {
   return {
     name: '',
     base_url: '',
+    kind: 'openai',
+    endpoints: [],
     api_key: '',
     remove_key: false,
     models: [],
@@ -32,6 +96,8 @@ export function providerToForm(provider: Provider): ProviderFormState {
   return {
     name: provider.name,
     base_url: provider.base_url,
+    kind: provider.kind,
+    endpoints: [...(provider.endpoints ?? [])],
     api_key: '',
     remove_key: false,
     models: [...provider.models],
@@ -64,6 +130,9 @@ export function validateProviderForm(form: ProviderFormState, original?: Provide
   const url = form.base_url.trim()
   if (url === '') errors.base_url = 'Enter the base URL, e.g. https://api.openai.com/v1.'
   else if (!isHttpUrl(url)) errors.base_url = 'Use an absolute http:// or https:// URL.'
+  const served = KINDS[form.kind].endpoints
+  const foreign = form.endpoints.find((e) => !served.includes(e))
+  if (foreign) errors.endpoints = `${KINDS[form.kind].label} providers do not serve ${foreign}.`
   if (form.models.some((m) => m.trim() === '')) errors.models = 'Model names cannot be empty.'
   const path = form.health_check_path.trim()
   if (path !== '' && !path.startsWith('/'))
@@ -87,6 +156,8 @@ export function formToCreate(form: ProviderFormState): ProviderInput {
   const input: ProviderInput = {
     name: form.name.trim(),
     base_url: form.base_url.trim(),
+    kind: form.kind,
+    endpoints: form.endpoints.length > 0 ? [...form.endpoints] : null,
     models: cleanModels(form.models),
     is_active: form.is_active,
     health_check_path: form.health_check_path.trim() || DEFAULT_HEALTH_CHECK_PATH,
@@ -101,6 +172,9 @@ export function formToPatch(form: ProviderFormState, original: Provider): Provid
   const patch: ProviderPatch = {}
   if (next.name !== original.name) patch.name = next.name
   if (next.base_url !== original.base_url) patch.base_url = next.base_url
+  if (next.kind !== original.kind) patch.kind = next.kind
+  if (JSON.stringify(next.endpoints) !== JSON.stringify(original.endpoints ?? null))
+    patch.endpoints = next.endpoints
   if (JSON.stringify(next.models) !== JSON.stringify(original.models)) patch.models = next.models
   if (next.is_active !== original.is_active) patch.is_active = next.is_active
   if (next.health_check_path !== original.health_check_path) patch.health_check_path = next.health_check_path
