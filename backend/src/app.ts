@@ -166,6 +166,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   if (settings.healthCheckEnabled) app.addHook('onReady', async () => core.healthScheduler.start())
   // Other replicas' (and the CLI's) changes reach this process's snapshot within the interval.
   app.addHook('onReady', async () => core.replicaSync.start())
+  app.addHook('onReady', async () => core.replicaRegistry.start())
 
   // The UI reads admin_token_required to show sign-in first instead of asking /api for a 401.
   const Ping = Type.Object(

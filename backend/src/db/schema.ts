@@ -75,6 +75,17 @@ export interface MetaTable {
   value: ColumnType<string, string, string>
 }
 
+/** A server running on this database, as it last said (db/replicas.repo.ts). */
+export interface ReplicasTable {
+  id: string
+  hostname: string
+  pid: number
+  /** Comma-separated fingerprints of the secrets it opens keys with: current first. */
+  secret_ids: string
+  started_at: string
+  seen_at: string
+}
+
 export interface Database {
   providers: ProvidersTable
   model_routes: ModelRoutesTable
@@ -82,4 +93,5 @@ export interface Database {
   client_keys: ClientKeysTable
   health_checks: HealthChecksTable
   meta: MetaTable
+  replicas: ReplicasTable
 }
