@@ -170,6 +170,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   app.addHook('onReady', async () => core.replicaSync.start())
   // BACKEND_REQUEST_LOG_RETENTION_DAYS: old request records go at start-up and every hour after.
   app.addHook('onReady', async () => core.requestLog.startRetention())
+  app.addHook('onReady', async () => core.replicaRegistry.start())
 
   // The UI reads admin_token_required to show sign-in first instead of asking /api for a 401.
   const Ping = Type.Object(

@@ -11,6 +11,9 @@ import { runCli } from './cli.js'
 import { createKeyBox } from './core/crypto.js'
 import { loadSettings } from './settings.js'
 
+const OLD = 'old-secret-0123456789-0123456789-ab'
+const NEW = 'new-secret-0123456789-0123456789-cd'
+
 const backendDir = fileURLToPath(new URL('..', import.meta.url))
 
 // Written by the code before keys were bound to origins: createKeyBox(TEST_SECRET).seal(sampleProvider.api_key).
@@ -159,6 +162,74 @@ describe('switchboard CLI', () => {
     }
     const again = await cli(['rotate-secret'], rotating)
     expect(again.stdout).toContain('re-encrypted 0 keys; 2 already used the current secret')
+  })
+
+  it('warns about a running server that does not know the new secret, says how to roll, and changes nothing', async () => {
+    const dir = tempDir()
+    const oldEnv = await testEnv(dir, { BACKEND_API_KEY_SECRET: OLD })
+    await seed(oldEnv, ['a'])
+    const server = await buildApp(loadSettings(oldEnv), { logger: pino({ level: 'silent' }) })
+    await server.ready()
+    const rotating = { ...oldEnv, BACKEND_API_KEY_SECRET: NEW, BACKEND_API_KEY_SECRET_PREVIOUS: OLD }
+    try {
+      const refused = await cli(['rotate-secret'], rotating)
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(
+        /1 server\(s\) running on this database do not know the new BACKEND_API_KEY_SECRET/,
+      )
+      expect(refused.stderr).toContain(`pid ${process.pid}`)
+      expect(refused.stderr).toMatch(
+        /restart every server with BACKEND_API_KEY_SECRET=<new> and BACKEND_API_KEY_SECRET_PREVIOUS=<old> first/,
+      )
+      expect(refused.stderr).toContain('nothing was changed')
+      expect(refused.stderr).not.toContain(NEW)
+      expect(refused.stderr).not.toContain(OLD)
+      // the running server still answers with its old secret
+      const providers = (await server.inject({ method: 'GET', url: '/api/providers' })).json()
+      expect(providers).toHaveLength(1)
+      const forced = await cli(['rotate-secret', '--force'], rotating)
+      expect(forced.code).toBe(0)
+      expect(forced.stdout).toContain('re-encrypted 1 keys')
+    } finally {
+      await server.close()
+    }
+    // a closed server no longer counts
+    const after = await cli(['rotate-secret'], rotating)
+    expect(after.stderr).toBe('')
+  })
+
+  it('rotates without a warning when the running servers already know both secrets', async () => {
+    const dir = tempDir()
+    const oldEnv = await testEnv(dir, { BACKEND_API_KEY_SECRET: OLD })
+    await seed(oldEnv, ['a'])
+    const rotating = { ...oldEnv, BACKEND_API_KEY_SECRET: NEW, BACKEND_API_KEY_SECRET_PREVIOUS: OLD }
+    const server = await buildApp(loadSettings(rotating), { logger: pino({ level: 'silent' }) })
+    await server.ready()
+    try {
+      const res = await cli(['rotate-secret'], rotating)
+      expect(res.stderr).toBe('')
+      expect(res.code).toBe(0)
+      expect(res.stdout).toContain('re-encrypted 1 keys')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('says so on its own when BACKEND_API_KEY_SECRET_PREVIOUS is not set', async () => {
+    const dir = tempDir()
+    const oldEnv = await testEnv(dir, { BACKEND_API_KEY_SECRET: OLD })
+    await seed(oldEnv, ['a'])
+    const res = await cli(['rotate-secret'], { ...oldEnv, BACKEND_API_KEY_SECRET: NEW })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(
+      /BACKEND_API_KEY_SECRET_PREVIOUS is not set: rotate-secret re-encrypts from it/,
+    )
+    expect(res.stderr).toContain('nothing was changed')
+    const nothingToDo = await cli(['rotate-secret'], oldEnv)
+    expect(nothingToDo.code).toBe(0)
+    expect(nothingToDo.stdout).toMatch(
+      /BACKEND_API_KEY_SECRET_PREVIOUS is not set, so there was nothing to re-encrypt from/,
+    )
   })
 
   it('refuses a rotation when a key opens with neither secret', async () => {

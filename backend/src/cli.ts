@@ -13,6 +13,7 @@ import { type ConfigCore, createConfigCore } from './composition.js'
 import { isEntryPoint } from './core/entry-point.js'
 import { createLogger, logSinkOf } from './core/logger.js'
 import { startServer } from './main.js'
+import { runningServers } from './services/config/replica-registry.js'
 import { rotateSecret } from './services/config/secrets.js'
 import { type Env, loadSettings, resolvePath, SettingsError } from './settings.js'
 
@@ -151,16 +152,50 @@ function buildProgram(io: CliIo): Command {
     .description(
       're-encrypt every provider key from BACKEND_API_KEY_SECRET_PREVIOUS to BACKEND_API_KEY_SECRET',
     )
-    .action(async () => {
+    .option('--force', 'rotate even though servers that do not know the new secret run on this database')
+    .action(async (opts: { force?: boolean }) => {
       await withCore(async (core) => {
-        const result = await rotateSecret({
-          providers: core.repos.providers,
-          keyBox: core.keyBox,
-          changes: core.changes,
-        })
+        const { apiKeySecret, apiKeySecretPrevious } = core.settings
+        // A server that does not open keys with the new secret answers every gateway request with
+        // 502 provider_misconfigured from the moment the keys are re-encrypted (issue 19 item 11).
+        const cutOff = (await runningServers(core.repos.replicas, apiKeySecret)).filter((s) => !s.knowsSecret)
+        if (cutOff.length > 0) {
+          const list = cutOff.map((s) => `${s.hostname} (pid ${s.pid}, up since ${s.started_at})`).join(', ')
+          io.err(
+            `switchboard: warning: ${cutOff.length} server(s) running on this database do not know the new BACKEND_API_KEY_SECRET: ${list}. ` +
+              'Once the keys are re-encrypted they can no longer open them, and every gateway request they serve fails (502 provider_misconfigured).',
+          )
+          io.err(
+            'switchboard: to roll without an outage: restart every server with BACKEND_API_KEY_SECRET=<new> and BACKEND_API_KEY_SECRET_PREVIOUS=<old> first, then run rotate-secret, then drop BACKEND_API_KEY_SECRET_PREVIOUS at the next restart.',
+          )
+          if (!opts.force) {
+            io.err('switchboard: nothing was changed (run with --force to rotate anyway)')
+            throw new CliExit(1)
+          }
+        }
+        let result: Awaited<ReturnType<typeof rotateSecret>>
+        try {
+          result = await rotateSecret({
+            providers: core.repos.providers,
+            keyBox: core.keyBox,
+            changes: core.changes,
+          })
+        } catch (error) {
+          if (apiKeySecretPrevious !== null) throw error
+          io.err(
+            'switchboard: BACKEND_API_KEY_SECRET_PREVIOUS is not set: rotate-secret re-encrypts from it. ' +
+              'Set it to the secret the keys are sealed with now, and BACKEND_API_KEY_SECRET to the new one; nothing was changed.',
+          )
+          throw new CliExit(1)
+        }
         io.out(
           `re-encrypted ${result.resealed} keys; ${result.alreadyCurrent} already used the current secret`,
         )
+        if (apiKeySecretPrevious === null && result.resealed === 0) {
+          io.out(
+            'note: BACKEND_API_KEY_SECRET_PREVIOUS is not set, so there was nothing to re-encrypt from (set it to the old secret to rotate)',
+          )
+        }
       })
     })
 

@@ -22,6 +22,7 @@ import { createClientKeys } from './services/config/client-keys.js'
 import { createConfigChanges } from './services/config/config-changes.js'
 import { createInventory } from './services/config/inventory.js'
 import { createModelRoutes } from './services/config/model-routes.js'
+import { createReplicaRegistry } from './services/config/replica-registry.js'
 import { createReplicaSync } from './services/config/replica-sync.js'
 import { createSnapshot } from './services/config/snapshot.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
@@ -45,6 +46,7 @@ export async function createConfigCore(settings: Settings, log: Logger) {
       providers: createProvidersRepo(db.kysely, db.engine),
       config: createConfigRepo(db.kysely, db.engine),
       routes: createRoutesRepo(db.kysely),
+      replicas: createReplicasRepo(db.kysely),
     }
     await removeBackupLeftovers(settings.backupFile)
     const backup = createBackup({ file: settings.backupFile, config: repos.config, keyBox, log })
@@ -154,10 +156,16 @@ export async function createCore(settings: Settings, log: Logger) {
     observer: gatewayObserver,
     settings,
   })
+  // The servers on this database, as `switchboard rotate-secret` reads them; started by buildApp.
+  const replicaRegistry = createReplicaRegistry({
+    repo: repos.replicas,
+    secrets: { current: settings.apiKeySecret, previous: settings.apiKeySecretPrevious },
+    log,
+  })
   const replicaSync = createReplicaSync({
     intervalMs: settings.syncIntervalSeconds * 1000,
     revision: () => repos.config.revision(),
-    healthFlags: createReplicasRepo(db.kysely).healthFlags,
+    healthFlags: repos.replicas.healthFlags,
     current: () => snapshot.current(),
     changedElsewhere: () => changes.changedElsewhere(),
     log,
@@ -181,12 +189,14 @@ export async function createCore(settings: Settings, log: Logger) {
     requestLog,
     requests,
     prices,
+    replicaRegistry,
     /** Stops every timer and writer, then closes the upstream client and the database. */
     async close(): Promise<void> {
       // Health first: no probe may still run, nor write, once the database closes.
       await healthScheduler.stop()
       await healthLeader.release()
       await replicaSync.stop()
+      await replicaRegistry.stop()
       await health.close()
       await requestLog.close()
       prices.stop()

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import { buildApp } from './app.js'
 import { isEntryPoint } from './core/entry-point.js'
-import { DEFAULT_SECRET, isLoopbackHost, loadSettings, SettingsError, startupRefusal } from './settings.js'
+import { isLoopbackHost, loadSettings, SettingsError, startupRefusal, weakSecretWarning } from './settings.js'
 
 /**
  * V8 lets the old generation grow to several times its live size between full collections; under
@@ -53,11 +53,8 @@ export async function startServer(): Promise<void> {
     process.exit(2)
   }
   const app = await buildApp(settings)
-  if (settings.apiKeySecret === DEFAULT_SECRET) {
-    app.log.warn(
-      'BACKEND_API_KEY_SECRET is the default "change-me": set a strong secret before storing real keys',
-    )
-  }
+  const secretWarning = weakSecretWarning(settings)
+  if (secretWarning) app.log.warn(secretWarning)
   if (!settings.adminToken && isLoopbackHost(settings.host)) {
     app.log.warn(
       'development mode: no BACKEND_ADMIN_TOKEN, so /api and /v1 are open to anyone on this machine',

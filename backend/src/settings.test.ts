@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { loadSettings, parseDatabaseUrl, repoRoot, SettingsError, startupRefusal } from './settings.js'
+import {
+  loadSettings,
+  parseDatabaseUrl,
+  repoRoot,
+  SettingsError,
+  startupRefusal,
+  weakSecretWarning,
+} from './settings.js'
 
 describe('loadSettings', () => {
   it('uses the documented defaults, paths resolved against the repository root', () => {
@@ -108,8 +115,28 @@ describe('startupRefusal', () => {
     const s = loadSettings({
       BACKEND_HOST: '0.0.0.0',
       BACKEND_ADMIN_TOKEN: 't',
-      BACKEND_API_KEY_SECRET: 'strong',
+      BACKEND_API_KEY_SECRET: 'a-strong-secret-of-32-characters',
     })
     expect(startupRefusal(s)).toBeNull()
+    expect(weakSecretWarning(s)).toBeNull()
+  })
+
+  it('refuses a public host with a secret shorter than 32 characters, without showing it', () => {
+    const s = loadSettings({
+      BACKEND_HOST: '0.0.0.0',
+      BACKEND_ADMIN_TOKEN: 't',
+      BACKEND_API_KEY_SECRET: 'short-secret-31-characters-long',
+    })
+    const refusal = startupRefusal(s)
+    expect(refusal).toContain('BACKEND_API_KEY_SECRET has 31 characters, at least 32 are needed')
+    expect(refusal).not.toContain('short-secret-31')
+  })
+
+  it('warns about a short secret on loopback, and about the default one', () => {
+    const short = loadSettings({ BACKEND_API_KEY_SECRET: 'tiny-secret' })
+    expect(startupRefusal(short)).toBeNull()
+    expect(weakSecretWarning(short)).toContain('BACKEND_API_KEY_SECRET has 11 characters: use at least 32')
+    expect(weakSecretWarning(short)).not.toContain('tiny-secret')
+    expect(weakSecretWarning(loadSettings({}))).toContain('"change-me"')
   })
 })

@@ -288,5 +288,22 @@ export function startupRefusal(settings: Settings): string | null {
   if (settings.apiKeySecret === DEFAULT_SECRET) {
     return `BACKEND_HOST=${settings.host} is not a loopback address: set BACKEND_API_KEY_SECRET to a strong secret (it is still the default "change-me")`
   }
+  if (settings.apiKeySecret.length < MIN_SECRET_LENGTH) {
+    return `BACKEND_HOST=${settings.host} is not a loopback address: BACKEND_API_KEY_SECRET has ${settings.apiKeySecret.length} characters, at least ${MIN_SECRET_LENGTH} are needed (e.g. openssl rand -base64 32)`
+  }
+  return null
+}
+
+/** A secret this short is warned about at start-up, and refused on a non-loopback host. */
+export const MIN_SECRET_LENGTH = 32
+
+/** The start-up warning about a weak BACKEND_API_KEY_SECRET, or null; never the secret itself. */
+export function weakSecretWarning(settings: Settings): string | null {
+  if (settings.apiKeySecret === DEFAULT_SECRET) {
+    return 'BACKEND_API_KEY_SECRET is the default "change-me": set a strong secret before storing real keys'
+  }
+  if (settings.apiKeySecret.length < MIN_SECRET_LENGTH) {
+    return `BACKEND_API_KEY_SECRET has ${settings.apiKeySecret.length} characters: use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -base64 32); a non-loopback BACKEND_HOST refuses it`
+  }
   return null
 }

@@ -216,11 +216,30 @@ const requestLog: Builder = async (db, engine) => {
     .execute()
 }
 
+/**
+ * The servers running on this database (issue 19 item 11): each registers at start, refreshes
+ * `seen_at` while it runs and removes itself on close, so `switchboard rotate-secret` can tell that
+ * a rotation would cut servers off. `secret_ids` are short fingerprints of the secrets a server opens
+ * keys with (never the secrets).
+ */
+const ops: Builder = async (db) => {
+  await db.schema
+    .createTable('replicas')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('hostname', 'text', (c) => c.notNull())
+    .addColumn('pid', 'integer', (c) => c.notNull())
+    .addColumn('secret_ids', 'text', (c) => c.notNull())
+    .addColumn('started_at', 'text', (c) => c.notNull())
+    .addColumn('seen_at', 'text', (c) => c.notNull())
+    .execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
   '0003_provider_kind': providerKind,
   '0005_route_strategy': routeStrategy,
+  '0006_ops': ops,
   '0007_request_log': requestLog,
 }
 

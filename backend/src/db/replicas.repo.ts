@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../settings.js'
-import type { Database } from './schema.js'
+import type { Database, ReplicasTable } from './schema.js'
 
 /** The health columns routing and passive checks depend on, per provider. */
 export interface HealthFlags {
@@ -23,6 +23,29 @@ export function createReplicasRepo(db: Kysely<Database>) {
         .selectFrom('providers')
         .select(['id', 'is_healthy', 'consecutive_failures', 'health_override'])
         .orderBy('id')
+        .execute()
+    },
+
+    /** Registers this server (or refreshes it): one row per process, keyed by its own id. */
+    async announce(row: ReplicasTable): Promise<void> {
+      await db
+        .insertInto('replicas')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet({ seen_at: row.seen_at, secret_ids: row.secret_ids }))
+        .execute()
+    },
+
+    async remove(id: string): Promise<void> {
+      await db.deleteFrom('replicas').where('id', '=', id).execute()
+    },
+
+    /** The servers seen at or after `since` (ISO-8601): the ones still running. */
+    async seenSince(since: string): Promise<ReplicasTable[]> {
+      return db
+        .selectFrom('replicas')
+        .selectAll()
+        .where('seen_at', '>=', since)
+        .orderBy('started_at')
         .execute()
     },
   }

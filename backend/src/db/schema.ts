@@ -132,6 +132,17 @@ export interface PricesTable {
   updated_at: string
 }
 
+/** A server running on this database, as it last said (db/replicas.repo.ts). */
+export interface ReplicasTable {
+  id: string
+  hostname: string
+  pid: number
+  /** Comma-separated fingerprints of the secrets it opens keys with: current first. */
+  secret_ids: string
+  started_at: string
+  seen_at: string
+}
+
 export interface Database {
   providers: ProvidersTable
   model_routes: ModelRoutesTable
@@ -142,4 +153,5 @@ export interface Database {
   request_log: RequestLogTable
   usage_rollups: UsageRollupsTable
   prices: PricesTable
+  replicas: ReplicasTable
 }
