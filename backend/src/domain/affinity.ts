@@ -2,7 +2,7 @@
  * Session affinity (issue 17 item 2): which session a request belongs to, read from what clients
  * already send, so a conversation goes back to the provider holding its prompt cache. Pure.
  *
- * Not wired yet: the route API does not accept `config.affinity` and the gateway binds nothing
+ * Not wired yet: a `config.affinity` key is stored and ignored, and the gateway binds nothing
  * (the bindings, an LRU per replica scoped per client key, are the next step; docs/routing.md).
  */
 import { createHash } from 'node:crypto'
