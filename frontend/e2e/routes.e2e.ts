@@ -25,7 +25,7 @@ describe('routes', () => {
     const result = page.getByTestId('selection-result')
     await result.getByText(provider.name).waitFor()
     await result.getByText('gpt-e2e').waitFor()
-    await page.getByRole('region', { name: 'Route state' }).getByRole('table').waitFor()
+    await page.getByRole('region', { name: 'Route state' }).getByRole('table').first().waitFor()
     await screenshot(page, '08-route-try')
 
     const routes = await api<Array<{ name: string; nodes: Array<{ api_id: number }> }>>(
@@ -33,6 +33,54 @@ describe('routes', () => {
       '/api/model-routes',
     )
     expect(routes.find((r) => r.name === routeName)?.nodes[0]?.api_id).toBe(provider.id)
+  })
+
+  it('sets one strategy per route, shows it in the list, and tries a selection without moving the rotation', async () => {
+    const up = await seedProvider(uniqueName('Up'))
+    const held = await seedProvider(uniqueName('Held'))
+    await api('PATCH', `/api/providers/${held.id}/health`, { is_healthy: false })
+    const routeName = uniqueName('strategy').replace(/\s/g, '-')
+    const page = await browser.page()
+    await page.goto('/routes')
+    await page.getByRole('button', { name: 'Add route' }).first().click()
+    await page.getByLabel('Route name').fill(routeName)
+    await pickOption(page, 'Strategy', 'Weighted')
+    await formItem(page, 'Strategy')
+      .getByText("in proportion to each node's weight", { exact: false })
+      .waitFor()
+    await page.getByRole('button', { name: 'Add node' }).click()
+    await pickOption(page, 'Provider for node 1', held.name)
+    await page.getByRole('button', { name: 'Add node' }).click()
+    await pickOption(page, 'Provider for node 2', up.name)
+    await page.getByLabel('Weight for node 2').fill('3')
+    await page.getByRole('button', { name: 'Create route' }).click()
+
+    const row = tableRow(page, routeName)
+    await row.getByText('Weighted', { exact: true }).waitFor()
+    const routes = await api<
+      Array<{
+        id: number
+        name: string
+        config: Record<string, unknown>
+        nodes: Array<{ weight: number; strategy: string }>
+      }>
+    >('GET', '/api/model-routes')
+    const saved = routes.find((r) => r.name === routeName)
+    expect(saved?.config.strategy).toBe('weighted')
+    expect(saved?.nodes.map((n) => n.weight)).toEqual([1, 3])
+
+    await page.getByRole('button', { name: `Try ${routeName}` }).click()
+    await page.getByRole('button', { name: 'Try selection' }).click()
+    await page.getByTestId('selection-result').getByText(up.name).waitFor()
+    const skipped = page.getByRole('region', { name: 'Skipped nodes' })
+    await tableRow(skipped, held.name).getByText('provider held unhealthy').waitFor()
+    await screenshot(page, '08b-route-try-skipped')
+    const state = await api<{ state: { groups: Array<{ nodes: Array<{ credit: number }> }> } }>(
+      'GET',
+      `/api/model-routes/${saved?.id}/state`,
+    )
+    // a dry run: the weighted credits did not move
+    expect(state.state.groups[0]?.nodes.map((n) => n.credit)).toEqual([0, 0])
   })
 
   it('orders nodes and picks models per node in the editor', async () => {

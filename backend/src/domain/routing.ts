@@ -335,6 +335,23 @@ class Planner<P extends Provider> {
   }
 }
 
+/** The groups a route's strategies run in, with their strategy: what the state view walks. */
+export function routeGroups(
+  route: ModelRoute,
+): { key: string; strategy: StrategyName; nodes: readonly RouteNode[] }[] {
+  const compiled = compile(route)
+  if (route.mode === 'multi') {
+    return compiled.groups.map((g) => ({
+      key: g.key,
+      strategy: strategyOfGroup(compiled, g),
+      nodes: g.nodes,
+    }))
+  }
+  const strategy = compiled.strategy ?? firstStrategy(compiled.ordered)
+  // specific: one group per model asked for; the nodes listed are all of them (each key filters its own)
+  return [{ key: route.mode === 'auto' ? compiled.routeKey : '*', strategy, nodes: compiled.ordered }]
+}
+
 function noProviderForRoute(route: ModelRoute): AppError {
   return noProviderAvailable(`No provider is available for route '${route.name}'`, {
     route_id: route.id,

@@ -123,9 +123,13 @@ function chooseLatency({ nodes, eligible, routing }: ChoiceInput): number {
   if (b >= a) b += 1
   const first = eligible[a]!
   const second = eligible[b]!
-  const fallback = knownCeiling(nodes, eligible, routing)
-  const costA = latencyCost(routing, routing.provider(nodes[first]!.api_id), fallback)
-  const costB = latencyCost(routing, routing.provider(nodes[second]!.api_id), fallback)
+  const statsA = routing.provider(nodes[first]!.api_id)
+  const statsB = routing.provider(nodes[second]!.api_id)
+  // the slowest known EWMA is needed only for an unknown node that is already busy
+  const needsCeiling = isBusyUnknown(routing, statsA) || isBusyUnknown(routing, statsB)
+  const fallback = needsCeiling ? knownCeiling(nodes, eligible, routing) : 0
+  const costA = latencyCost(routing, statsA, fallback)
+  const costB = latencyCost(routing, statsB, fallback)
   if (costA !== costB) return costA < costB ? first : second
   return Math.min(first, second) // ties go to node order, deterministically
 }
@@ -140,6 +144,10 @@ export function latencyCost(
   if (!routing.isKnown(stats)) return inFlight === 0 ? 0 : unknownMs * (inFlight + 1)
   // +1 ms: a node answering in ~0 ms still pays for its queue
   return (stats.ewmaMs + 1) * (inFlight + 1)
+}
+
+function isBusyUnknown(routing: RoutingState, stats: ProviderStats | undefined): boolean {
+  return stats !== undefined && stats.inFlight > 0 && !routing.isKnown(stats)
 }
 
 /** What an unknown node that is already busy is assumed to take: the slowest known EWMA, else 1 s. */

@@ -12,5 +12,8 @@ export const routesApi = {
   remove: (id: number) => request<void>(`${base}/${id}`, { method: 'DELETE' }),
   select: (id: number, model?: string) =>
     request<Selection>(`${base}/${id}/select`, { method: 'POST', body: model ? { model } : {} }),
+  /** What select would answer, with the plan and the skipped nodes; moves no state. */
+  explain: (id: number, model?: string) =>
+    request<Selection>(`${base}/${id}/select?dry_run=true`, { method: 'POST', body: model ? { model } : {} }),
   state: (id: number) => request<RouteState>(`${base}/${id}/state`),
 }

@@ -1137,7 +1137,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The route's round-robin positions in this process */
+        /** The route's strategy state in this process: positions, credits, in-flight counts, latency EWMAs */
         get: {
             parameters: {
                 query?: never;
@@ -1196,12 +1196,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * The provider and model the route hands out next (advances round-robin)
-         * @description 404 when no node offers the requested model (specific mode), 409 when the route is inactive, 503 when no node is available
+         * The provider and model the route hands out next (advances its strategy state)
+         * @description 404 when no node offers the requested model (specific mode), 409 when the route is inactive, 503 when no node is available (with skipped in a dry run). ?dry_run=true explains the choice and moves nothing.
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description explain the choice without moving positions, credits or anything else */
+                    dry_run?: boolean;
+                };
                 header?: never;
                 path: {
                     id: number;
@@ -1214,7 +1217,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description the selection; a dry run adds the plan and its explanation */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2430,7 +2433,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity settings, docs/routing.md); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
             config: {
                 [key: string]: unknown;
             };
@@ -2645,7 +2648,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity settings, docs/routing.md); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -2675,7 +2678,7 @@ export interface components {
             name?: string;
             mode?: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity settings, docs/routing.md); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -2706,17 +2709,64 @@ export interface components {
                 round_robin_indices: {
                     [key: string]: number;
                 };
+                groups: {
+                    key: string;
+                    strategy: "failover" | "round-robin" | "weighted" | "least-busy" | "latency";
+                    position: number;
+                    nodes: {
+                        node_id: number;
+                        provider_id: number;
+                        weight: number;
+                        /** @description smooth weighted round-robin credit */
+                        credit: number;
+                    }[];
+                }[];
+                /** @description the route's providers, load and speed shared with every route using them */
+                providers: {
+                    provider_id: number;
+                    provider_name: string | null;
+                    in_flight: number;
+                    /** @description peak-EWMA latency; null: no recent sample */
+                    ewma_ms: number | null;
+                    samples: number;
+                    /** @description what the latency strategy compares; 0: to explore */
+                    latency_cost: number;
+                }[];
             };
         };
         /** SelectionRequest */
         SelectionRequest: {
             model?: string;
         };
-        /** Selection */
+        /**
+         * Selection
+         * @description the selection; a dry run adds the plan and its explanation
+         */
         Selection: {
             provider_id: number;
             provider_name: string;
             model: string | null;
+            dry_run?: boolean;
+            /** @description dry run: every attempt the gateway would make, in order */
+            attempts?: {
+                provider_id: number;
+                provider_name: string;
+                model: string | null;
+            }[];
+            /** @description dry run: the groups looked at and their strategy */
+            groups?: {
+                key: string;
+                strategy: "failover" | "round-robin" | "weighted" | "least-busy" | "latency";
+            }[];
+            /** @description dry run: the nodes left out of the choice and why */
+            skipped?: {
+                node_id: number;
+                provider_id: number;
+                provider_name: string | null;
+                /** @description the group key: route id (auto), model (specific), priority (multi) */
+                group: string;
+                reason: "provider_missing" | "provider_inactive" | "provider_unhealthy" | "cooling_down" | "drained" | "model_not_offered";
+            }[];
         };
         /** NewClientKey */
         NewClientKey: {

@@ -294,11 +294,15 @@ describe('GET /api/model-routes/{id}/state', () => {
     })
     const before = await app.inject({ method: 'GET', url: `/api/model-routes/${route}/state` })
     expect(before.statusCode).toBe(200)
-    expect(before.json()).toEqual({ route_id: route, route_name: 'rr', state: { round_robin_indices: {} } })
+    expect(before.json()).toMatchObject({
+      route_id: route,
+      route_name: 'rr',
+      state: { round_robin_indices: {} },
+    })
     await selectProvider(app, route)
     await selectProvider(app, route)
     const after = await app.inject({ method: 'GET', url: `/api/model-routes/${route}/state` })
-    expect(after.json().state).toEqual({ round_robin_indices: { [String(route)]: 2 } })
+    expect(after.json().state).toMatchObject({ round_robin_indices: { [String(route)]: 2 } })
     await selectProvider(app, route)
     const wrapped = await app.inject({ method: 'GET', url: `/api/model-routes/${route}/state` })
     expect(wrapped.json().state.round_robin_indices).toEqual({ [String(route)]: 0 })

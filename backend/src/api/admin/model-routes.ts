@@ -11,14 +11,62 @@ const SelectBody = Type.Object(
   { additionalProperties: false, title: 'SelectionRequest' },
 )
 
-const SelectionSchema = Type.Object(
+const AttemptSchema = Type.Object({
+  provider_id: Type.Integer(),
+  provider_name: Type.String(),
+  model: Nullable(Type.String()),
+})
+
+const STRATEGY = Type.Union(
+  ['failover', 'round-robin', 'weighted', 'least-busy', 'latency'].map((s) => Type.Literal(s)),
+)
+
+const SkippedNodeSchema = Type.Object(
+  {
+    node_id: Type.Integer(),
+    provider_id: Type.Integer(),
+    provider_name: Nullable(Type.String()),
+    group: Type.String({ description: 'the group key: route id (auto), model (specific), priority (multi)' }),
+    reason: Type.Union(
+      [
+        'provider_missing',
+        'provider_inactive',
+        'provider_unhealthy',
+        'cooling_down',
+        'drained',
+        'model_not_offered',
+      ].map((r) => Type.Literal(r)),
+    ),
+  },
+  { description: 'a node left out of the choice' },
+)
+
+const SelectionAnswer = Type.Object(
   {
     provider_id: Type.Integer(),
     provider_name: Type.String(),
     model: Nullable(Type.String()),
+    dry_run: Type.Optional(Type.Boolean()),
+    attempts: Type.Optional(
+      Type.Array(AttemptSchema, { description: 'dry run: every attempt the gateway would make, in order' }),
+    ),
+    groups: Type.Optional(
+      Type.Array(Type.Object({ key: Type.String(), strategy: STRATEGY }), {
+        description: 'dry run: the groups looked at and their strategy',
+      }),
+    ),
+    skipped: Type.Optional(
+      Type.Array(SkippedNodeSchema, { description: 'dry run: the nodes left out of the choice and why' }),
+    ),
   },
-  { $id: 'Selection' },
+  { $id: 'Selection', description: 'the selection; a dry run adds the plan and its explanation' },
 )
+
+const SelectQuery = Type.Object({
+  dry_run: Type.Optional(
+    Type.Boolean({ description: 'explain the choice without moving positions, credits or anything else' }),
+  ),
+})
 
 const StateSchema = Type.Object(
   {
@@ -28,6 +76,32 @@ const StateSchema = Type.Object(
       round_robin_indices: Type.Record(Type.String(), Type.Integer(), {
         description: 'next index per key: the route id (auto), the model (specific) or the priority (multi)',
       }),
+      groups: Type.Array(
+        Type.Object({
+          key: Type.String(),
+          strategy: STRATEGY,
+          position: Type.Integer(),
+          nodes: Type.Array(
+            Type.Object({
+              node_id: Type.Integer(),
+              provider_id: Type.Integer(),
+              weight: Type.Integer(),
+              credit: Type.Number({ description: 'smooth weighted round-robin credit' }),
+            }),
+          ),
+        }),
+      ),
+      providers: Type.Array(
+        Type.Object({
+          provider_id: Type.Integer(),
+          provider_name: Nullable(Type.String()),
+          in_flight: Type.Integer(),
+          ewma_ms: Nullable(Type.Number({ description: 'peak-EWMA latency; null: no recent sample' })),
+          samples: Type.Integer(),
+          latency_cost: Type.Number({ description: 'what the latency strategy compares; 0: to explore' }),
+        }),
+        { description: "the route's providers, load and speed shared with every route using them" },
+      ),
     }),
   },
   { $id: 'RouteState' },
@@ -111,7 +185,8 @@ export function modelRouteRoutes(deps: { modelRoutes: ModelRoutes }): FastifyPlu
       {
         schema: {
           tags,
-          summary: "The route's round-robin positions in this process",
+          summary:
+            "The route's strategy state in this process: positions, credits, in-flight counts, latency EWMAs",
           params: IdParams,
           response: { 200: StateSchema, ...problems(404) },
         },
@@ -138,15 +213,19 @@ export function modelRouteRoutes(deps: { modelRoutes: ModelRoutes }): FastifyPlu
         {
           schema: {
             tags,
-            summary: 'The provider and model the route hands out next (advances round-robin)',
+            summary: 'The provider and model the route hands out next (advances its strategy state)',
             description:
-              '404 when no node offers the requested model (specific mode), 409 when the route is inactive, 503 when no node is available',
+              '404 when no node offers the requested model (specific mode), 409 when the route is inactive, 503 when no node is available (with skipped in a dry run). ?dry_run=true explains the choice and moves nothing.',
             params: IdParams,
+            querystring: SelectQuery,
             body: SelectBody,
-            response: { 200: SelectionSchema, ...problems(404, 409, 422, 503) },
+            response: { 200: SelectionAnswer, ...problems(404, 409, 422, 503) },
           },
         },
-        async (req) => modelRoutes.select(req.params.id, req.body.model),
+        async (req) =>
+          req.query.dry_run
+            ? modelRoutes.selectDryRun(req.params.id, req.body.model)
+            : modelRoutes.select(req.params.id, req.body.model),
       )
     })
   }

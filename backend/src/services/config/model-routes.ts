@@ -5,6 +5,7 @@
  */
 import { nowIso } from '../../core/clock.js'
 import {
+  AppError,
   idSpaceExhausted,
   invalidFields,
   modelRouteNotFound,
@@ -14,9 +15,11 @@ import {
 import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../../db/errors.js'
 import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../../db/routes.repo.js'
 import type { ModelRoute, NewRoute, NodeInput, RoutePatch } from '../../domain/model.js'
+import { type RouteStateDetails, routeStateView } from '../../domain/route-state-view.js'
 import {
   type CoolingProviders,
-  type RouteState,
+  type Explanation,
+  planAttempts,
   type RoutingState,
   type Selection,
   select,
@@ -28,7 +31,15 @@ import type { SnapshotService } from './snapshot.js'
 export interface RouteStateView {
   route_id: number
   route_name: string
-  state: RouteState
+  state: RouteStateDetails
+}
+
+/** A dry run's answer: the selection, every attempt the gateway would make, and why nodes were left out. */
+export interface DryRunSelection extends Selection {
+  dry_run: true
+  attempts: Selection[]
+  groups: Explanation['groups']
+  skipped: Explanation['skipped']
 }
 
 export interface ModelRoutesDeps {
@@ -176,9 +187,38 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
       return select(route, providers, { model, state: deps.roundRobin, coolingDown: deps.coolingDown })
     },
 
+    /**
+     * What `select` would answer and the whole plan behind it, moving nothing: the strategies run on
+     * copies of the positions and credits. A plan with no node left is the usual 503, with `skipped`.
+     */
+    async selectDryRun(id: number, model?: string): Promise<DryRunSelection> {
+      const { route, providers } = await routeFromSnapshot(id)
+      const explain: Explanation = { skipped: [], groups: [] }
+      const options = { model, state: deps.roundRobin, coolingDown: deps.coolingDown, dryRun: true, explain }
+      let plan: ReturnType<typeof planAttempts>
+      try {
+        plan = planAttempts(route, providers, options)
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'no_provider_available') {
+          throw new AppError(error.code, error.message, { ...error.details, skipped: explain.skipped })
+        }
+        throw error
+      }
+      const attempts = plan.map(({ provider, model: chosen }) => ({
+        provider_id: provider.id,
+        provider_name: provider.name,
+        model: chosen,
+      }))
+      return { ...attempts[0]!, dry_run: true, attempts, groups: explain.groups, skipped: explain.skipped }
+    },
+
     async state(id: number): Promise<RouteStateView> {
-      const { route } = await routeFromSnapshot(id)
-      return { route_id: route.id, route_name: route.name, state: deps.roundRobin.stateOf(route.id) }
+      const { route, providers } = await routeFromSnapshot(id)
+      return {
+        route_id: route.id,
+        route_name: route.name,
+        state: routeStateView(route, providers, deps.roundRobin),
+      }
     },
   }
 }
