@@ -43,6 +43,8 @@ export interface ExchangeOptions {
   requestId: string
   log: Pick<Logger, 'warn' | 'debug'>
   stream: boolean
+  /** The client did not ask for the final usage chunk (the gateway did): it is not passed on. */
+  hideUsageChunk?: boolean
   /** Providers tried so far including this one: the x-switchboard-attempts header. */
   attemptNumber: number
   headersTimeoutMs: number
@@ -125,6 +127,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #lastDataAt = 0
   #hasUpstreamEnded = false
   #usage: Usage | null = null
+  /** Stream events that carried content: a stream cut before its usage chunk is counted by them. */
+  #contentEvents = 0
   #bodyCopy: Buffer[] | null = []
   #bodyCopyBytes = 0
 
@@ -369,8 +373,13 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       return
     }
     const usage = readUsage(chunk)
-    if (usage) this.#usage = mergeUsage(this.#usage, usage)
+    if (usage) {
+      this.#usage = mergeUsage(this.#usage, usage)
+      // the usage-only chunk the gateway asked for: choices is empty in it
+      if (this.opts.hideUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0) return
+    }
     const { hasContent, hasFinish } = inspectChunk(chunk)
+    if (hasContent) this.#contentEvents += 1
     if (hasFinish) this.#hasFinish = true
     if (this.#isCommitted) {
       this.#write(raw)
@@ -562,7 +571,22 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       outcome,
       status: this.#status || null,
       ttfbMs: this.#ttfbMs,
-      usage: this.#usage,
+      usage: this.#cutUsage(),
+    }
+  }
+
+  /**
+   * A stream that ended before its usage chunk (cut, idle, client gone) still counts what it sent:
+   * one output token per content event, an estimate (most upstreams send a token per event).
+   */
+  #cutUsage(): Usage | null {
+    if (!this.opts.stream || this.#contentEvents === 0 || (this.#usage?.output ?? null) !== null)
+      return this.#usage
+    return {
+      input: this.#usage?.input ?? null,
+      output: this.#contentEvents,
+      cachedInput: this.#usage?.cachedInput ?? null,
+      reasoning: this.#usage?.reasoning ?? null,
     }
   }
 
