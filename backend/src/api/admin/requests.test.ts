@@ -118,6 +118,24 @@ describe('request log', () => {
     expect(record.ttft_ms).not.toBeNull()
   })
 
+  it('reads the usage at the end of an answer too big to keep whole (embeddings)', async () => {
+    const gw = await startGateway()
+    const vector = Array.from({ length: 30_000 }, (_, i) => i / 30_000)
+    const fake = await fakeUpstream(
+      json(200, {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: vector }],
+        model: 'embed',
+        usage: { prompt_tokens: 42, total_tokens: 42 },
+      }),
+    )
+    await gw.addProvider(fake, { models: ['embed'] })
+    const answer = await gw.client.embeddings.create({ model: 'embed', input: 'x', encoding_format: 'float' })
+    expect(answer.data[0]?.embedding).toHaveLength(30_000)
+    const record = (await logged(gw)).data[0]!
+    expect(record).toMatchObject({ endpoint: 'embeddings', usage: { input_tokens: 42, output_tokens: null } })
+  })
+
   it('records requests refused before any attempt, with their error code', async () => {
     const gw = await startGateway()
     const res = await rawPost(gw, '/chat/completions', { model: 'no-such-model', messages: [] })

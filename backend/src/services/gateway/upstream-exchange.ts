@@ -21,7 +21,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import { mergeUsage, readUsage, type Usage } from '../../domain/usage.js'
+import { mergeUsage, readTrailingUsage, readUsage, type Usage } from '../../domain/usage.js'
 import type { Deadlines, Timed } from './deadlines.js'
 import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
 import type { AttemptOutcome } from './observer.js'
@@ -74,8 +74,12 @@ export type Settlement =
       failure: Failure
     }
 
-/** A JSON answer up to this size is kept (a copy) to read its `usage` after it was passed on. */
-const MAX_USAGE_BODY_BYTES = 1024 * 1024
+/**
+ * A JSON answer up to this size is kept (its chunks, not a copy) to read its `usage` once it was
+ * passed on; of a bigger one (embeddings) only the last USAGE_TAIL_BYTES, where `usage` comes.
+ */
+const USAGE_BODY_BYTES = 64 * 1024
+const USAGE_TAIL_BYTES = 16 * 1024
 
 /** What is read of an error body; past it the upstream is cut off and the status passed on. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -129,8 +133,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #usage: Usage | null = null
   /** Stream events that carried content: a stream cut before its usage chunk is counted by them. */
   #contentEvents = 0
-  #bodyCopy: Buffer[] | null = []
+  #bodyCopy: Buffer[] = []
   #bodyCopyBytes = 0
+  #isBodyCopyCut = false
 
   constructor(
     readonly target: Target,
@@ -593,18 +598,24 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   // ---- usage of a JSON answer (read after it was passed on) ----
 
   #copyBody(chunk: Buffer): void {
-    if (!this.#bodyCopy) return
+    const copy = this.#bodyCopy
+    copy.push(chunk)
     this.#bodyCopyBytes += chunk.length
-    if (this.#bodyCopyBytes > MAX_USAGE_BODY_BYTES) this.#bodyCopy = null
-    else this.#bodyCopy.push(chunk)
+    if (this.#bodyCopyBytes <= USAGE_BODY_BYTES) return
+    while (copy.length > 1 && this.#bodyCopyBytes - (copy[0]?.length ?? 0) >= USAGE_TAIL_BYTES) {
+      this.#bodyCopyBytes -= copy.shift()?.length ?? 0
+      this.#isBodyCopyCut = true
+    }
   }
 
   #usageOfBody(): Usage | null {
     const copy = this.#bodyCopy
-    this.#bodyCopy = null
-    if (!copy || copy.length === 0) return null
+    this.#bodyCopy = []
+    if (copy.length === 0) return null
+    const text = Buffer.concat(copy).toString('utf8')
+    if (this.#isBodyCopyCut) return readTrailingUsage(text)
     try {
-      return readUsage(JSON.parse(Buffer.concat(copy).toString('utf8')))
+      return readUsage(JSON.parse(text))
     } catch {
       return null
     }
