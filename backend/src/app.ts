@@ -23,6 +23,7 @@ import { providerHealthRoutes } from './api/admin/provider-health.js'
 import { providerRoutes } from './api/admin/providers.js'
 import { requestRoutes } from './api/admin/requests.js'
 import { Problem } from './api/admin/schemas.js'
+import { usageRoutes } from './api/admin/usage.js'
 import { gatewayRoutes } from './api/gateway/v1.js'
 import { type ClientKeyVerifier, registerAuth, requireCredential } from './api/plugins/auth.js'
 import { registerBodyGuard } from './api/plugins/body-guard.js'
@@ -218,6 +219,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     await typed.register(keyRoutes({ clientKeys: core.clientKeys }))
     await typed.register(requestRoutes({ requests: core.requests }))
     await typed.register(priceRoutes({ prices: core.prices }))
+    await typed.register(usageRoutes({ usage: core.usage }))
     await typed.register(playgroundRoutes({ proxy: core.proxy }))
     await typed.register(
       backupRoutes({ backup: core.backup, changes: core.changes, backupFile: settings.backupFile }),

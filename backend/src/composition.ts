@@ -35,6 +35,7 @@ import { createMetrics } from './services/observability/metrics.js'
 import { createPrices } from './services/usage/prices.js'
 import { createRequestLog } from './services/usage/request-log.js'
 import { createRequests } from './services/usage/requests.js'
+import { createUsage } from './services/usage/usage.js'
 import type { Settings } from './settings.js'
 
 /** The database, its repositories, the key box, the backup and the change fan-out. */
@@ -102,6 +103,7 @@ export async function createCore(settings: Settings, log: Logger) {
     priceOf: prices.priceOf,
   })
   const requests = createRequests({ repo: requestsRepo })
+  const usage = createUsage({ repo: requestsRepo })
   const metrics = createMetrics({
     providers: () => snapshot.current().providers.values(),
     backup: () => backup.status(),
@@ -190,6 +192,7 @@ export async function createCore(settings: Settings, log: Logger) {
     requests,
     prices,
     replicaRegistry,
+    usage,
     /** Stops every timer and writer, then closes the upstream client and the database. */
     async close(): Promise<void> {
       // Health first: no probe may still run, nor write, once the database closes.

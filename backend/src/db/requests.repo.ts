@@ -103,7 +103,7 @@ export function createRequestsRepo(db: Kysely<Database>) {
       await db.deleteFrom('usage_rollups').where('bucket', '<', before).execute()
     },
 
-    /** Sums of the rollups per bucket and group (SQL does the adding: rows stay few). */
+    /** Sums of the rollups per bucket and group, buckets `from` to `to` inclusive (SQL adds up). */
     async usage(
       bucketSize: 'minute' | 'hour',
       group: UsageGroup,
@@ -122,7 +122,7 @@ export function createRequestsRepo(db: Kysely<Database>) {
         .select(sums as never)
         .where('bucket_size', '=', bucketSize)
         .where('bucket', '>=', from)
-        .where('bucket', '<', to)
+        .where('bucket', '<=', to)
         .groupBy(['bucket', group])
         .orderBy('bucket')
         .execute()

@@ -111,3 +111,34 @@ export function toPrice(input: PriceInput): Price {
     cachedInputPerMillion: input.cached_input_per_million ?? null,
   }
 }
+
+/**
+ * The last `"usage": {…}` object of a JSON text that may begin mid-way (the tail of a big answer,
+ * such as embeddings, which put usage last); null when there is none or it does not parse.
+ */
+export function readTrailingUsage(text: string): Usage | null {
+  const at = text.lastIndexOf('"usage"')
+  if (at < 0) return null
+  const open = text.indexOf('{', at)
+  if (open < 0 || text.slice(at + 7, open).trim() !== ':') return null
+  let depth = 0
+  let isInString = false
+  for (let i = open; i < text.length; i++) {
+    const c = text[i]
+    if (isInString) {
+      if (c === '\\') i += 1
+      else if (c === '"') isInString = false
+    } else if (c === '"') isInString = true
+    else if (c === '{') depth += 1
+    else if (c === '}') {
+      depth -= 1
+      if (depth > 0) continue
+      try {
+        return readUsageObject(JSON.parse(text.slice(open, i + 1)))
+      } catch {
+        return null
+      }
+    }
+  }
+  return null
+}

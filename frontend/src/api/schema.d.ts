@@ -1745,6 +1745,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests, errors, tokens, cost and p50/p95 latency per group and time bucket */
+        get: {
+            parameters: {
+                query: {
+                    group_by: "key" | "route" | "provider" | "model";
+                    interval?: "minute" | "hour";
+                    /** @description ISO-8601; default: 24 hours before `to` */
+                    from?: string;
+                    /** @description ISO-8601, exclusive; default: now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageAnswer"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/playground/models": {
         parameters: {
             query?: never;
@@ -2897,6 +2958,51 @@ export interface components {
                 input_per_million: number;
                 output_per_million: number;
                 cached_input_per_million?: number | null;
+            }[];
+        };
+        /** UsageAnswer */
+        UsageAnswer: {
+            group_by: string;
+            interval: string;
+            from: string;
+            to: string;
+            data: {
+                bucket: string;
+                key: (number | string) | (never | null);
+                provider_name?: string;
+                requests: number;
+                /** @description answers other than 2xx, and streams cut after the commit */
+                errors: number;
+                input_tokens: number;
+                output_tokens: number;
+                cached_input_tokens: number;
+                reasoning_tokens: number;
+                /** @description sum of the priced requests (unpriced ones add nothing) */
+                cost: number;
+                latency_p50_ms: number | null;
+                latency_p95_ms: number | null;
+                /** @description streams only */
+                ttft_p50_ms: number | null;
+                ttft_p95_ms: number | null;
+            }[];
+            /** @description per group, by cost then requests */
+            totals: {
+                key: (number | string) | (never | null);
+                provider_name?: string;
+                requests: number;
+                /** @description answers other than 2xx, and streams cut after the commit */
+                errors: number;
+                input_tokens: number;
+                output_tokens: number;
+                cached_input_tokens: number;
+                reasoning_tokens: number;
+                /** @description sum of the priced requests (unpriced ones add nothing) */
+                cost: number;
+                latency_p50_ms: number | null;
+                latency_p95_ms: number | null;
+                /** @description streams only */
+                ttft_p50_ms: number | null;
+                ttft_p95_ms: number | null;
             }[];
         };
         /** ModelList */

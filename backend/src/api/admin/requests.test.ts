@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { chunk, ok, rawPost, serverError, startGateway } from '../../../test/fake-openai.js'
+import { chunk, ok, rawPost, serverError, sse, startGateway } from '../../../test/fake-openai.js'
 import { fakeUpstream, type Handler, json, waitFor } from '../../../test/fake-upstream.js'
 
 interface Page {
@@ -118,6 +118,24 @@ describe('request log', () => {
     expect(record.ttft_ms).not.toBeNull()
   })
 
+  it('reads the usage at the end of an answer too big to keep whole (embeddings)', async () => {
+    const gw = await startGateway()
+    const vector = Array.from({ length: 30_000 }, (_, i) => i / 30_000)
+    const fake = await fakeUpstream(
+      json(200, {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: vector }],
+        model: 'embed',
+        usage: { prompt_tokens: 42, total_tokens: 42 },
+      }),
+    )
+    await gw.addProvider(fake, { models: ['embed'] })
+    const answer = await gw.client.embeddings.create({ model: 'embed', input: 'x', encoding_format: 'float' })
+    expect(answer.data[0]?.embedding).toHaveLength(30_000)
+    const record = (await logged(gw)).data[0]!
+    expect(record).toMatchObject({ endpoint: 'embeddings', usage: { input_tokens: 42, output_tokens: null } })
+  })
+
   it('records requests refused before any attempt, with their error code', async () => {
     const gw = await startGateway()
     const res = await rawPost(gw, '/chat/completions', { model: 'no-such-model', messages: [] })
@@ -196,5 +214,61 @@ describe('request log', () => {
     await logged(gw, '', 2)
     expect(await gw.app.core.requestLog.prune()).toBe(1)
     expect((await logged(gw)).data).toHaveLength(1)
+  })
+
+  describe('Chat Completions streams', () => {
+    /** Sends the usage chunk only when asked for it, as OpenAI does. */
+    const usageWhenAsked: Handler = (_req, res, recorded) => {
+      const asked = (recorded.json as { stream_options?: { include_usage?: boolean } }).stream_options
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(chunk('gpt-test', { role: 'assistant', content: 'hello' }))
+      res.write(chunk('gpt-test', {}, 'stop'))
+      if (asked?.include_usage === true)
+        res.write(
+          `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } })}\n\n`,
+        )
+      res.end('data: [DONE]\n\n')
+    }
+
+    it('asks the upstream for usage and hides that chunk from a client that did not ask', async () => {
+      const gw = await startGateway()
+      const fake = await fakeUpstream(usageWhenAsked)
+      await gw.addProvider(fake)
+      const res = await rawPost(gw, '/chat/completions', { model: 'gpt-test', messages: [], stream: true })
+      expect(res.status).toBe(200)
+      expect(JSON.parse(fake.requests[0]?.body ?? '{}').stream_options).toEqual({ include_usage: true })
+      expect(res.text).not.toContain('usage')
+      expect(res.text).toContain('hello')
+      expect(res.text.trimEnd().endsWith('data: [DONE]')).toBe(true)
+      const record = (await logged(gw)).data[0]!
+      expect(record.usage).toMatchObject({ input_tokens: 11, output_tokens: 4 })
+    })
+
+    it('passes the usage chunk to a client that asked for it', async () => {
+      const gw = await startGateway()
+      const fake = await fakeUpstream(usageWhenAsked)
+      await gw.addProvider(fake)
+      const stream = await gw.client.chat.completions.create({
+        model: 'gpt-test',
+        messages: [],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      let usage: unknown = null
+      for await (const part of stream) usage = part.usage ?? usage
+      expect(usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 4 })
+      expect((await logged(gw)).data[0]?.usage).toMatchObject({ input_tokens: 11, output_tokens: 4 })
+    })
+
+    it('counts a stream cut after the commit by the content it sent', async () => {
+      const gw = await startGateway()
+      const fake = await fakeUpstream(sse({ chunks: 5, ending: 'cut' }))
+      await gw.addProvider(fake)
+      const res = await rawPost(gw, '/chat/completions', { model: 'gpt-test', messages: [], stream: true })
+      expect(res.status).toBe(200)
+      const record = (await logged(gw)).data[0]!
+      expect(record.error_code).toBe('stream_error')
+      expect(record.usage).toMatchObject({ input_tokens: null, output_tokens: 5 })
+    })
   })
 })

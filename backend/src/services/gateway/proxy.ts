@@ -27,7 +27,7 @@ import { upstreamRequestHeaders } from './forwarded-headers.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver, RequestDetail } from './observer.js'
-import { bodyFor, type CallBody } from './request-body.js'
+import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
 import { errorCodeOf, type Failure, gatewayFailure } from './upstream-failure.js'
 
@@ -47,6 +47,8 @@ export interface PreparedCall extends CallBody {
   stream: boolean
   /** The route `model` named, if it named one (the request log's `route`). */
   route: string | null
+  /** The gateway asked the upstream for a usage chunk the client did not ask for: hide it. */
+  hidesUsage: boolean
   attempts: Attempt<ProviderWithSecret>[]
 }
 
@@ -159,6 +161,7 @@ export function createProxy(deps: ProxyDeps) {
       requestId: io.requestId,
       log: io.log,
       stream: call.stream,
+      hideUsageChunk: call.hidesUsage,
       attemptNumber: n,
       headersTimeoutMs: timeouts.headersTimeoutMs,
       firstTokenTimeoutMs: timeouts.firstTokenTimeoutMs,
@@ -328,7 +331,12 @@ export function createProxy(deps: ProxyDeps) {
       const stream = endpoint !== 'embeddings' && body.stream === true
       const named = deps.snapshot.current().routesByName.get(model)
       const route = named?.is_active ? named.name : null
-      return { endpoint, text, body, model, stream, route, attempts: plan(model, SERVED_AS[endpoint]) }
+      const attempts = plan(model, SERVED_AS[endpoint])
+      const options = body.stream_options as { include_usage?: unknown } | undefined
+      const hidesUsage = stream && endpoint === 'chat/completions' && options?.include_usage !== true
+      if (!hidesUsage) return { endpoint, text, body, model, stream, route, hidesUsage, attempts }
+      const asked = withStreamUsage(text, body)
+      return { endpoint, ...asked, model, stream, route, hidesUsage, attempts }
     },
 
     /** Reports a request refused before any attempt (prepare threw) to the request log. */

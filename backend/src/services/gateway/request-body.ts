@@ -40,3 +40,30 @@ export function bodyFor(call: CallBody, model: string | null): string {
   bodies.set(call, { model, text })
   return text
 }
+
+/**
+ * A Chat Completions stream asks the upstream for its final usage chunk
+ * (`stream_options.include_usage`) so the request log can count it; the gateway then hides that
+ * chunk from a client that did not ask for it. The body's text is kept as sent when it has no
+ * `stream_options` (the field is added before the closing brace), else re-serialised once.
+ */
+export function withStreamUsage(
+  text: string,
+  body: Record<string, unknown>,
+): { text: string; body: Record<string, unknown> } {
+  const options = body.stream_options
+  const next = {
+    ...body,
+    stream_options: { ...(options && typeof options === 'object' ? options : {}), include_usage: true },
+  }
+  const end = text.lastIndexOf('}')
+  if (options === undefined && end > 0 && !/(?<!\\)"stream_options"\s*:/.test(text)) {
+    const isEmpty = Object.keys(body).length === 0
+    const head = text.slice(0, end).trimEnd()
+    return {
+      text: `${head}${isEmpty ? '' : ','}"stream_options":{"include_usage":true}${text.slice(end)}`,
+      body: next,
+    }
+  }
+  return { text: JSON.stringify(next), body: next }
+}

@@ -21,7 +21,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import { mergeUsage, readUsage, type Usage } from '../../domain/usage.js'
+import { mergeUsage, readTrailingUsage, readUsage, type Usage } from '../../domain/usage.js'
 import type { Deadlines, Timed } from './deadlines.js'
 import { copyUpstreamHeaders } from './forwarded-headers.js'
 import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
@@ -43,6 +43,8 @@ export interface ExchangeOptions {
   requestId: string
   log: Pick<Logger, 'warn' | 'debug'>
   stream: boolean
+  /** The client did not ask for the final usage chunk (the gateway did): it is not passed on. */
+  hideUsageChunk?: boolean
   /** Providers tried so far including this one: the x-switchboard-attempts header. */
   attemptNumber: number
   headersTimeoutMs: number
@@ -72,8 +74,12 @@ export type Settlement =
       failure: Failure
     }
 
-/** A JSON answer up to this size is kept (a copy) to read its `usage` after it was passed on. */
-const MAX_USAGE_BODY_BYTES = 1024 * 1024
+/**
+ * A JSON answer up to this size is kept (its chunks, not a copy) to read its `usage` once it was
+ * passed on; of a bigger one (embeddings) only the last USAGE_TAIL_BYTES, where `usage` comes.
+ */
+const USAGE_BODY_BYTES = 64 * 1024
+const USAGE_TAIL_BYTES = 16 * 1024
 
 /** What is read of an error body; past it the upstream is cut off and the status passed on. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -125,8 +131,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #lastDataAt = 0
   #hasUpstreamEnded = false
   #usage: Usage | null = null
-  #bodyCopy: Buffer[] | null = []
+  /** Stream events that carried content: a stream cut before its usage chunk is counted by them. */
+  #contentEvents = 0
+  #bodyCopy: Buffer[] = []
   #bodyCopyBytes = 0
+  #isBodyCopyCut = false
 
   constructor(
     readonly target: Target,
@@ -371,8 +380,13 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       return
     }
     const usage = readUsage(chunk)
-    if (usage) this.#usage = mergeUsage(this.#usage, usage)
+    if (usage) {
+      this.#usage = mergeUsage(this.#usage, usage)
+      // the usage-only chunk the gateway asked for: choices is empty in it
+      if (this.opts.hideUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0) return
+    }
     const { hasContent, hasFinish } = inspectChunk(chunk)
+    if (hasContent) this.#contentEvents += 1
     if (hasFinish) this.#hasFinish = true
     if (this.#isCommitted) {
       this.#write(raw)
@@ -567,25 +581,46 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       outcome,
       status: this.#status || null,
       ttfbMs: this.#ttfbMs,
-      usage: this.#usage,
+      usage: this.#cutUsage(),
+    }
+  }
+
+  /**
+   * A stream that ended before its usage chunk (cut, idle, client gone) still counts what it sent:
+   * one output token per content event, an estimate (most upstreams send a token per event).
+   */
+  #cutUsage(): Usage | null {
+    if (!this.opts.stream || this.#contentEvents === 0 || (this.#usage?.output ?? null) !== null)
+      return this.#usage
+    return {
+      input: this.#usage?.input ?? null,
+      output: this.#contentEvents,
+      cachedInput: this.#usage?.cachedInput ?? null,
+      reasoning: this.#usage?.reasoning ?? null,
     }
   }
 
   // ---- usage of a JSON answer (read after it was passed on) ----
 
   #copyBody(chunk: Buffer): void {
-    if (!this.#bodyCopy) return
+    const copy = this.#bodyCopy
+    copy.push(chunk)
     this.#bodyCopyBytes += chunk.length
-    if (this.#bodyCopyBytes > MAX_USAGE_BODY_BYTES) this.#bodyCopy = null
-    else this.#bodyCopy.push(chunk)
+    if (this.#bodyCopyBytes <= USAGE_BODY_BYTES) return
+    while (copy.length > 1 && this.#bodyCopyBytes - (copy[0]?.length ?? 0) >= USAGE_TAIL_BYTES) {
+      this.#bodyCopyBytes -= copy.shift()?.length ?? 0
+      this.#isBodyCopyCut = true
+    }
   }
 
   #usageOfBody(): Usage | null {
     const copy = this.#bodyCopy
-    this.#bodyCopy = null
-    if (!copy || copy.length === 0) return null
+    this.#bodyCopy = []
+    if (copy.length === 0) return null
+    const text = Buffer.concat(copy).toString('utf8')
+    if (this.#isBodyCopyCut) return readTrailingUsage(text)
     try {
-      return readUsage(JSON.parse(Buffer.concat(copy).toString('utf8')))
+      return readUsage(JSON.parse(text))
     } catch {
       return null
     }
