@@ -13,6 +13,7 @@ import { createHealthRepo } from './db/health.repo.js'
 import { createKeysRepo } from './db/keys.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
 import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
+import { createResponseBindingsRepo } from './db/response-bindings.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
 import { RoundRobinState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/config/backup.js'
@@ -25,6 +26,7 @@ import { createSnapshot } from './services/config/snapshot.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
+import { createResponseBindings } from './services/gateway/response-bindings.js'
 import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
 import { createHealth } from './services/health/health.js'
 import { createHealthScheduler } from './services/health/health-scheduler.js'
@@ -124,7 +126,14 @@ export async function createCore(settings: Settings, log: Logger) {
     },
     request: (record) => metrics.gatewayObserver.request(record),
   }
+  const responseBindings = createResponseBindings({
+    repo: createResponseBindingsRepo(db.kysely),
+    retentionDays: settings.responseBindingRetentionDays,
+    log,
+  })
+  responseBindings.start()
   const proxy = createProxy({
+    bindings: responseBindings,
     snapshot,
     roundRobin,
     cooldowns,
@@ -144,6 +153,7 @@ export async function createCore(settings: Settings, log: Logger) {
   return {
     ...base,
     proxy,
+    responseBindings,
     metrics,
     logs,
     inventory,
@@ -165,6 +175,7 @@ export async function createCore(settings: Settings, log: Logger) {
       await replicaSync.stop()
       await health.close()
       await upstreamAgent.close()
+      await responseBindings.stop()
       snapshot.stop()
       await clientKeys.stop()
       await base.close()

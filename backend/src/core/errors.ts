@@ -26,6 +26,7 @@ export const errorCodes = {
   key_not_found: { status: 404, title: 'Not Found' },
   model_not_found: { status: 404, title: 'Not Found' },
   model_not_offered: { status: 404, title: 'Not Found' },
+  response_not_found: { status: 404, title: 'Not Found' },
   provider_name_taken: { status: 409, title: 'Conflict' },
   route_name_taken: { status: 409, title: 'Conflict' },
   provider_in_use: { status: 409, title: 'Conflict' },
@@ -38,6 +39,7 @@ export const errorCodes = {
   internal_error: { status: 500, title: 'Internal Server Error' },
   no_provider_available: { status: 503, title: 'Service Unavailable' },
   shutting_down: { status: 503, title: 'Service Unavailable' },
+  bound_provider_unavailable: { status: 503, title: 'Service Unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof errorCodes

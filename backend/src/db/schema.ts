@@ -75,6 +75,13 @@ export interface MetaTable {
   value: ColumnType<string, string, string>
 }
 
+/** A Responses response id and the provider that made it (no foreign key: a deleted provider is named in the 503). */
+export interface ResponseBindingsTable {
+  response_id: string
+  provider_id: number
+  created_at: string
+}
+
 export interface Database {
   providers: ProvidersTable
   model_routes: ModelRoutesTable
@@ -82,4 +89,5 @@ export interface Database {
   client_keys: ClientKeysTable
   health_checks: HealthChecksTable
   meta: MetaTable
+  response_bindings: ResponseBindingsTable
 }

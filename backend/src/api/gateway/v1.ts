@@ -6,7 +6,12 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { AppError, malformedJson } from '../../core/errors.js'
-import { type Endpoint, GATEWAY_ENDPOINTS, type GatewayProxy } from '../../services/gateway/proxy.js'
+import {
+  type Endpoint,
+  GATEWAY_ENDPOINTS,
+  type GatewayProxy,
+  type PreparedCall,
+} from '../../services/gateway/proxy.js'
 import {
   answered,
   ChatCompletion,
@@ -17,6 +22,9 @@ import {
   EmbeddingRequest,
   ModelListSchema,
   OpenAIError,
+  ResponseIdParams,
+  ResponseObject,
+  ResponseRequest,
 } from './schemas.js'
 
 interface GatewayBody {
@@ -28,12 +36,14 @@ const summaries: Record<Endpoint, string> = {
   'chat/completions': 'Chat completion (streams with "stream": true), routed with failover',
   completions: 'Text completion (streams with "stream": true), routed with failover',
   embeddings: 'Embeddings, routed with failover',
+  responses: 'Responses (streams typed events with "stream": true), routed with failover',
 }
 
 const documented: Record<Endpoint, { body: unknown; answer: ReturnType<typeof answered> }> = {
   'chat/completions': { body: ChatCompletionRequest, answer: answered(ChatCompletion, true) },
   completions: { body: CompletionRequest, answer: answered(Completion, true) },
   embeddings: { body: EmbeddingRequest, answer: answered(EmbeddingList, false) },
+  responses: { body: ResponseRequest, answer: answered(ResponseObject, true, 'typed') },
 }
 
 const errors = { '4xx': OpenAIError, '5xx': OpenAIError }
@@ -72,7 +82,7 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
       done(null, payload)
     })
 
-    for (const endpoint of GATEWAY_ENDPOINTS) {
+    for (const endpoint of [...GATEWAY_ENDPOINTS, 'responses'] as const) {
       app.post(
         `/v1/${endpoint}`,
         {
@@ -89,11 +99,48 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
         async (req, reply) => {
           const body = req.body as GatewayBody | undefined
           if (!body) throw new AppError('invalid_body', 'send a JSON body (application/json)')
-          const call = proxy.prepare(endpoint, body.json, body.text)
+          const call =
+            endpoint === 'responses'
+              ? await proxy.prepareResponse(body.json, body.text)
+              : proxy.prepare(endpoint, body.json, body.text)
           reply.hijack()
           await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
         },
       )
+    }
+
+    // Lookups of a response go to the provider that made it (the binding), or are a 404.
+    const lookups = [
+      ['GET', '', 'Retrieve a response from the provider that made it'],
+      ['DELETE', '', 'Delete a response at the provider that made it'],
+      ['POST', '/cancel', 'Cancel a background response at the provider that made it'],
+      ['GET', '/input_items', 'The input items of a response, from the provider that made it'],
+    ] as const
+    for (const [method, rest, summary] of lookups) {
+      app.route({
+        method,
+        url: `/v1/responses/:id${rest}`,
+        bodyLimit,
+        validatorCompiler: acceptAnyBody,
+        schema: {
+          tags: ['gateway'],
+          summary,
+          params: ResponseIdParams,
+          response: { 200: answered(ResponseObject, false), ...errors },
+        },
+        handler: async (req, reply) => {
+          const { id } = req.params as { id: string }
+          const at = req.url.indexOf('?')
+          const call: PreparedCall = await proxy.prepareLookup(
+            method,
+            id,
+            rest,
+            at === -1 ? '' : req.url.slice(at),
+          )
+          reply.hijack()
+          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
+        },
+      })
     }
 
     app.get(

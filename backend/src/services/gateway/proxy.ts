@@ -15,19 +15,34 @@ import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
+import { chatFormat, plainFormat } from './formats/chat.js'
+import { RESPONSE_ID, responsesFormat } from './formats/responses.js'
+import type { WireFormat } from './formats/types.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver } from './observer.js'
 import { bodyFor, type CallBody } from './request-body.js'
+import type { ResponseBindings } from './response-bindings.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
-import { type Failure, gatewayFailure } from './upstream-failure.js'
+import type { Failure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
-export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
+/** A /v1 path below the provider's base URL that the gateway forwards a JSON POST to. */
+export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number] | 'responses'
+
+const FORMATS: Record<Endpoint, WireFormat> = {
+  'chat/completions': chatFormat,
+  completions: chatFormat,
+  embeddings: plainFormat,
+  responses: responsesFormat,
+}
 
 /** A request ready to forward: the body as received, what it asks for, and the providers to try. */
 export interface PreparedCall extends CallBody {
-  endpoint: Endpoint
+  /** The upstream path below the provider's base URL (`chat/completions`, `responses/resp_1`). */
+  endpoint: string
+  method: 'GET' | 'POST' | 'DELETE'
+  format: WireFormat
   stream: boolean
   attempts: Attempt<ProviderWithSecret>[]
 }
@@ -47,6 +62,8 @@ export interface ProxyDeps {
   agent: Dispatcher
   keyBox: KeyBox
   observer: GatewayObserver
+  /** Which provider made which Responses response id (follow-ups go there). */
+  bindings: ResponseBindings
   settings: Pick<
     Settings,
     | 'gatewayTimeoutSeconds'
@@ -104,6 +121,40 @@ export function createProxy(deps: ProxyDeps) {
     }
   }
 
+  function checked(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new AppError('invalid_body', 'the body must be a JSON object')
+    }
+    const body = parsed as Record<string, unknown>
+    const model = body.model
+    if (typeof model !== 'string' || model === '') {
+      throw new AppError('model_required', 'model is required: a route name or a model name')
+    }
+    const format = FORMATS[endpoint]
+    const stream = format.streamOf(body)
+    return { endpoint, method: 'POST', format, text, body, model, stream, attempts: [] }
+  }
+
+  /** The provider a response id is bound to, when it can take the request now. */
+  function boundProvider(responseId: string, providerId: number): ProviderWithSecret {
+    const provider = deps.snapshot.current().providers.get(providerId)
+    if (!provider) {
+      throw new AppError(
+        'bound_provider_unavailable',
+        `response '${responseId}' belongs to provider ${providerId}, which no longer exists`,
+      )
+    }
+    if (!provider.is_active || !provider.is_healthy || cooldowns.has(provider.id)) {
+      const why = !provider.is_active ? 'inactive' : !provider.is_healthy ? 'unhealthy' : 'rate limited'
+      throw new AppError(
+        'bound_provider_unavailable',
+        `response '${responseId}' belongs to provider '${provider.name}' (id ${provider.id}), which is ${why} now`,
+        { headers: { 'retry-after': String(cooldowns.soonestEndSeconds() ?? 5) } },
+      )
+    }
+    return provider
+  }
+
   function targetFor(provider: ProviderWithSecret): ProviderTarget {
     let target = targets.get(provider)
     if (target) return target
@@ -142,6 +193,7 @@ export function createProxy(deps: ProxyDeps) {
       requestId: io.requestId,
       log: io.log,
       stream: call.stream,
+      format: call.format,
       attemptNumber: n,
       headersTimeoutMs: timeouts.headersTimeoutMs,
       firstTokenTimeoutMs: timeouts.firstTokenTimeoutMs,
@@ -153,9 +205,9 @@ export function createProxy(deps: ProxyDeps) {
     const dispatch: Dispatcher.DispatchOptions = {
       origin: base.origin,
       path: target.path,
-      method: 'POST',
+      method: call.method,
       headers: base.headers,
-      body: bodyFor(call, attempt.model),
+      body: call.method === 'POST' ? bodyFor(call, attempt.model) : null,
       headersTimeout: timeouts.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
       bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
@@ -219,7 +271,7 @@ export function createProxy(deps: ProxyDeps) {
             { err: error, providerId: attempt.provider.id },
             'could not prepare the upstream request',
           )
-          const failure = gatewayFailure(
+          const failure = call.format.failure(
             502,
             'provider_misconfigured',
             'the provider cannot be used (see the server log)',
@@ -239,6 +291,7 @@ export function createProxy(deps: ProxyDeps) {
         logAttempt(io, attempt.provider.id, tried, settlement)
         if (settlement.kind === 'answered') {
           answered = settlement
+          if (settlement.boundId) deps.bindings.record(settlement.boundId, attempt.provider.id)
           break
         }
         if (settlement.outcome === 'rate_limited') {
@@ -247,11 +300,17 @@ export function createProxy(deps: ProxyDeps) {
         last = { providerId: attempt.provider.id, failure: settlement.failure }
         if (!settlement.retry) break
       }
-      if (!answered && !isClientGone) writeFailure(io, tried, last)
+      if (!answered && !isClientGone) writeFailure(call, io, tried, last)
     } catch (error) {
       io.log.error({ err: error }, 'the gateway failed while forwarding')
       if (!res.headersSent)
-        writeFailure(io, tried, null, gatewayFailure(500, 'internal_error', 'an internal error occurred'))
+        writeFailure(
+          call,
+          io,
+          tried,
+          null,
+          call.format.failure(500, 'internal_error', 'an internal error occurred'),
+        )
       else res.destroy()
     } finally {
       res.off('close', onClose)
@@ -266,6 +325,7 @@ export function createProxy(deps: ProxyDeps) {
   }
 
   function writeFailure(
+    call: PreparedCall,
     io: ClientIo,
     tried: number,
     last: { providerId: number; failure: Failure } | null,
@@ -274,7 +334,7 @@ export function createProxy(deps: ProxyDeps) {
     const failure =
       own ??
       last?.failure ??
-      gatewayFailure(503, 'no_provider_available', 'no provider is available for this model')
+      call.format.failure(503, 'no_provider_available', 'no provider is available for this model')
     const headers: Record<string, string> = {
       'content-type': failure.contentType,
       'x-request-id': io.requestId,
@@ -290,16 +350,60 @@ export function createProxy(deps: ProxyDeps) {
   return {
     /** Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent. */
     prepare(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new AppError('invalid_body', 'the body must be a JSON object')
+      const call = checked(endpoint, parsed, text)
+      call.attempts = plan(call.model)
+      return call
+    },
+
+    /**
+     * POST /v1/responses: as `prepare`, but a `previous_response_id` the gateway has seen pins the
+     * call to the provider that made it (503 naming it when it is unavailable).
+     */
+    async prepareResponse(parsed: unknown, text: string): Promise<PreparedCall> {
+      const call = checked('responses', parsed, text)
+      const previous = call.body.previous_response_id
+      const providerId =
+        typeof previous === 'string' && previous !== '' ? await deps.bindings.lookup(previous) : null
+      if (providerId === null) {
+        call.attempts = plan(call.model)
+        return call
       }
-      const body = parsed as Record<string, unknown>
-      const model = body.model
-      if (typeof model !== 'string' || model === '') {
-        throw new AppError('model_required', 'model is required: a route name or a model name')
+      const provider = boundProvider(previous as string, providerId)
+      let planned: Attempt<ProviderWithSecret> | undefined
+      try {
+        planned = plan(call.model).find((a) => a.provider.id === providerId)
+      } catch (error) {
+        // no other node available, or the route is gone: the bound provider is what counts
+        if (!(error instanceof AppError)) throw error
       }
-      const stream = endpoint !== 'embeddings' && body.stream === true
-      return { endpoint, text, body, model, stream, attempts: plan(model) }
+      const model =
+        planned?.model ?? (provider.models.includes(call.model) ? null : (provider.models[0] ?? null))
+      call.attempts = [{ provider, model }]
+      return call
+    },
+
+    /** GET/DELETE /v1/responses/{id}[/…]: to the provider bound to the response id, or a 404. */
+    async prepareLookup(
+      method: 'GET' | 'POST' | 'DELETE',
+      responseId: string,
+      rest: string,
+      query: string,
+    ): Promise<PreparedCall> {
+      const providerId = RESPONSE_ID.test(responseId) ? await deps.bindings.lookup(responseId) : null
+      if (providerId === null) {
+        throw new AppError('response_not_found', `no provider is known for response '${responseId}'`)
+      }
+      const provider = boundProvider(responseId, providerId)
+      return {
+        endpoint: `responses/${responseId}${rest}${query}`,
+        method,
+        format: plainFormat,
+        text: '',
+        body: {},
+        model: '',
+        stream: false,
+        attempts: [{ provider, model: null }],
+      }
     },
 
     forward,

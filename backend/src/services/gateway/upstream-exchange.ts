@@ -22,10 +22,11 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'n
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { Deadlines, Timed } from './deadlines.js'
+import type { WireFormat } from './formats/types.js'
 import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
 import type { AttemptOutcome } from './observer.js'
-import { inspectChunk, SseParser } from './sse.js'
-import { errorCodeOf, type Failure, gatewayFailure, isTimeoutError, sseError } from './upstream-failure.js'
+import { SseParser } from './sse.js'
+import { errorCodeOf, type Failure, isTimeoutError } from './upstream-failure.js'
 
 /** Where an attempt goes and with what credentials. */
 export interface Target {
@@ -42,6 +43,8 @@ export interface ExchangeOptions {
   requestId: string
   log: Pick<Logger, 'warn' | 'debug'>
   stream: boolean
+  /** The wire format of the endpoint called: how its streams commit and end, how its errors look. */
+  format: WireFormat
   /** Providers tried so far including this one: the x-switchboard-attempts header. */
   attemptNumber: number
   headersTimeoutMs: number
@@ -53,7 +56,14 @@ export interface ExchangeOptions {
 }
 
 export type Settlement =
-  | { kind: 'answered'; outcome: AttemptOutcome; status: number | null; ttfbMs: number | null }
+  | {
+      kind: 'answered'
+      outcome: AttemptOutcome
+      status: number | null
+      ttfbMs: number | null
+      /** An id the answer carries that binds follow-ups to this provider (a Responses response id). */
+      boundId?: string
+    }
   | {
       kind: 'failed'
       /** True when the next provider may be tried (DESIGN.md §6 failover rules). */
@@ -113,6 +123,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #isPaused = false
   #lastDataAt = 0
   #hasUpstreamEnded = false
+  #boundId: string | null = null
+  /** The first bytes of a passed-through body, while the format looks for its id in them. */
+  #idPrefix: string | null = null
 
   constructor(
     readonly target: Target,
@@ -165,7 +178,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#abort(new ClientGoneAbort('compressed answer refused'))
       const message =
         'the upstream answered with a compressed body although asked for identity; it is not passed on'
-      this.#fail(true, 'server_error', gatewayFailure(502, 'upstream_encoding_refused', message))
+      this.#fail(true, 'server_error', this.opts.format.failure(502, 'upstream_encoding_refused', message))
       return
     }
     const contentType = this.#scrubbedHeader(headers['content-type'])
@@ -181,6 +194,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     )
     this.#lastDataAt = performance.now()
     this.#mode = 'pass'
+    if (this.opts.format.idOfBody) this.#idPrefix = ''
     this.#commitHead(status, contentType || 'application/json', headers)
   }
 
@@ -188,6 +202,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     switch (this.#mode) {
       case 'pass':
         this.#lastDataAt = performance.now()
+        if (this.#idPrefix !== null) this.#lookForId(chunk)
         if (!this.#scrubber) this.#write(chunk)
         else {
           // all of it may wait for the next chunk (it may begin the key): write nothing then
@@ -257,7 +272,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#fail(
         true,
         'timeout',
-        gatewayFailure(504, 'upstream_timeout', 'the upstream did not answer in time'),
+        this.opts.format.failure(504, 'upstream_timeout', 'the upstream did not answer in time'),
       )
       return
     }
@@ -266,7 +281,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#fail(
       true,
       'connection_error',
-      gatewayFailure(502, 'upstream_unreachable', 'the upstream could not be reached'),
+      this.opts.format.failure(502, 'upstream_unreachable', 'the upstream could not be reached'),
     )
   }
 
@@ -277,7 +292,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     const status = this.#status
     if (cut !== null) {
       const [code, why] = ERROR_BODY_CUTS[cut]
-      const failure = gatewayFailure(status, code, `the upstream answered ${status}; ${why}`)
+      const failure = this.opts.format.failure(status, code, `the upstream answered ${status}; ${why}`)
       return { failure, text: failure.body }
     }
     const body = Buffer.concat(this.#errorChunks)
@@ -290,7 +305,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     const status = this.#status
     const { failure, text } = this.#errorFailure(cut)
     if (status < 400) {
-      const redirect = gatewayFailure(
+      const redirect = this.opts.format.failure(
         502,
         'upstream_redirect',
         `the upstream answered ${status}; redirects are not followed`,
@@ -333,7 +348,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       else this.#held.push(raw)
       return
     }
-    if (data === '[DONE]') {
+    const { format } = this.opts
+    if (data === format.doneMarker) {
       this.#onDone()
       return
     }
@@ -348,18 +364,28 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       return
     }
     if (chunk === null || typeof chunk !== 'object') return
-    if (chunk.error !== undefined) {
-      this.#onErrorEvent(raw, data)
-      return
-    }
-    const { hasContent, hasFinish } = inspectChunk(chunk)
-    if (hasFinish) this.#hasFinish = true
-    if (this.#isCommitted) {
-      this.#write(raw)
-    } else if (hasContent) {
-      this.#commitStream(raw)
-    } else {
-      this.#held.push(raw)
+    const kind = format.classify(chunk)
+    switch (kind) {
+      case 'error':
+        this.#onErrorEvent(raw, chunk, data)
+        return
+      case 'held':
+        if (this.#boundId === null && format.idOfEvent) this.#boundId = format.idOfEvent(chunk)
+        if (this.#isCommitted) this.#write(raw)
+        else this.#held.push(raw)
+        return
+      case 'terminal':
+        this.#hasFinish = true
+        if (this.#isCommitted) this.#write(raw)
+        else this.#commitStream(raw)
+        // the format's last event: nothing may follow it (an upstream still open is cut off)
+        this.#abortUpstream()
+        this.#endStreamComplete()
+        return
+      default:
+        if (kind === 'finish') this.#hasFinish = true
+        if (this.#isCommitted) this.#write(raw)
+        else this.#commitStream(raw)
     }
   }
 
@@ -379,11 +405,10 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   }
 
   /** `raw` and `data` come from scrubbed bytes: the key is already masked in them. */
-  #onErrorEvent(raw: string, data: string): void {
+  #onErrorEvent(raw: string, chunk: Record<string, unknown>, data: string): void {
     if (!this.#isCommitted) {
       this.#abortUpstream()
-      const failure: Failure = { status: 502, contentType: 'application/json', body: data }
-      this.#fail(true, 'server_error', failure)
+      this.#fail(true, 'server_error', this.opts.format.errorEventFailure(chunk, data))
       return
     }
     this.#mode = 'ignore'
@@ -398,7 +423,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#fail(
         true,
         'stream_error',
-        gatewayFailure(502, 'upstream_empty_stream', 'the upstream stream ended without content'),
+        this.opts.format.failure(502, 'upstream_empty_stream', 'the upstream stream ended without content'),
       )
       return
     }
@@ -413,7 +438,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     }
     this.#mode = 'ignore'
     this.#stopDeadline()
-    this.opts.res.end('data: [DONE]\n\n')
+    const end = this.opts.format.completeEnd
+    if (end) this.opts.res.end(end)
+    else this.opts.res.end()
     this.#settle(this.#answered('success'))
   }
 
@@ -421,7 +448,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#mode = 'ignore'
     this.#stopDeadline()
     this.#abortUpstream()
-    this.opts.res.end(sseError(code, message))
+    this.opts.res.end(this.opts.format.streamError(code, message))
     this.#settle(this.#answered('stream_error'))
   }
 
@@ -447,7 +474,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       const what =
         this.#mode === 'sse' ? 'no content from the upstream in time' : 'the upstream did not answer in time'
       this.#abort(new TimeoutAbort('upstream timeout'))
-      this.#fail(true, 'timeout', gatewayFailure(504, 'upstream_timeout', what))
+      this.#fail(true, 'timeout', this.opts.format.failure(504, 'upstream_timeout', what))
       return
     }
     // a stream paused by a slow client is not an idle upstream
@@ -475,7 +502,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     if (!this.#isCommitted) {
       this.#abort(new TimeoutAbort('upstream past the maximum duration'))
       const what = 'the upstream answer took longer than the gateway allows'
-      this.#fail(true, 'timeout', gatewayFailure(504, 'upstream_timeout', what))
+      this.#fail(true, 'timeout', this.opts.format.failure(504, 'upstream_timeout', what))
       return
     }
     if (this.#mode === 'sse') {
@@ -539,7 +566,24 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   // ---- ending ----
 
   #answered(outcome: AttemptOutcome): Settlement {
-    return { kind: 'answered', outcome, status: this.#status || null, ttfbMs: this.#ttfbMs }
+    const settlement: Settlement = {
+      kind: 'answered',
+      outcome,
+      status: this.#status || null,
+      ttfbMs: this.#ttfbMs,
+    }
+    if (this.#boundId !== null) settlement.boundId = this.#boundId
+    return settlement
+  }
+
+  /** Reads up to 4 KB of a passed-through body for the id the format binds (a response id). */
+  #lookForId(chunk: Buffer): void {
+    const prefix = (this.#idPrefix ?? '') + chunk.toString('utf8', 0, Math.min(chunk.length, 4096))
+    const id = this.opts.format.idOfBody?.(prefix) ?? null
+    if (id !== null || prefix.length >= 4096) {
+      this.#boundId = id
+      this.#idPrefix = null
+    } else this.#idPrefix = prefix
   }
 
   #abortUpstream(): void {
