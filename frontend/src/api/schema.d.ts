@@ -1934,6 +1934,400 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/moderations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moderations, passed through with failover
+         * @description `model` is a route name or a model an active provider offers. The body is forwarded as sent, with `model` replaced by the chosen provider model. Errors use OpenAI's shape. Every answer carries `x-request-id`, `x-switchboard-provider` and `x-switchboard-attempts`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description forwarded as sent, with model replaced */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a route name, or a model an active provider offers */
+                        model: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description the provider's answer, passed on as it came (JSON, or binary audio for audio/speech) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/images/generations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Image generation, passed through with failover
+         * @description `model` is a route name or a model an active provider offers. The body is forwarded as sent, with `model` replaced by the chosen provider model. Errors use OpenAI's shape. Every answer carries `x-request-id`, `x-switchboard-provider` and `x-switchboard-attempts`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description forwarded as sent, with model replaced */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a route name, or a model an active provider offers */
+                        model: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description the provider's answer, passed on as it came (JSON, or binary audio for audio/speech) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/speech": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Text to speech: the binary audio is streamed back, with failover
+         * @description `model` is a route name or a model an active provider offers. The body is forwarded as sent, with `model` replaced by the chosen provider model. Errors use OpenAI's shape. Every answer carries `x-request-id`, `x-switchboard-provider` and `x-switchboard-attempts`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description forwarded as sent, with model replaced */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a route name, or a model an active provider offers */
+                        model: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description the provider's answer, passed on as it came (JSON, or binary audio for audio/speech) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rerank": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rerank (Cohere/Jina shape), passed through with failover
+         * @description `model` is a route name or a model an active provider offers. The body is forwarded as sent, with `model` replaced by the chosen provider model. Errors use OpenAI's shape. Every answer carries `x-request-id`, `x-switchboard-provider` and `x-switchboard-attempts`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description forwarded as sent, with model replaced */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a route name, or a model an active provider offers */
+                        model: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description the provider's answer, passed on as it came (JSON, or binary audio for audio/speech) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/transcriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transcription (multipart, read for its model field, forwarded as sent)
+         * @description multipart/form-data with a `file` and a `model` field; the body is forwarded as sent (only the model field replaced when the route picks another model).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the provider's answer, passed on as it came (JSON, or binary audio for audio/speech) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Audio translation (multipart, read for its model field, forwarded as sent)
+         * @description multipart/form-data with a `file` and a `model` field; the body is forwarded as sent (only the model field replaced when the route picks another model).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the provider's answer, passed on as it came (JSON, or binary audio for audio/speech) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/responses/{id}": {
         parameters: {
             query?: never;
@@ -2170,6 +2564,62 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ModelList"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+                /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenAIError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One model of /v1/models (a route name or an offered model) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Model"];
                     };
                 };
                 /** @description OpenAI's error shape; an upstream's own error is passed on as it came */
@@ -2729,6 +3179,15 @@ export interface components {
             output: unknown[];
         } & {
             [key: string]: unknown;
+        };
+        /** Model */
+        Model: {
+            id: string;
+            /** @enum {string} */
+            object: "model";
+            created: number;
+            /** @description "switchboard" for a route, else the provider name */
+            owned_by: string;
         };
     };
     responses: never;

@@ -102,17 +102,20 @@ export const EmbeddingList = Type.Object(
   { ...Open, $id: 'EmbeddingList' },
 )
 
+export const ModelEntry = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('model'),
+    created: Type.Integer(),
+    owned_by: Type.String({ description: '"switchboard" for a route, else the provider name' }),
+  },
+  { title: 'Model' },
+)
+
 export const ModelListSchema = Type.Object(
   {
     object: Type.Literal('list'),
-    data: Type.Array(
-      Type.Object({
-        id: Type.String(),
-        object: Type.Literal('model'),
-        created: Type.Integer(),
-        owned_by: Type.String({ description: '"switchboard" for a route, else the provider name' }),
-      }),
-    ),
+    data: Type.Array(ModelEntry),
   },
   { $id: 'ModelList' },
 )

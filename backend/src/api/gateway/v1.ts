@@ -4,12 +4,15 @@
  * hijacked and the proxy writes the upstream's answer to the socket as it arrives. Fastify still
  * sees the response end ('finish'), so its completion logging and onResponse hooks run as usual.
  */
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { AppError, malformedJson } from '../../core/errors.js'
 import {
   type Endpoint,
   GATEWAY_ENDPOINTS,
   type GatewayProxy,
+  MULTIPART_ENDPOINTS,
+  PASS_THROUGH_ENDPOINTS,
   type PreparedCall,
 } from '../../services/gateway/proxy.js'
 import {
@@ -20,6 +23,7 @@ import {
   CompletionRequest,
   EmbeddingList,
   EmbeddingRequest,
+  ModelEntry,
   ModelListSchema,
   OpenAIError,
   ResponseIdParams,
@@ -37,9 +41,27 @@ const summaries: Record<Endpoint, string> = {
   completions: 'Text completion (streams with "stream": true), routed with failover',
   embeddings: 'Embeddings, routed with failover',
   responses: 'Responses (streams typed events with "stream": true), routed with failover',
+  moderations: 'Moderations, passed through with failover',
+  'images/generations': 'Image generation, passed through with failover',
+  'audio/speech': 'Text to speech: the binary audio is streamed back, with failover',
+  rerank: 'Rerank (Cohere/Jina shape), passed through with failover',
+  'audio/transcriptions': 'Transcription (multipart, read for its model field, forwarded as sent)',
+  'audio/translations': 'Audio translation (multipart, read for its model field, forwarded as sent)',
 }
 
-const documented: Record<Endpoint, { body: unknown; answer: ReturnType<typeof answered> }> = {
+const PassThroughBody = Type.Object(
+  { model: Type.String({ description: 'a route name, or a model an active provider offers' }) },
+  { additionalProperties: true, description: 'forwarded as sent, with model replaced' },
+)
+const AnyAnswer = {
+  description: "the provider's answer, passed on as it came (JSON, or binary audio for audio/speech)",
+  content: { 'application/json': { schema: Type.Object({}, { additionalProperties: true }) } },
+}
+
+const documented: Record<
+  (typeof GATEWAY_ENDPOINTS)[number] | 'responses',
+  { body: unknown; answer: ReturnType<typeof answered> }
+> = {
   'chat/completions': { body: ChatCompletionRequest, answer: answered(ChatCompletion, true) },
   completions: { body: CompletionRequest, answer: answered(Completion, true) },
   embeddings: { body: EmbeddingRequest, answer: answered(EmbeddingList, false) },
@@ -65,6 +87,10 @@ function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
     } catch {
       done(malformedJson(), undefined)
     }
+  })
+  // audio transcriptions: the bytes as they came (the proxy reads the model field and forwards them)
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => {
+    done(null, body)
   })
 }
 
@@ -103,6 +129,59 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
             endpoint === 'responses'
               ? await proxy.prepareResponse(body.json, body.text)
               : proxy.prepare(endpoint, body.json, body.text)
+          reply.hijack()
+          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
+        },
+      )
+    }
+
+    // The other JSON endpoints: one generic pass-through (model read, body forwarded, answer piped).
+    for (const endpoint of PASS_THROUGH_ENDPOINTS) {
+      app.post(
+        `/v1/${endpoint}`,
+        {
+          bodyLimit,
+          validatorCompiler: acceptAnyBody,
+          schema: {
+            tags: ['gateway'],
+            summary: summaries[endpoint],
+            description,
+            body: PassThroughBody,
+            response: { 200: AnyAnswer, ...errors },
+          },
+        },
+        async (req, reply) => {
+          const body = req.body as GatewayBody | undefined
+          if (!body || Buffer.isBuffer(body)) {
+            throw new AppError('invalid_body', 'send a JSON body (application/json)')
+          }
+          const call = proxy.prepare(endpoint, body.json, body.text)
+          reply.hijack()
+          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
+        },
+      )
+    }
+
+    for (const endpoint of MULTIPART_ENDPOINTS) {
+      app.post(
+        `/v1/${endpoint}`,
+        {
+          bodyLimit,
+          validatorCompiler: acceptAnyBody,
+          schema: {
+            tags: ['gateway'],
+            summary: summaries[endpoint],
+            description:
+              'multipart/form-data with a `file` and a `model` field; the body is forwarded as sent (only the model field replaced when the route picks another model).',
+            response: { 200: AnyAnswer, ...errors },
+          },
+        },
+        async (req, reply) => {
+          const bytes = req.body
+          if (!Buffer.isBuffer(bytes)) {
+            throw new AppError('invalid_body', 'send a multipart/form-data body with a model field')
+          }
+          const call = proxy.prepareMultipart(endpoint, bytes, String(req.headers['content-type']))
           reply.hijack()
           await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
         },
@@ -153,6 +232,19 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
         },
       },
       async () => proxy.listModels(),
+    )
+
+    // a model id may hold slashes (`meta-llama/Llama-3.1-8B`): the rest of the path is the id
+    app.get(
+      '/v1/models/*',
+      {
+        schema: {
+          tags: ['gateway'],
+          summary: 'One model of /v1/models (a route name or an offered model)',
+          response: { 200: ModelEntry, ...errors },
+        },
+      },
+      async (req) => proxy.getModel((req.params as { '*': string })['*']),
     )
   }
 }

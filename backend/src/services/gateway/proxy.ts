@@ -16,6 +16,7 @@ import type { Snapshot } from '../config/snapshot.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { chatFormat, plainFormat } from './formats/chat.js'
+import { boundaryOf, modelField, withModel } from './formats/multipart.js'
 import { RESPONSE_ID, responsesFormat } from './formats/responses.js'
 import type { WireFormat } from './formats/types.js'
 import { KeyPattern } from './key-scrubber.js'
@@ -27,14 +28,32 @@ import { Exchange, type ExchangeOptions, type Settlement, type Target } from './
 import type { Failure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
-/** A /v1 path below the provider's base URL that the gateway forwards a JSON POST to. */
-export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number] | 'responses'
+/**
+ * The JSON endpoints passed through as they are (one generic path, no handler each): `model` read,
+ * the body forwarded, the answer (JSON or binary, e.g. audio/speech) streamed back with failover.
+ */
+export const PASS_THROUGH_ENDPOINTS = ['moderations', 'images/generations', 'audio/speech', 'rerank'] as const
+/** The multipart endpoints: `model` read from its form field, the body forwarded as it came. */
+export const MULTIPART_ENDPOINTS = ['audio/transcriptions', 'audio/translations'] as const
+
+/** A /v1 path below the provider's base URL that the gateway forwards a POST to. */
+export type Endpoint =
+  | (typeof GATEWAY_ENDPOINTS)[number]
+  | 'responses'
+  | (typeof PASS_THROUGH_ENDPOINTS)[number]
+  | (typeof MULTIPART_ENDPOINTS)[number]
 
 const FORMATS: Record<Endpoint, WireFormat> = {
   'chat/completions': chatFormat,
   completions: chatFormat,
   embeddings: plainFormat,
   responses: responsesFormat,
+  moderations: plainFormat,
+  'images/generations': plainFormat,
+  'audio/speech': plainFormat,
+  rerank: plainFormat,
+  'audio/transcriptions': plainFormat,
+  'audio/translations': plainFormat,
 }
 
 /** A request ready to forward: the body as received, what it asks for, and the providers to try. */
@@ -45,6 +64,8 @@ export interface PreparedCall extends CallBody {
   format: WireFormat
   stream: boolean
   attempts: Attempt<ProviderWithSecret>[]
+  /** A multipart body: its bytes, content type and where its model field is. */
+  multipart?: { bytes: Buffer; contentType: string; field: { start: number; end: number } }
 }
 
 /** The client side of one request. */
@@ -206,8 +227,14 @@ export function createProxy(deps: ProxyDeps) {
       origin: base.origin,
       path: target.path,
       method: call.method,
-      headers: base.headers,
-      body: call.method === 'POST' ? bodyFor(call, attempt.model) : null,
+      headers: call.multipart
+        ? { ...base.headers, 'content-type': call.multipart.contentType }
+        : base.headers,
+      body: call.multipart
+        ? withModel(call.multipart.bytes, call.multipart.field, attempt.model ?? call.model)
+        : call.method === 'POST'
+          ? bodyFor(call, attempt.model)
+          : null,
       headersTimeout: timeouts.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
       bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
@@ -380,6 +407,39 @@ export function createProxy(deps: ProxyDeps) {
         planned?.model ?? (provider.models.includes(call.model) ? null : (provider.models[0] ?? null))
       call.attempts = [{ provider, model }]
       return call
+    },
+
+    /** A multipart POST (audio transcriptions): `model` is read from its form field. */
+    prepareMultipart(endpoint: (typeof MULTIPART_ENDPOINTS)[number], bytes: Buffer, contentType: string) {
+      const boundary = boundaryOf(contentType)
+      const field = boundary ? modelField(bytes, boundary) : null
+      if (!field) {
+        throw new AppError('model_required', 'model is required: a form field naming a route or a model')
+      }
+      const model = bytes.toString('utf8', field.start, field.end).trim()
+      if (model === '') {
+        throw new AppError('model_required', 'model is required: a route name or a model name')
+      }
+      const call: PreparedCall = {
+        endpoint,
+        method: 'POST',
+        format: FORMATS[endpoint],
+        text: '',
+        body: {},
+        model,
+        stream: false,
+        attempts: plan(model),
+        multipart: { bytes, contentType, field },
+      }
+      return call
+    },
+
+    /** GET /v1/models/{id}: the entry of /v1/models with that id, or a 404. */
+    getModel(id: string): ModelList['data'][number] {
+      const entry = this.listModels().data.find((m) => m.id === id)
+      if (!entry)
+        throw new AppError('model_not_found', `model '${id}' is not a route name nor an offered model`)
+      return entry
     },
 
     /** GET/DELETE /v1/responses/{id}[/…]: to the provider bound to the response id, or a 404. */
