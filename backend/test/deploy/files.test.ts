@@ -283,4 +283,9 @@ describe('CI runs the backend suite on the runtime the images ship', () => {
     expect(node24).toMatch(/npm_config_nodedir=/)
     expect(node24).toMatch(/npm test -w backend/)
   })
+
+  it('.ci/run ends with the Node 24 pass, after the Node 20 suite and the browser tests', () => {
+    const run = read('.ci/run')
+    expect(run).toMatch(/npm run test:e2e[\s\S]*bash \.ci\/node24/)
+  })
 })
