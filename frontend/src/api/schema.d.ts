@@ -1934,6 +1934,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Anthropic Messages (streams with "stream": true), to providers of kind anthropic, with failover
+         * @description Anthropic's Messages API, passed through natively. The client key may come as `x-api-key`. Errors use Anthropic's shape: `{type: 'error', error: {type, message}}`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description forwarded as sent, with model replaced */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a route name, or a model an active provider offers */
+                        model: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description the answer of the provider that served the request (headers: x-switchboard-provider, x-switchboard-attempts, x-request-id) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicMessage"];
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Anthropic's error shape (on /v1/messages); an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description Anthropic's error shape (on /v1/messages); an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/count_tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Anthropic token count, to providers of kind anthropic
+         * @description Anthropic's Messages API, passed through natively. The client key may come as `x-api-key`. Errors use Anthropic's shape: `{type: 'error', error: {type, message}}`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description forwarded as sent, with model replaced */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a route name, or a model an active provider offers */
+                        model: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description the provider's answer, passed on as it came (JSON, or binary audio for audio/speech) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Anthropic's error shape (on /v1/messages); an upstream's own error is passed on as it came */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+                /** @description Anthropic's error shape (on /v1/messages); an upstream's own error is passed on as it came */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnthropicError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/moderations": {
         parameters: {
             query?: never;
@@ -3179,6 +3316,31 @@ export interface components {
             output: unknown[];
         } & {
             [key: string]: unknown;
+        };
+        /** AnthropicMessage */
+        AnthropicMessage: {
+            id: string;
+            /** @enum {string} */
+            type: "message";
+            /** @enum {string} */
+            role: "assistant";
+            content: unknown[];
+            model: string;
+            stop_reason: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * AnthropicError
+         * @description Anthropic's error shape (on /v1/messages); an upstream's own error is passed on as it came
+         */
+        AnthropicError: {
+            /** @enum {string} */
+            type: "error";
+            error: {
+                type: string;
+                message: string;
+            };
         };
         /** Model */
         Model: {

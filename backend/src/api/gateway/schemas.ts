@@ -181,3 +181,26 @@ export const ResponseObject = Type.Object(
 )
 
 export const ResponseIdParams = Type.Object({ id: Type.String({ description: 'resp_…' }) })
+
+export const MessageObject = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Literal('message'),
+    role: Type.Literal('assistant'),
+    content: Type.Array(Type.Unknown()),
+    model: Type.String(),
+    stop_reason: Type.Union([Type.String(), Type.Null()]),
+  },
+  { ...Open, title: 'AnthropicMessage' },
+)
+
+export const AnthropicError = Type.Object(
+  {
+    type: Type.Literal('error'),
+    error: Type.Object({ type: Type.String(), message: Type.String() }),
+  },
+  {
+    title: 'AnthropicError',
+    description: "Anthropic's error shape (on /v1/messages); an upstream's own error is passed on as it came",
+  },
+)

@@ -16,6 +16,7 @@ import {
   type PreparedCall,
 } from '../../services/gateway/proxy.js'
 import {
+  AnthropicError,
   answered,
   ChatCompletion,
   ChatCompletionRequest,
@@ -23,6 +24,7 @@ import {
   CompletionRequest,
   EmbeddingList,
   EmbeddingRequest,
+  MessageObject,
   ModelEntry,
   ModelListSchema,
   OpenAIError,
@@ -47,6 +49,8 @@ const summaries: Record<Endpoint, string> = {
   rerank: 'Rerank (Cohere/Jina shape), passed through with failover',
   'audio/transcriptions': 'Transcription (multipart, read for its model field, forwarded as sent)',
   'audio/translations': 'Audio translation (multipart, read for its model field, forwarded as sent)',
+  messages: 'Anthropic Messages (streams with "stream": true), to providers of kind anthropic, with failover',
+  'messages/count_tokens': 'Anthropic token count, to providers of kind anthropic',
 }
 
 const PassThroughBody = Type.Object(
@@ -129,6 +133,38 @@ export function gatewayRoutes(deps: { proxy: GatewayProxy; bodyLimit: number }):
             endpoint === 'responses'
               ? await proxy.prepareResponse(body.json, body.text)
               : proxy.prepare(endpoint, body.json, body.text)
+          reply.hijack()
+          await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
+        },
+      )
+    }
+
+    // Anthropic Messages: the same path, in Anthropic's format (its errors too: plugins/errors.ts).
+    for (const endpoint of ['messages', 'messages/count_tokens'] as const) {
+      app.post(
+        `/v1/${endpoint}`,
+        {
+          bodyLimit,
+          validatorCompiler: acceptAnyBody,
+          schema: {
+            tags: ['gateway'],
+            summary: summaries[endpoint],
+            description:
+              "Anthropic's Messages API, passed through natively. The client key may come as `x-api-key`. Errors use Anthropic's shape: `{type: 'error', error: {type, message}}`.",
+            body: PassThroughBody,
+            response: {
+              200: endpoint === 'messages' ? answered(MessageObject, true, 'typed') : AnyAnswer,
+              '4xx': AnthropicError,
+              '5xx': AnthropicError,
+            },
+          },
+        },
+        async (req, reply) => {
+          const body = req.body as GatewayBody | undefined
+          if (!body || Buffer.isBuffer(body)) {
+            throw new AppError('invalid_body', 'send a JSON body (application/json)')
+          }
+          const call = proxy.prepare(endpoint, body.json, body.text)
           reply.hijack()
           await proxy.forward(call, { res: reply.raw, requestId: req.id, log: req.log })
         },

@@ -16,6 +16,7 @@ import type { Snapshot } from '../config/snapshot.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { chatFormat, plainFormat } from './formats/chat.js'
+import { messagesFormat, messagesPlainFormat } from './formats/messages.js'
 import { boundaryOf, modelField, withModel } from './formats/multipart.js'
 import { RESPONSE_ID, responsesFormat } from './formats/responses.js'
 import type { WireFormat } from './formats/types.js'
@@ -40,6 +41,8 @@ export const MULTIPART_ENDPOINTS = ['audio/transcriptions', 'audio/translations'
 export type Endpoint =
   | (typeof GATEWAY_ENDPOINTS)[number]
   | 'responses'
+  | 'messages'
+  | 'messages/count_tokens'
   | (typeof PASS_THROUGH_ENDPOINTS)[number]
   | (typeof MULTIPART_ENDPOINTS)[number]
 
@@ -48,6 +51,8 @@ const FORMATS: Record<Endpoint, WireFormat> = {
   completions: chatFormat,
   embeddings: plainFormat,
   responses: responsesFormat,
+  messages: messagesFormat,
+  'messages/count_tokens': messagesPlainFormat,
   moderations: plainFormat,
   'images/generations': plainFormat,
   'audio/speech': plainFormat,

@@ -4,24 +4,12 @@
  * (`overloaded_error`…) before the commit fails over; after it, the stream ends with an `event: error`
  * in Anthropic's shape. Errors the gateway makes are `{type:'error', error:{type, message}}`.
  */
+import { anthropicErrorType } from '../../../api/plugins/errors.js'
 import type { Failure } from '../upstream-failure.js'
 import type { WireFormat } from './types.js'
 
-/** Anthropic's error types by status, as its SDK reads them. */
-function anthropicType(status: number): string {
-  if (status === 400 || status === 422) return 'invalid_request_error'
-  if (status === 401) return 'authentication_error'
-  if (status === 403) return 'permission_error'
-  if (status === 404) return 'not_found_error'
-  if (status === 413) return 'request_too_large'
-  if (status === 429) return 'rate_limit_error'
-  if (status === 529 || status === 503) return 'overloaded_error'
-  if (status === 504) return 'timeout_error'
-  return 'api_error'
-}
-
 export function anthropicFailure(status: number, _code: string, message: string): Failure {
-  const body = JSON.stringify({ type: 'error', error: { type: anthropicType(status), message } })
+  const body = JSON.stringify({ type: 'error', error: { type: anthropicErrorType(status), message } })
   return { status, contentType: 'application/json', body }
 }
 
@@ -53,3 +41,6 @@ export const messagesFormat: WireFormat = {
     return { status: type === 'overloaded_error' ? 529 : 502, contentType: 'application/json', body: text }
   },
 }
+
+/** /v1/messages/count_tokens: never a stream, errors in Anthropic's shape. */
+export const messagesPlainFormat: WireFormat = { ...messagesFormat, streamOf: () => false }
