@@ -4,18 +4,25 @@ import type { Database } from './schema.js'
 
 export function createResponseBindingsRepo(db: Kysely<Database>) {
   return {
-    async insert(responseId: string, providerId: number, createdAt: string): Promise<void> {
+    /** One statement for many rows; an id seen again keeps its first provider. */
+    async insertMany(
+      rows: { response_id: string; provider_id: number; created_at: string }[],
+    ): Promise<void> {
+      if (rows.length === 0) return
+      const unique = [...new Map(rows.map((r) => [r.response_id, r])).values()]
       await db
         .insertInto('response_bindings')
-        .values({ response_id: responseId, provider_id: providerId, created_at: createdAt })
-        .onConflict((c) => c.column('response_id').doUpdateSet({ provider_id: providerId }))
+        .values(unique)
+        .onConflict((c) => c.column('response_id').doNothing())
         .execute()
     },
-    async providerOf(responseId: string): Promise<number | null> {
+    /** The provider of a binding made at or after `notBefore` (older ones are past the retention). */
+    async providerOf(responseId: string, notBefore: string): Promise<number | null> {
       const row = await db
         .selectFrom('response_bindings')
         .select('provider_id')
         .where('response_id', '=', responseId)
+        .where('created_at', '>=', notBefore)
         .executeTakeFirst()
       return row ? Number(row.provider_id) : null
     },

@@ -5,8 +5,8 @@
  * in-process map answers this replica's own follow-ups without waiting for the write. Rows older
  * than BACKEND_RESPONSE_BINDING_RETENTION_DAYS are pruned every hour (and at start).
  *
- * The only database queries on the gateway path: one insert per Responses answer, one select
- * per follow-up or lookup.
+ * The only database queries on the gateway path: a batched insert (every 100 ms) of the ids
+ * answered meanwhile, one select per follow-up or lookup this replica did not bind itself.
  */
 import type { Logger } from 'pino'
 import type { ResponseBindingsRepo } from '../../db/response-bindings.repo.js'
@@ -19,6 +19,8 @@ export interface ResponseBindings {
 
 const RECENT_MAX = 10_000
 const PRUNE_EVERY_MS = 60 * 60 * 1000
+const FLUSH_EVERY_MS = 100
+const FLUSH_MAX = 500
 
 export function createResponseBindings(deps: {
   repo: ResponseBindingsRepo
@@ -31,6 +33,23 @@ export function createResponseBindings(deps: {
   const recent = new Map<string, { providerId: number; at: number }>()
   const writes = new Set<Promise<void>>()
   let timer: NodeJS.Timeout | null = null
+  // writes are batched (one multi-row insert every FLUSH_EVERY_MS): one insert per answer would cost
+  // more than the rest of the request; this replica answers its own follow-ups from `recent` meanwhile
+  let queued: { response_id: string; provider_id: number; created_at: string }[] = []
+  let flushTimer: NodeJS.Timeout | null = null
+
+  function flush(): void {
+    if (flushTimer) clearTimeout(flushTimer)
+    flushTimer = null
+    if (queued.length === 0) return
+    const rows = queued
+    queued = []
+    const write = deps.repo
+      .insertMany(rows)
+      .catch((error) => deps.log.warn({ err: error }, 'could not store response bindings'))
+      .finally(() => writes.delete(write))
+    writes.add(write)
+  }
 
   async function prune(): Promise<number> {
     const cutoff = now() - retentionMs
@@ -44,16 +63,21 @@ export function createResponseBindings(deps: {
       recent.delete(responseId)
       recent.set(responseId, { providerId, at })
       if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as string)
-      const write = deps.repo
-        .insert(responseId, providerId, new Date(at).toISOString())
-        .catch((error) => deps.log.warn({ err: error }, 'could not store a response binding'))
-        .finally(() => writes.delete(write))
-      writes.add(write)
+      queued.push({
+        response_id: responseId,
+        provider_id: providerId,
+        created_at: new Date(at).toISOString(),
+      })
+      if (queued.length >= FLUSH_MAX) flush()
+      else if (!flushTimer) {
+        flushTimer = setTimeout(flush, FLUSH_EVERY_MS)
+        flushTimer.unref()
+      }
     },
     async lookup(responseId: string): Promise<number | null> {
       const entry = recent.get(responseId)
-      if (entry && entry.at >= now() - retentionMs) return entry.providerId
-      return deps.repo.providerOf(responseId)
+      if (entry) return entry.at >= now() - retentionMs ? entry.providerId : null
+      return deps.repo.providerOf(responseId, new Date(now() - retentionMs).toISOString())
     },
     prune,
     start(): void {
@@ -68,6 +92,7 @@ export function createResponseBindings(deps: {
     async stop(): Promise<void> {
       if (timer) clearInterval(timer)
       timer = null
+      flush()
       await Promise.all([...writes])
     },
   }

@@ -124,6 +124,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #lastDataAt = 0
   #hasUpstreamEnded = false
   #boundId: string | null = null
+  /** Settled at a terminal event, the upstream's end not seen yet (see onDeadline). */
+  #isDraining = false
   /** The first bytes of a passed-through body, while the format looks for its id in them. */
   #idPrefix: string | null = null
 
@@ -230,6 +232,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
 
   onResponseEnd(): void {
     this.#hasUpstreamEnded = true
+    if (this.#isDraining) this.#stopDeadline()
     switch (this.#mode) {
       case 'pass': {
         const rest = this.#scrubber?.end()
@@ -378,9 +381,15 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
         this.#hasFinish = true
         if (this.#isCommitted) this.#write(raw)
         else this.#commitStream(raw)
-        // the format's last event: nothing may follow it (an upstream still open is cut off)
-        this.#abortUpstream()
         this.#endStreamComplete()
+        // the format's last event: what follows is dropped; an upstream that does not end soon
+        // after it is cut off (one that does keeps its connection for the next request)
+        if (!this.#hasUpstreamEnded) {
+          this.#mode = 'ignore'
+          this.#isDraining = true
+          this.deadline = performance.now() + Math.min(this.opts.idleTimeoutMs, 5000)
+          this.opts.deadlines.watch(this)
+        }
         return
       default:
         if (kind === 'finish') this.#hasFinish = true
@@ -458,6 +467,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   onDeadline(now: number): void {
     if (this.#isSettled) {
       this.#stopDeadline()
+      if (this.#isDraining && !this.#hasUpstreamEnded) this.#abort(new ClientGoneAbort('attempt finished'))
       return
     }
     if (now >= this.#endsAt) {
