@@ -12,7 +12,7 @@
  * rate (1000 requests/s over 32 connections, open loop, microsecond timing): the latency the
  * gateway adds when it is not queueing (at saturation, p50 is mostly connections / throughput).
  *
- *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream]
+ *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream,responses,messages]
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
  *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
  *                          [--escapes (content with a line break, i.e. a `\n` escape, in every JSON chunk)]
@@ -59,6 +59,41 @@ function runUpstream(port, escapes) {
   const events = [chunk({ role: 'assistant', content: '' })]
   for (let i = 0; i < CHUNKS; i++) events.push(chunk({ content: `tok${i}${nl}` }))
   events.push(chunk({}, 'stop'), 'data: [DONE]\n\n')
+  // the same answer as typed Responses events and as Anthropic Messages events
+  const typed = (type, data) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
+  const response = (status) => ({ id: 'resp_bench', object: 'response', status, model: MODEL, output: [] })
+  const responsesEvents = [
+    typed('response.created', { sequence_number: 0, response: response('in_progress') }),
+    typed('response.in_progress', { sequence_number: 1, response: response('in_progress') }),
+  ]
+  for (let i = 0; i < CHUNKS; i++)
+    responsesEvents.push(
+      typed('response.output_text.delta', {
+        sequence_number: i + 2,
+        item_id: 'msg_bench',
+        output_index: 0,
+        content_index: 0,
+        delta: `tok${i}${nl}`,
+      }),
+    )
+  responsesEvents.push(
+    typed('response.completed', { sequence_number: CHUNKS + 2, response: response('completed') }),
+  )
+  const message = { id: 'msg_bench', type: 'message', role: 'assistant', model: MODEL, content: [] }
+  const messagesEvents = [
+    typed('message_start', { message: { ...message, usage: { input_tokens: 12, output_tokens: 1 } } }),
+    typed('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    typed('ping', {}),
+  ]
+  for (let i = 0; i < CHUNKS; i++)
+    messagesEvents.push(
+      typed('content_block_delta', { index: 0, delta: { type: 'text_delta', text: `tok${i}${nl}` } }),
+    )
+  messagesEvents.push(
+    typed('content_block_stop', { index: 0 }),
+    typed('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: CHUNKS } }),
+    typed('message_stop', {}),
+  )
   const server = http.createServer((req, res) => {
     let body = ''
     req.setEncoding('utf8')
@@ -75,11 +110,16 @@ function runUpstream(port, escapes) {
         return
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+      const stream = req.url.endsWith('/responses')
+        ? responsesEvents
+        : req.url.endsWith('/messages')
+          ? messagesEvents
+          : events
       let i = 0
       // one event per turn of the loop, as a model's tokens arrive one by one
       const next = () => {
-        if (i === events.length - 1) return res.end(events[i])
-        res.write(events[i++])
+        if (i === stream.length - 1) return res.end(stream[i])
+        res.write(stream[i++])
         setImmediate(next)
       }
       next()
@@ -313,11 +353,22 @@ function cpuTicks(pid) {
   return { all: ticksOf(`/proc/${pid}/stat`), main: ticksOf(`/proc/${pid}/task/${pid}/stat`) }
 }
 
+/** json and stream: chat completions; responses and messages: those formats' streams. */
+const MODE_PATHS = {
+  json: '/v1/chat/completions',
+  stream: '/v1/chat/completions',
+  responses: '/v1/responses',
+  messages: '/v1/messages',
+}
+
 function requestBody(mode) {
+  if (mode === 'responses')
+    return JSON.stringify({ model: MODEL, input: 'Hello, how are you?', stream: true })
   return JSON.stringify({
     model: MODEL,
+    ...(mode === 'messages' ? { max_tokens: 256 } : {}),
     messages: [{ role: 'user', content: 'Hello, how are you?' }],
-    ...(mode === 'stream' ? { stream: true } : {}),
+    ...(mode === 'json' ? {} : { stream: true }),
   })
 }
 
@@ -364,8 +415,9 @@ function autocannon({ url, connections, duration, body, token }) {
   })
 }
 
-async function measure({ name, mode, url, pid, connections, duration, token }) {
+async function measure({ name, mode, base, pid, connections, duration, token }) {
   const body = requestBody(mode)
+  const url = `${base}${MODE_PATHS[mode]}`
   await autocannon({ url, connections, duration: 2, body, token }) // warm-up
   const before = cpuTicks(pid)
   const result = await autocannon({ url, connections, duration, body, token })
@@ -393,8 +445,9 @@ async function measure({ name, mode, url, pid, connections, duration, token }) {
 }
 
 /** Latency below saturation: `rate` requests/s at `connections` connections, open loop. */
-async function measureAtRate({ name, mode, url, pid, connections, rate, duration, token }) {
+async function measureAtRate({ name, mode, base, pid, connections, rate, duration, token }) {
   const body = requestBody(mode)
+  const url = `${base}${MODE_PATHS[mode]}`
   await rateClient({ url, rate, seconds: 2, connections, token, body }) // warm-up
   const before = cpuTicks(pid)
   const result = await rateClient({ url, rate, seconds: duration, connections, token, body })
@@ -452,7 +505,7 @@ async function soak(seconds, target) {
   const samples = []
   const timer = setInterval(() => samples.push({ t: samples.length * 10, rss_mb: rssMb(target.pid) }), 10_000)
   const result = await autocannon({
-    url: target.url,
+    url: `${target.base}/v1/chat/completions`,
     connections: 32,
     duration: seconds,
     body,
@@ -518,19 +571,9 @@ async function main() {
     const sb = await startSwitchboard(0, sbPort, upPort, dir)
     children.push(sb.child)
     const targets = [
-      {
-        name: 'direct',
-        url: `http://127.0.0.1:${upPort}/v1/chat/completions`,
-        pid: upstream.pid,
-        token: 'x',
-      },
-      { name: 'raw-proxy', url: `http://127.0.0.1:${rawPort}/v1/chat/completions`, pid: raw.pid, token: 'x' },
-      {
-        name: 'switchboard',
-        url: `http://127.0.0.1:${sbPort}/v1/chat/completions`,
-        pid: sb.child.pid,
-        token: sb.key,
-      },
+      { name: 'direct', base: `http://127.0.0.1:${upPort}`, pid: upstream.pid, token: 'x' },
+      { name: 'raw-proxy', base: `http://127.0.0.1:${rawPort}`, pid: raw.pid, token: 'x' },
+      { name: 'switchboard', base: `http://127.0.0.1:${sbPort}`, pid: sb.child.pid, token: sb.key },
     ]
     const only = flag('only', '').split(',').filter(Boolean)
     const modes = flag('modes', 'json,stream').split(',')

@@ -15,6 +15,7 @@ import { createPricesRepo } from './db/prices.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
 import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
 import { createRequestsRepo } from './db/requests.repo.js'
+import { createResponseBindingsRepo } from './db/response-bindings.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
 import { RoutingState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/config/backup.js'
@@ -28,6 +29,7 @@ import { createSnapshot } from './services/config/snapshot.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
+import { createResponseBindings } from './services/gateway/response-bindings.js'
 import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
 import { createHealth } from './services/health/health.js'
 import { createHealthScheduler } from './services/health/health-scheduler.js'
@@ -149,7 +151,14 @@ export async function createCore(settings: Settings, log: Logger) {
     },
     rejected: (detail, status, durationMs) => requestLog.rejected(detail, status, durationMs),
   }
+  const responseBindings = createResponseBindings({
+    repo: createResponseBindingsRepo(db.kysely),
+    retentionDays: settings.responseBindingRetentionDays,
+    log,
+  })
+  responseBindings.start()
   const proxy = createProxy({
+    bindings: responseBindings,
     snapshot,
     roundRobin,
     cooldowns,
@@ -175,6 +184,7 @@ export async function createCore(settings: Settings, log: Logger) {
   return {
     ...base,
     proxy,
+    responseBindings,
     metrics,
     logs,
     inventory,
@@ -204,6 +214,7 @@ export async function createCore(settings: Settings, log: Logger) {
       await requestLog.close()
       prices.stop()
       await upstreamAgent.close()
+      await responseBindings.stop()
       snapshot.stop()
       await clientKeys.stop()
       await base.close()

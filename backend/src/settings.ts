@@ -28,6 +28,8 @@ export interface Settings {
   healthCheckIntervalSeconds: number
   healthCheckTimeoutSeconds: number
   healthCheckFailureThreshold: number
+  /** Days a Responses response id stays bound to the provider that made it. */
+  responseBindingRetentionDays: number
   host: string
   port: number
   adminToken: string | null
@@ -168,6 +170,10 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       min: 1,
       max: 1000,
       integer: true,
+    }),
+    responseBindingRetentionDays: r.number('BACKEND_RESPONSE_BINDING_RETENTION_DAYS', 30, {
+      min: 0.0001,
+      max: 3650,
     }),
     host: r.string('BACKEND_HOST', '127.0.0.1'),
     port: r.number('BACKEND_PORT', 8000, { min: 0, max: 65535, integer: true }),

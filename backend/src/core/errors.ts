@@ -29,6 +29,7 @@ export const errorCodes = {
   request_not_found: { status: 404, title: 'Not Found' },
   price_not_found: { status: 404, title: 'Not Found' },
   endpoint_not_served: { status: 404, title: 'Not Found' },
+  response_not_found: { status: 404, title: 'Not Found' },
   provider_name_taken: { status: 409, title: 'Conflict' },
   route_name_taken: { status: 409, title: 'Conflict' },
   provider_in_use: { status: 409, title: 'Conflict' },
@@ -41,6 +42,7 @@ export const errorCodes = {
   internal_error: { status: 500, title: 'Internal Server Error' },
   no_provider_available: { status: 503, title: 'Service Unavailable' },
   shutting_down: { status: 503, title: 'Service Unavailable' },
+  bound_provider_unavailable: { status: 503, title: 'Service Unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof errorCodes

@@ -234,10 +234,26 @@ const ops: Builder = async (db) => {
     .execute()
 }
 
+/** Which provider made which Responses response id (services/gateway/response-bindings.ts). */
+const responseBindings: Builder = async (db) => {
+  await db.schema
+    .createTable('response_bindings')
+    .addColumn('response_id', 'text', (c) => c.primaryKey())
+    .addColumn('provider_id', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('response_bindings_created_at')
+    .on('response_bindings')
+    .column('created_at')
+    .execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
   '0003_provider_kind': providerKind,
+  '0004_response_bindings': responseBindings,
   '0005_route_strategy': routeStrategy,
   '0006_ops': ops,
   '0007_request_log': requestLog,

@@ -143,6 +143,13 @@ export interface ReplicasTable {
   seen_at: string
 }
 
+/** A Responses response id and the provider that made it (no foreign key: a deleted provider is named in the 503). */
+export interface ResponseBindingsTable {
+  response_id: string
+  provider_id: number
+  created_at: string
+}
+
 export interface Database {
   providers: ProvidersTable
   model_routes: ModelRoutesTable
@@ -154,4 +161,5 @@ export interface Database {
   usage_rollups: UsageRollupsTable
   prices: PricesTable
   replicas: ReplicasTable
+  response_bindings: ResponseBindingsTable
 }

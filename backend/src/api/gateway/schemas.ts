@@ -3,7 +3,7 @@
  * passes on. For the document only: a /v1 body is forwarded as sent (extra fields included), so the
  * routes do not validate against these (v1.ts), and the proxy checks what it needs (`model`).
  */
-import { Type } from '@sinclair/typebox'
+import { type TSchema, Type } from '@sinclair/typebox'
 
 const Model = Type.String({ description: 'a route name, or a model an active provider offers' })
 const Open = { additionalProperties: true } as const
@@ -102,17 +102,20 @@ export const EmbeddingList = Type.Object(
   { ...Open, $id: 'EmbeddingList' },
 )
 
+export const ModelEntry = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('model'),
+    created: Type.Integer(),
+    owned_by: Type.String({ description: '"switchboard" for a route, else the provider name' }),
+  },
+  { title: 'Model' },
+)
+
 export const ModelListSchema = Type.Object(
   {
     object: Type.Literal('list'),
-    data: Type.Array(
-      Type.Object({
-        id: Type.String(),
-        object: Type.Literal('model'),
-        created: Type.Integer(),
-        owned_by: Type.String({ description: '"switchboard" for a route, else the provider name' }),
-      }),
-    ),
+    data: Type.Array(ModelEntry),
   },
   { $id: 'ModelList' },
 )
@@ -131,15 +134,20 @@ export const OpenAIError = Type.Object(
   },
 )
 
-/** A JSON answer, or with `"stream": true` an event stream of chunks ending in `data: [DONE]`. */
-export function answered(
-  json: typeof ChatCompletion | typeof Completion | typeof EmbeddingList,
-  streams: boolean,
-) {
+/**
+ * A JSON answer, or with `"stream": true` an event stream: chat's chunks end in `data: [DONE]`,
+ * typed formats (Responses, Messages) end with their own last event.
+ */
+export function answered(json: TSchema, streams: boolean, events = 'chat') {
   const content: Record<string, { schema: unknown }> = { 'application/json': { schema: json } }
   if (streams)
     content['text/event-stream'] = {
-      schema: Type.String({ description: 'server-sent events: `data: {chunk}` lines, then `data: [DONE]`' }),
+      schema: Type.String({
+        description:
+          events === 'chat'
+            ? 'server-sent events: `data: {chunk}` lines, then `data: [DONE]`'
+            : 'typed server-sent events (`event: <type>` + `data: {…}`), no `[DONE]`',
+      }),
     }
   return {
     description:
@@ -147,3 +155,52 @@ export function answered(
     content,
   }
 }
+
+export const ResponseRequest = Type.Object(
+  {
+    model: Model,
+    input: Type.Union([Type.String(), Type.Array(Type.Unknown())]),
+    stream: Type.Optional(Type.Boolean({ description: 'answer as typed server-sent events' })),
+    previous_response_id: Type.Optional(
+      Type.String({ description: 'continues a response: the call goes to the provider that made it' }),
+    ),
+    instructions: Type.Optional(Type.String()),
+  },
+  { ...Open, title: 'ResponseRequest', description: 'every other OpenAI field is forwarded as sent' },
+)
+
+export const ResponseObject = Type.Object(
+  {
+    id: Type.String({ description: 'resp_…: bound to the provider that made it' }),
+    object: Type.Literal('response'),
+    status: Type.String(),
+    model: Type.String(),
+    output: Type.Array(Type.Unknown()),
+  },
+  { ...Open, title: 'Response' },
+)
+
+export const ResponseIdParams = Type.Object({ id: Type.String({ description: 'resp_…' }) })
+
+export const MessageObject = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Literal('message'),
+    role: Type.Literal('assistant'),
+    content: Type.Array(Type.Unknown()),
+    model: Type.String(),
+    stop_reason: Type.Union([Type.String(), Type.Null()]),
+  },
+  { ...Open, title: 'AnthropicMessage' },
+)
+
+export const AnthropicError = Type.Object(
+  {
+    type: Type.Literal('error'),
+    error: Type.Object({ type: Type.String(), message: Type.String() }),
+  },
+  {
+    title: 'AnthropicError',
+    description: "Anthropic's error shape (on /v1/messages); an upstream's own error is passed on as it came",
+  },
+)

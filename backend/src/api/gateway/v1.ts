@@ -4,10 +4,19 @@
  * hijacked and the proxy writes the upstream's answer to the socket as it arrives. Fastify still
  * sees the response end ('finish'), so its completion logging and onResponse hooks run as usual.
  */
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { AppError, malformedJson } from '../../core/errors.js'
-import { type Endpoint, GATEWAY_ENDPOINTS, type GatewayProxy } from '../../services/gateway/proxy.js'
 import {
+  type Endpoint,
+  GATEWAY_ENDPOINTS,
+  type GatewayProxy,
+  MULTIPART_ENDPOINTS,
+  PASS_THROUGH_ENDPOINTS,
+  type PreparedCall,
+} from '../../services/gateway/proxy.js'
+import {
+  AnthropicError,
   answered,
   ChatCompletion,
   ChatCompletionRequest,
@@ -15,8 +24,13 @@ import {
   CompletionRequest,
   EmbeddingList,
   EmbeddingRequest,
+  MessageObject,
+  ModelEntry,
   ModelListSchema,
   OpenAIError,
+  ResponseIdParams,
+  ResponseObject,
+  ResponseRequest,
 } from './schemas.js'
 
 interface GatewayBody {
@@ -28,12 +42,34 @@ const summaries: Record<Endpoint, string> = {
   'chat/completions': 'Chat completion (streams with "stream": true), routed with failover',
   completions: 'Text completion (streams with "stream": true), routed with failover',
   embeddings: 'Embeddings, routed with failover',
+  responses: 'Responses (streams typed events with "stream": true), routed with failover',
+  moderations: 'Moderations, passed through with failover',
+  'images/generations': 'Image generation, passed through with failover',
+  'audio/speech': 'Text to speech: the binary audio is streamed back, with failover',
+  rerank: 'Rerank (Cohere/Jina shape), passed through with failover',
+  'audio/transcriptions': 'Transcription (multipart, read for its model field, forwarded as sent)',
+  'audio/translations': 'Audio translation (multipart, read for its model field, forwarded as sent)',
+  messages: 'Anthropic Messages (streams with "stream": true), to providers of kind anthropic, with failover',
+  'messages/count_tokens': 'Anthropic token count, to providers of kind anthropic',
 }
 
-const documented: Record<Endpoint, { body: unknown; answer: ReturnType<typeof answered> }> = {
+const PassThroughBody = Type.Object(
+  { model: Type.String({ description: 'a route name, or a model an active provider offers' }) },
+  { additionalProperties: true, description: 'forwarded as sent, with model replaced' },
+)
+const AnyAnswer = {
+  description: "the provider's answer, passed on as it came (JSON, or binary audio for audio/speech)",
+  content: { 'application/json': { schema: Type.Object({}, { additionalProperties: true }) } },
+}
+
+const documented: Record<
+  (typeof GATEWAY_ENDPOINTS)[number] | 'responses',
+  { body: unknown; answer: ReturnType<typeof answered> }
+> = {
   'chat/completions': { body: ChatCompletionRequest, answer: answered(ChatCompletion, true) },
   completions: { body: CompletionRequest, answer: answered(Completion, true) },
   embeddings: { body: EmbeddingRequest, answer: answered(EmbeddingList, false) },
+  responses: { body: ResponseRequest, answer: answered(ResponseObject, true, 'typed') },
 }
 
 const errors = { '4xx': OpenAIError, '5xx': OpenAIError }
@@ -56,13 +92,19 @@ function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
       done(malformedJson(), undefined)
     }
   })
+  // audio transcriptions: the bytes as they came (the proxy reads the model field and forwards them)
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => {
+    done(null, body)
+  })
 }
 
 /** The client key behind the request's bearer token, for the request log (null: none, or the admin token). */
 function keyIdOf(req: FastifyRequest, idOf: ((token: string) => number | null) | undefined): number | null {
+  if (!idOf) return null
   const header = req.headers.authorization
-  if (!idOf || !header?.startsWith('Bearer ')) return null
-  return idOf(header.slice(7).trim())
+  if (header?.startsWith('Bearer ')) return idOf(header.slice(7).trim())
+  const other = req.headers['x-api-key'] ?? req.headers['api-key']
+  return typeof other === 'string' ? idOf(other.trim()) : null
 }
 
 export function gatewayRoutes(deps: {
@@ -83,7 +125,7 @@ export function gatewayRoutes(deps: {
       done(null, payload)
     })
 
-    for (const endpoint of GATEWAY_ENDPOINTS) {
+    for (const endpoint of [...GATEWAY_ENDPOINTS, 'responses'] as const) {
       app.post(
         `/v1/${endpoint}`,
         {
@@ -104,7 +146,10 @@ export function gatewayRoutes(deps: {
           let call: ReturnType<GatewayProxy['prepare']>
           try {
             if (!body) throw new AppError('invalid_body', 'send a JSON body (application/json)')
-            call = proxy.prepare(endpoint, body.json, body.text)
+            call =
+              endpoint === 'responses'
+                ? await proxy.prepareResponse(body.json, body.text)
+                : proxy.prepare(endpoint, body.json, body.text)
           } catch (error) {
             proxy.reportRejected(endpoint, body?.json, { requestId: req.id, clientKeyId }, error, startedAt)
             throw error
@@ -115,10 +160,153 @@ export function gatewayRoutes(deps: {
             requestId: req.id,
             headers: req.headers,
             log: req.log,
-            clientKeyId,
+            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
           })
         },
       )
+    }
+
+    // Anthropic Messages: the same path, in Anthropic's format (its errors too: plugins/errors.ts).
+    for (const endpoint of ['messages', 'messages/count_tokens'] as const) {
+      app.post(
+        `/v1/${endpoint}`,
+        {
+          bodyLimit,
+          validatorCompiler: acceptAnyBody,
+          schema: {
+            tags: ['gateway'],
+            summary: summaries[endpoint],
+            description:
+              "Anthropic's Messages API, passed through natively. The client key may come as `x-api-key`. Errors use Anthropic's shape: `{type: 'error', error: {type, message}}`.",
+            body: PassThroughBody,
+            response: {
+              200: endpoint === 'messages' ? answered(MessageObject, true, 'typed') : AnyAnswer,
+              '4xx': AnthropicError,
+              '5xx': AnthropicError,
+            },
+          },
+        },
+        async (req, reply) => {
+          const body = req.body as GatewayBody | undefined
+          if (!body || Buffer.isBuffer(body)) {
+            throw new AppError('invalid_body', 'send a JSON body (application/json)')
+          }
+          const call = proxy.prepare(endpoint, body.json, body.text)
+          reply.hijack()
+          await proxy.forward(call, {
+            res: reply.raw,
+            requestId: req.id,
+            headers: req.headers,
+            log: req.log,
+            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
+          })
+        },
+      )
+    }
+
+    // The other JSON endpoints: one generic pass-through (model read, body forwarded, answer piped).
+    for (const endpoint of PASS_THROUGH_ENDPOINTS) {
+      app.post(
+        `/v1/${endpoint}`,
+        {
+          bodyLimit,
+          validatorCompiler: acceptAnyBody,
+          schema: {
+            tags: ['gateway'],
+            summary: summaries[endpoint],
+            description,
+            body: PassThroughBody,
+            response: { 200: AnyAnswer, ...errors },
+          },
+        },
+        async (req, reply) => {
+          const body = req.body as GatewayBody | undefined
+          if (!body || Buffer.isBuffer(body)) {
+            throw new AppError('invalid_body', 'send a JSON body (application/json)')
+          }
+          const call = proxy.prepare(endpoint, body.json, body.text)
+          reply.hijack()
+          await proxy.forward(call, {
+            res: reply.raw,
+            requestId: req.id,
+            headers: req.headers,
+            log: req.log,
+            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
+          })
+        },
+      )
+    }
+
+    for (const endpoint of MULTIPART_ENDPOINTS) {
+      app.post(
+        `/v1/${endpoint}`,
+        {
+          bodyLimit,
+          validatorCompiler: acceptAnyBody,
+          schema: {
+            tags: ['gateway'],
+            summary: summaries[endpoint],
+            description:
+              'multipart/form-data with a `file` and a `model` field; the body is forwarded as sent (only the model field replaced when the route picks another model).',
+            response: { 200: AnyAnswer, ...errors },
+          },
+        },
+        async (req, reply) => {
+          const bytes = req.body
+          if (!Buffer.isBuffer(bytes)) {
+            throw new AppError('invalid_body', 'send a multipart/form-data body with a model field')
+          }
+          const call = proxy.prepareMultipart(endpoint, bytes, String(req.headers['content-type']))
+          reply.hijack()
+          await proxy.forward(call, {
+            res: reply.raw,
+            requestId: req.id,
+            headers: req.headers,
+            log: req.log,
+            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
+          })
+        },
+      )
+    }
+
+    // Lookups of a response go to the provider that made it (the binding), or are a 404.
+    const lookups = [
+      ['GET', '', 'Retrieve a response from the provider that made it'],
+      ['DELETE', '', 'Delete a response at the provider that made it'],
+      ['POST', '/cancel', 'Cancel a background response at the provider that made it'],
+      ['GET', '/input_items', 'The input items of a response, from the provider that made it'],
+    ] as const
+    for (const [method, rest, summary] of lookups) {
+      app.route({
+        method,
+        url: `/v1/responses/:id${rest}`,
+        bodyLimit,
+        validatorCompiler: acceptAnyBody,
+        schema: {
+          tags: ['gateway'],
+          summary,
+          params: ResponseIdParams,
+          response: { 200: answered(ResponseObject, false), ...errors },
+        },
+        handler: async (req, reply) => {
+          const { id } = req.params as { id: string }
+          const at = req.url.indexOf('?')
+          const call: PreparedCall = await proxy.prepareLookup(
+            method,
+            id,
+            rest,
+            at === -1 ? '' : req.url.slice(at),
+          )
+          reply.hijack()
+          await proxy.forward(call, {
+            res: reply.raw,
+            requestId: req.id,
+            headers: req.headers,
+            log: req.log,
+            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
+          })
+        },
+      })
     }
 
     app.get(
@@ -131,6 +319,19 @@ export function gatewayRoutes(deps: {
         },
       },
       async () => proxy.listModels(),
+    )
+
+    // a model id may hold slashes (`meta-llama/Llama-3.1-8B`): the rest of the path is the id
+    app.get(
+      '/v1/models/*',
+      {
+        schema: {
+          tags: ['gateway'],
+          summary: 'One model of /v1/models (a route name or an offered model)',
+          response: { 200: ModelEntry, ...errors },
+        },
+      },
+      async (req) => proxy.getModel((req.params as { '*': string })['*']),
     )
   }
 }

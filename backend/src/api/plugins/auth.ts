@@ -42,6 +42,24 @@ function bearerToken(request: FastifyRequest): string | null {
   return match?.[1]?.trim() || null
 }
 
+function single(value: string | string[] | undefined): string | null {
+  const text = Array.isArray(value) ? value[0] : value
+  return text?.trim() || null
+}
+
+/**
+ * The credential a /v1 request carries: `Authorization: Bearer`, or as SDKs of other formats send
+ * it, `api-key` (Azure's spelling) anywhere under /v1 and `x-api-key` (Anthropic's) on /v1/messages.
+ */
+function clientToken(request: FastifyRequest): string | null {
+  const bearer = bearerToken(request)
+  if (bearer !== null) return bearer
+  const azure = single(request.headers['api-key'])
+  if (azure !== null) return azure
+  if (request.routeOptions.url?.startsWith('/v1/messages')) return single(request.headers['x-api-key'])
+  return null
+}
+
 /**
  * Every route registered in `scope`, or in a plugin registered inside it, needs `credential`.
  * A route (or an inner scope) that declares another one is a mistake caught at registration:
@@ -106,14 +124,14 @@ export function registerAuth(
     // Undeclared would mean a route slipped past the start-up check: it needs the most, not nothing.
     const credential = request.routeOptions.config.credential ?? 'admin'
     if (credential === 'public') return
-    const token = bearerToken(request)
+    const token = credential === 'client' ? clientToken(request) : bearerToken(request)
     // client keys first on /v1: their check is a map lookup, the admin comparison two hashes
     if (credential === 'client' && token !== null && opts.clientKeys()?.verify(token)) return
     if (token !== null && safeEqual(token, adminToken)) return
     throw new AppError(
       'unauthorized',
       credential === 'client'
-        ? 'a valid client key is required (Authorization: Bearer sb-…)'
+        ? 'a valid client key is required (Authorization: Bearer sb-…, api-key: sb-…, or x-api-key: sb-… on /v1/messages)'
         : 'the admin token is required (Authorization: Bearer …)',
     )
   })

@@ -36,10 +36,29 @@ function issueToField(issue: AjvIssue, part: string | undefined): FieldError {
   return { field, message }
 }
 
-export type ErrorShape = 'problem' | 'openai'
+export type ErrorShape = 'problem' | 'openai' | 'anthropic'
+
+/** Anthropic's error types by status, as its SDK reads them. */
+export function anthropicErrorType(status: number): string {
+  if (status === 400 || status === 415 || status === 422) return 'invalid_request_error'
+  if (status === 401) return 'authentication_error'
+  if (status === 403) return 'permission_error'
+  if (status === 404) return 'not_found_error'
+  if (status === 413) return 'request_too_large'
+  if (status === 429) return 'rate_limit_error'
+  if (status === 503 || status === 529) return 'overloaded_error'
+  if (status === 504) return 'timeout_error'
+  return 'api_error'
+}
 
 export function sendError(reply: FastifyReply, error: AppError, shape: ErrorShape): FastifyReply {
   for (const [name, value] of Object.entries(error.details.headers ?? {})) reply.header(name, value)
+  if (shape === 'anthropic') {
+    return reply
+      .code(error.status)
+      .type('application/json')
+      .send({ type: 'error', error: { type: anthropicErrorType(error.status), message: error.message } })
+  }
   if (shape === 'openai') {
     const type =
       error.status >= 500
@@ -114,8 +133,13 @@ function toAppError(error: FastifyError): AppError | null {
 }
 
 /** The error handler of `scope` and of every plugin registered inside it. */
-export function registerErrorHandling(scope: FastifyInstance, shape: ErrorShape): void {
+export function registerErrorHandling(scope: FastifyInstance, scopeShape: ErrorShape): void {
   scope.setErrorHandler((error: FastifyError, request: FastifyRequest, reply) => {
+    // /v1/messages speaks Anthropic's format: its errors too, so the Anthropic SDK types them
+    const shape =
+      scopeShape === 'openai' && request.routeOptions.url?.startsWith('/v1/messages')
+        ? 'anthropic'
+        : scopeShape
     const known = toAppError(error)
     if (known) return sendError(reply, known, shape)
     request.log.error({ err: error }, 'unhandled error')

@@ -23,33 +23,83 @@ import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
+import { chatFormat, plainFormat } from './formats/chat.js'
+import { messagesFormat, messagesPlainFormat } from './formats/messages.js'
+import { boundaryOf, modelField, withModel } from './formats/multipart.js'
+import { RESPONSE_ID, responsesFormat } from './formats/responses.js'
+import type { WireFormat } from './formats/types.js'
 import { upstreamRequestHeaders } from './forwarded-headers.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver, RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
+import type { ResponseBindings } from './response-bindings.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
 import { errorCodeOf, type Failure, gatewayFailure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
-export type Endpoint = (typeof GATEWAY_ENDPOINTS)[number]
+/**
+ * The JSON endpoints passed through as they are (one generic path, no handler each): `model` read,
+ * the body forwarded, the answer (JSON or binary, e.g. audio/speech) streamed back with failover.
+ */
+export const PASS_THROUGH_ENDPOINTS = ['moderations', 'images/generations', 'audio/speech', 'rerank'] as const
+/** The multipart endpoints: `model` read from its form field, the body forwarded as it came. */
+export const MULTIPART_ENDPOINTS = ['audio/transcriptions', 'audio/translations'] as const
+
+/** A /v1 path below the provider's base URL that the gateway forwards a POST to. */
+export type Endpoint =
+  | (typeof GATEWAY_ENDPOINTS)[number]
+  | 'responses'
+  | 'messages'
+  | 'messages/count_tokens'
+  | (typeof PASS_THROUGH_ENDPOINTS)[number]
+  | (typeof MULTIPART_ENDPOINTS)[number]
+
+const FORMATS: Record<Endpoint, WireFormat> = {
+  'chat/completions': chatFormat,
+  completions: chatFormat,
+  embeddings: plainFormat,
+  responses: responsesFormat,
+  messages: messagesFormat,
+  'messages/count_tokens': messagesPlainFormat,
+  moderations: plainFormat,
+  'images/generations': plainFormat,
+  'audio/speech': plainFormat,
+  rerank: plainFormat,
+  'audio/transcriptions': plainFormat,
+  'audio/translations': plainFormat,
+}
 
 /** The provider endpoint each gateway path is (domain/provider-kinds.ts): who may serve it. */
 const SERVED_AS: Record<Endpoint, ProviderEndpoint> = {
   'chat/completions': 'chat',
   completions: 'completions',
   embeddings: 'embeddings',
+  responses: 'responses',
+  messages: 'messages',
+  'messages/count_tokens': 'count_tokens',
+  moderations: 'moderations',
+  'images/generations': 'images',
+  'audio/speech': 'audio_speech',
+  rerank: 'rerank',
+  'audio/transcriptions': 'audio_transcriptions',
+  'audio/translations': 'audio_transcriptions',
 }
 
 /** A request ready to forward: the body as received, what it asks for, and the providers to try. */
 export interface PreparedCall extends CallBody {
-  endpoint: Endpoint
+  /** The upstream path below the provider's base URL (`chat/completions`, `responses/resp_1`). */
+  endpoint: string
+  method: 'GET' | 'POST' | 'DELETE'
+  format: WireFormat
   stream: boolean
   /** The route `model` named, if it named one (the request log's `route`). */
   route: string | null
   /** The gateway asked the upstream for a usage chunk the client did not ask for: hide it. */
   hidesUsage: boolean
   attempts: Attempt<ProviderWithSecret>[]
+  /** A multipart body: its bytes, content type and where its model field is. */
+  multipart?: { bytes: Buffer; contentType: string; field: { start: number; end: number } }
 }
 
 /** The client side of one request. */
@@ -72,6 +122,8 @@ export interface ProxyDeps {
   agent: Dispatcher
   keyBox: KeyBox
   observer: GatewayObserver
+  /** Which provider made which Responses response id (follow-ups go there). */
+  bindings: ResponseBindings
   settings: Pick<
     Settings,
     | 'gatewayTimeoutSeconds'
@@ -129,6 +181,45 @@ export function createProxy(deps: ProxyDeps) {
     }
   }
 
+  function checked(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new AppError('invalid_body', 'the body must be a JSON object')
+    }
+    const body = parsed as Record<string, unknown>
+    const model = body.model
+    if (typeof model !== 'string' || model === '') {
+      throw new AppError('model_required', 'model is required: a route name or a model name')
+    }
+    const format = FORMATS[endpoint]
+    const stream = format.streamOf(body)
+    const named = deps.snapshot.current().routesByName.get(model)
+    const route = named?.is_active ? named.name : null
+    const options = body.stream_options as { include_usage?: unknown } | undefined
+    const hidesUsage = stream && endpoint === 'chat/completions' && options?.include_usage !== true
+    const sent = hidesUsage ? withStreamUsage(text, body) : { text, body }
+    return { endpoint, method: 'POST', format, ...sent, model, stream, route, hidesUsage, attempts: [] }
+  }
+
+  /** The provider a response id is bound to, when it can take the request now. */
+  function boundProvider(responseId: string, providerId: number): ProviderWithSecret {
+    const provider = deps.snapshot.current().providers.get(providerId)
+    if (!provider) {
+      throw new AppError(
+        'bound_provider_unavailable',
+        `response '${responseId}' belongs to provider ${providerId}, which no longer exists`,
+      )
+    }
+    if (!provider.is_active || !provider.is_healthy || cooldowns.has(provider.id, null)) {
+      const why = !provider.is_active ? 'inactive' : !provider.is_healthy ? 'unhealthy' : 'rate limited'
+      throw new AppError(
+        'bound_provider_unavailable',
+        `response '${responseId}' belongs to provider '${provider.name}' (id ${provider.id}), which is ${why} now`,
+        { headers: { 'retry-after': String(cooldowns.soonestEndSeconds() ?? 5) } },
+      )
+    }
+    return provider
+  }
+
   function targetFor(provider: ProviderWithSecret): ProviderTarget {
     let target = targets.get(provider)
     if (target) return target
@@ -161,6 +252,7 @@ export function createProxy(deps: ProxyDeps) {
       requestId: io.requestId,
       log: io.log,
       stream: call.stream,
+      format: call.format,
       hideUsageChunk: call.hidesUsage,
       attemptNumber: n,
       headersTimeoutMs: timeouts.headersTimeoutMs,
@@ -173,9 +265,17 @@ export function createProxy(deps: ProxyDeps) {
     const dispatch: Dispatcher.DispatchOptions = {
       origin: url.origin,
       path: url.path,
-      method: 'POST',
-      headers: upstreamRequestHeaders(base.headers, io.headers, io.requestId),
-      body: bodyFor(call, attempt.model),
+      method: call.method,
+      headers: upstreamRequestHeaders(
+        call.multipart ? { ...base.headers, 'content-type': call.multipart.contentType } : base.headers,
+        io.headers,
+        io.requestId,
+      ),
+      body: call.multipart
+        ? withModel(call.multipart.bytes, call.multipart.field, attempt.model ?? call.model)
+        : call.method === 'POST'
+          ? bodyFor(call, attempt.model)
+          : null,
       headersTimeout: timeouts.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
       bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
@@ -244,7 +344,7 @@ export function createProxy(deps: ProxyDeps) {
             { err: error, providerId: attempt.provider.id },
             'could not prepare the upstream request',
           )
-          const failure = gatewayFailure(
+          const failure = call.format.failure(
             502,
             'provider_misconfigured',
             'the provider cannot be used (see the server log)',
@@ -267,6 +367,7 @@ export function createProxy(deps: ProxyDeps) {
           if (call.stream && settlement.ttfbMs !== null)
             detail.ttftMs = attemptAt - startedAt + settlement.ttfbMs
           answered = settlement
+          if (settlement.boundId) deps.bindings.record(settlement.boundId, attempt.provider.id)
           break
         }
         if (settlement.outcome === 'rate_limited') {
@@ -275,11 +376,17 @@ export function createProxy(deps: ProxyDeps) {
         last = { providerId: attempt.provider.id, failure: settlement.failure }
         if (!settlement.retry) break
       }
-      if (!answered && !isClientGone) writeFailure(io, tried, last)
+      if (!answered && !isClientGone) writeFailure(call, io, tried, last)
     } catch (error) {
       io.log.error({ err: error }, 'the gateway failed while forwarding')
       if (!res.headersSent)
-        writeFailure(io, tried, null, gatewayFailure(500, 'internal_error', 'an internal error occurred'))
+        writeFailure(
+          call,
+          io,
+          tried,
+          null,
+          call.format.failure(500, 'internal_error', 'an internal error occurred'),
+        )
       else res.destroy()
     } finally {
       res.off('close', onClose)
@@ -295,6 +402,7 @@ export function createProxy(deps: ProxyDeps) {
   }
 
   function writeFailure(
+    call: PreparedCall,
     io: ClientIo,
     tried: number,
     last: { providerId: number; failure: Failure } | null,
@@ -303,7 +411,7 @@ export function createProxy(deps: ProxyDeps) {
     const failure =
       own ??
       last?.failure ??
-      gatewayFailure(503, 'no_provider_available', 'no provider is available for this model')
+      call.format.failure(503, 'no_provider_available', 'no provider is available for this model')
     const headers: OutgoingHttpHeaders = {
       ...failure.headers,
       'content-type': failure.contentType,
@@ -320,23 +428,99 @@ export function createProxy(deps: ProxyDeps) {
   return {
     /** Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent. */
     prepare(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new AppError('invalid_body', 'the body must be a JSON object')
+      const call = checked(endpoint, parsed, text)
+      call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint])
+      return call
+    },
+
+    /**
+     * POST /v1/responses: as `prepare`, but a `previous_response_id` the gateway has seen pins the
+     * call to the provider that made it (503 naming it when it is unavailable).
+     */
+    async prepareResponse(parsed: unknown, text: string): Promise<PreparedCall> {
+      const call = checked('responses', parsed, text)
+      const previous = call.body.previous_response_id
+      const providerId =
+        typeof previous === 'string' && previous !== '' ? await deps.bindings.lookup(previous) : null
+      if (providerId === null) {
+        call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint])
+        return call
       }
-      const body = parsed as Record<string, unknown>
-      const model = body.model
-      if (typeof model !== 'string' || model === '') {
+      const provider = boundProvider(previous as string, providerId)
+      let planned: Attempt<ProviderWithSecret> | undefined
+      try {
+        planned = plan(call.model, SERVED_AS[call.endpoint as Endpoint]).find(
+          (a) => a.provider.id === providerId,
+        )
+      } catch (error) {
+        // no other node available, or the route is gone: the bound provider is what counts
+        if (!(error instanceof AppError)) throw error
+      }
+      const model =
+        planned?.model ?? (provider.models.includes(call.model) ? null : (provider.models[0] ?? null))
+      call.attempts = [{ provider, model }]
+      return call
+    },
+
+    /** A multipart POST (audio transcriptions): `model` is read from its form field. */
+    prepareMultipart(endpoint: (typeof MULTIPART_ENDPOINTS)[number], bytes: Buffer, contentType: string) {
+      const boundary = boundaryOf(contentType)
+      const field = boundary ? modelField(bytes, boundary) : null
+      if (!field) {
+        throw new AppError('model_required', 'model is required: a form field naming a route or a model')
+      }
+      const model = bytes.toString('utf8', field.start, field.end).trim()
+      if (model === '') {
         throw new AppError('model_required', 'model is required: a route name or a model name')
       }
-      const stream = endpoint !== 'embeddings' && body.stream === true
-      const named = deps.snapshot.current().routesByName.get(model)
-      const route = named?.is_active ? named.name : null
-      const attempts = plan(model, SERVED_AS[endpoint])
-      const options = body.stream_options as { include_usage?: unknown } | undefined
-      const hidesUsage = stream && endpoint === 'chat/completions' && options?.include_usage !== true
-      if (!hidesUsage) return { endpoint, text, body, model, stream, route, hidesUsage, attempts }
-      const asked = withStreamUsage(text, body)
-      return { endpoint, ...asked, model, stream, route, hidesUsage, attempts }
+      const call: PreparedCall = {
+        endpoint,
+        method: 'POST',
+        format: FORMATS[endpoint],
+        text: '',
+        body: {},
+        model,
+        stream: false,
+        route: deps.snapshot.current().routesByName.has(model) ? model : null,
+        hidesUsage: false,
+        attempts: plan(model, SERVED_AS[endpoint]),
+        multipart: { bytes, contentType, field },
+      }
+      return call
+    },
+
+    /** GET /v1/models/{id}: the entry of /v1/models with that id, or a 404. */
+    getModel(id: string): ModelList['data'][number] {
+      const entry = this.listModels().data.find((m) => m.id === id)
+      if (!entry)
+        throw new AppError('model_not_found', `model '${id}' is not a route name nor an offered model`)
+      return entry
+    },
+
+    /** GET/DELETE /v1/responses/{id}[/…]: to the provider bound to the response id, or a 404. */
+    async prepareLookup(
+      method: 'GET' | 'POST' | 'DELETE',
+      responseId: string,
+      rest: string,
+      query: string,
+    ): Promise<PreparedCall> {
+      const providerId = RESPONSE_ID.test(responseId) ? await deps.bindings.lookup(responseId) : null
+      if (providerId === null) {
+        throw new AppError('response_not_found', `no provider is known for response '${responseId}'`)
+      }
+      const provider = boundProvider(responseId, providerId)
+      return {
+        endpoint: `responses/${responseId}${rest}${query}`,
+        method,
+        format: plainFormat,
+        text: '',
+        body: {},
+        model: '',
+        stream: false,
+        route: null,
+        hidesUsage: false,
+        attempts: [{ provider, model: null }],
+      }
     },
 
     /** Reports a request refused before any attempt (prepare threw) to the request log. */

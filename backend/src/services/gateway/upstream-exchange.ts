@@ -23,11 +23,12 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { mergeUsage, readTrailingUsage, readUsage, type Usage } from '../../domain/usage.js'
 import type { Deadlines, Timed } from './deadlines.js'
+import type { WireFormat } from './formats/types.js'
 import { copyUpstreamHeaders } from './forwarded-headers.js'
 import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
 import type { AttemptOutcome } from './observer.js'
-import { inspectChunk, SseParser } from './sse.js'
-import { errorCodeOf, type Failure, gatewayFailure, isTimeoutError, sseError } from './upstream-failure.js'
+import { SseParser } from './sse.js'
+import { errorCodeOf, type Failure, isTimeoutError } from './upstream-failure.js'
 
 /** Where an attempt goes and with what credentials. */
 export interface Target {
@@ -45,6 +46,8 @@ export interface ExchangeOptions {
   stream: boolean
   /** The client did not ask for the final usage chunk (the gateway did): it is not passed on. */
   hideUsageChunk?: boolean
+  /** The wire format of the endpoint called: how its streams commit and end, how its errors look. */
+  format: WireFormat
   /** Providers tried so far including this one: the x-switchboard-attempts header. */
   attemptNumber: number
   headersTimeoutMs: number
@@ -63,6 +66,8 @@ export type Settlement =
       ttfbMs: number | null
       /** Tokens the answer reported (a cut stream: what it reported before the cut), if any. */
       usage: Usage | null
+      /** An id the answer carries that binds follow-ups to this provider (a Responses response id). */
+      boundId?: string
     }
   | {
       kind: 'failed'
@@ -136,6 +141,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #bodyCopy: Buffer[] = []
   #bodyCopyBytes = 0
   #isBodyCopyCut = false
+  #boundId: string | null = null
+  /** Settled at a terminal event, the upstream's end not seen yet (see onDeadline). */
+  #isDraining = false
+  /** The first bytes of a passed-through body, while the format looks for its id in them. */
+  #idPrefix: string | null = null
 
   constructor(
     readonly target: Target,
@@ -188,7 +198,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#abort(new ClientGoneAbort('compressed answer refused'))
       const message =
         'the upstream answered with a compressed body although asked for identity; it is not passed on'
-      this.#fail(true, 'server_error', gatewayFailure(502, 'upstream_encoding_refused', message))
+      this.#fail(true, 'server_error', this.opts.format.failure(502, 'upstream_encoding_refused', message))
       return
     }
     const contentType = this.#scrubbedHeader(headers['content-type'])
@@ -204,6 +214,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     )
     this.#lastDataAt = performance.now()
     this.#mode = 'pass'
+    if (this.opts.format.idOfBody) this.#idPrefix = ''
     this.#commitHead(status, contentType || 'application/json', headers)
   }
 
@@ -212,6 +223,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       case 'pass':
         this.#lastDataAt = performance.now()
         this.#copyBody(chunk)
+        if (this.#idPrefix !== null) this.#lookForId(chunk)
         if (!this.#scrubber) this.#write(chunk)
         else {
           // all of it may wait for the next chunk (it may begin the key): write nothing then
@@ -239,6 +251,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
 
   onResponseEnd(): void {
     this.#hasUpstreamEnded = true
+    if (this.#isDraining) this.#stopDeadline()
     switch (this.#mode) {
       case 'pass': {
         const rest = this.#scrubber?.end()
@@ -282,7 +295,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#fail(
         true,
         'timeout',
-        gatewayFailure(504, 'upstream_timeout', 'the upstream did not answer in time'),
+        this.opts.format.failure(504, 'upstream_timeout', 'the upstream did not answer in time'),
       )
       return
     }
@@ -291,7 +304,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#fail(
       true,
       'connection_error',
-      gatewayFailure(502, 'upstream_unreachable', 'the upstream could not be reached'),
+      this.opts.format.failure(502, 'upstream_unreachable', 'the upstream could not be reached'),
     )
   }
 
@@ -302,7 +315,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     const status = this.#status
     if (cut !== null) {
       const [code, why] = ERROR_BODY_CUTS[cut]
-      const failure = gatewayFailure(status, code, `the upstream answered ${status}; ${why}`)
+      const failure = this.opts.format.failure(status, code, `the upstream answered ${status}; ${why}`)
       return { failure, text: failure.body }
     }
     const body = Buffer.concat(this.#errorChunks)
@@ -317,7 +330,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     const status = this.#status
     const { failure, text } = this.#errorFailure(cut)
     if (status < 400) {
-      const redirect = gatewayFailure(
+      const redirect = this.opts.format.failure(
         502,
         'upstream_redirect',
         `the upstream answered ${status}; redirects are not followed`,
@@ -360,7 +373,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       else this.#held.push(raw)
       return
     }
-    if (data === '[DONE]') {
+    const { format } = this.opts
+    if (data === format.doneMarker) {
       this.#onDone()
       return
     }
@@ -375,25 +389,43 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       return
     }
     if (chunk === null || typeof chunk !== 'object') return
-    if (chunk.error !== undefined) {
-      this.#onErrorEvent(raw, data)
-      return
+    const kind = format.classify(chunk)
+    if (kind !== 'error') {
+      const usage = readUsage(chunk)
+      if (usage) {
+        this.#usage = mergeUsage(this.#usage, usage)
+        // the usage-only chunk the gateway asked for: choices is empty in it
+        if (this.opts.hideUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0) return
+      }
+      if (kind === 'content') this.#contentEvents += 1
     }
-    const usage = readUsage(chunk)
-    if (usage) {
-      this.#usage = mergeUsage(this.#usage, usage)
-      // the usage-only chunk the gateway asked for: choices is empty in it
-      if (this.opts.hideUsageChunk && Array.isArray(chunk.choices) && chunk.choices.length === 0) return
-    }
-    const { hasContent, hasFinish } = inspectChunk(chunk)
-    if (hasContent) this.#contentEvents += 1
-    if (hasFinish) this.#hasFinish = true
-    if (this.#isCommitted) {
-      this.#write(raw)
-    } else if (hasContent) {
-      this.#commitStream(raw)
-    } else {
-      this.#held.push(raw)
+    switch (kind) {
+      case 'error':
+        this.#onErrorEvent(raw, chunk, data)
+        return
+      case 'held':
+        if (this.#boundId === null && format.idOfEvent) this.#boundId = format.idOfEvent(chunk)
+        if (this.#isCommitted) this.#write(raw)
+        else this.#held.push(raw)
+        return
+      case 'terminal':
+        this.#hasFinish = true
+        if (this.#isCommitted) this.#write(raw)
+        else this.#commitStream(raw)
+        this.#endStreamComplete()
+        // the format's last event: what follows is dropped; an upstream that does not end soon
+        // after it is cut off (one that does keeps its connection for the next request)
+        if (!this.#hasUpstreamEnded) {
+          this.#mode = 'ignore'
+          this.#isDraining = true
+          this.deadline = performance.now() + Math.min(this.opts.idleTimeoutMs, 5000)
+          this.opts.deadlines.watch(this)
+        }
+        return
+      default:
+        if (kind === 'finish') this.#hasFinish = true
+        if (this.#isCommitted) this.#write(raw)
+        else this.#commitStream(raw)
     }
   }
 
@@ -413,11 +445,10 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   }
 
   /** `raw` and `data` come from scrubbed bytes: the key is already masked in them. */
-  #onErrorEvent(raw: string, data: string): void {
+  #onErrorEvent(raw: string, chunk: Record<string, unknown>, data: string): void {
     if (!this.#isCommitted) {
       this.#abortUpstream()
-      const failure: Failure = { status: 502, contentType: 'application/json', body: data }
-      this.#fail(true, 'server_error', failure)
+      this.#fail(true, 'server_error', this.opts.format.errorEventFailure(chunk, data))
       return
     }
     this.#mode = 'ignore'
@@ -432,7 +463,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#fail(
         true,
         'stream_error',
-        gatewayFailure(502, 'upstream_empty_stream', 'the upstream stream ended without content'),
+        this.opts.format.failure(502, 'upstream_empty_stream', 'the upstream stream ended without content'),
       )
       return
     }
@@ -447,7 +478,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     }
     this.#mode = 'ignore'
     this.#stopDeadline()
-    this.opts.res.end('data: [DONE]\n\n')
+    const end = this.opts.format.completeEnd
+    if (end) this.opts.res.end(end)
+    else this.opts.res.end()
     this.#settle(this.#answered('success'))
   }
 
@@ -455,7 +488,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#mode = 'ignore'
     this.#stopDeadline()
     this.#abortUpstream()
-    this.opts.res.end(sseError(code, message))
+    this.opts.res.end(this.opts.format.streamError(code, message))
     this.#settle(this.#answered('stream_error'))
   }
 
@@ -465,6 +498,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   onDeadline(now: number): void {
     if (this.#isSettled) {
       this.#stopDeadline()
+      if (this.#isDraining && !this.#hasUpstreamEnded) this.#abort(new ClientGoneAbort('attempt finished'))
       return
     }
     if (now >= this.#endsAt) {
@@ -481,7 +515,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       const what =
         this.#mode === 'sse' ? 'no content from the upstream in time' : 'the upstream did not answer in time'
       this.#abort(new TimeoutAbort('upstream timeout'))
-      this.#fail(true, 'timeout', gatewayFailure(504, 'upstream_timeout', what))
+      this.#fail(true, 'timeout', this.opts.format.failure(504, 'upstream_timeout', what))
       return
     }
     // a stream paused by a slow client is not an idle upstream
@@ -509,7 +543,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     if (!this.#isCommitted) {
       this.#abort(new TimeoutAbort('upstream past the maximum duration'))
       const what = 'the upstream answer took longer than the gateway allows'
-      this.#fail(true, 'timeout', gatewayFailure(504, 'upstream_timeout', what))
+      this.#fail(true, 'timeout', this.opts.format.failure(504, 'upstream_timeout', what))
       return
     }
     if (this.#mode === 'sse') {
@@ -576,13 +610,15 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   // ---- ending ----
 
   #answered(outcome: AttemptOutcome): Settlement {
-    return {
+    const settlement: Settlement = {
       kind: 'answered',
       outcome,
       status: this.#status || null,
       ttfbMs: this.#ttfbMs,
       usage: this.#cutUsage(),
     }
+    if (this.#boundId !== null) settlement.boundId = this.#boundId
+    return settlement
   }
 
   /**
@@ -624,6 +660,16 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     } catch {
       return null
     }
+  }
+
+  /** Reads up to 4 KB of a passed-through body for the id the format binds (a response id). */
+  #lookForId(chunk: Buffer): void {
+    const prefix = (this.#idPrefix ?? '') + chunk.toString('utf8', 0, Math.min(chunk.length, 4096))
+    const id = this.opts.format.idOfBody?.(prefix) ?? null
+    if (id !== null || prefix.length >= 4096) {
+      this.#boundId = id
+      this.#idPrefix = null
+    } else this.#idPrefix = prefix
   }
 
   #abortUpstream(): void {
