@@ -35,7 +35,7 @@ import type { GatewayObserver, RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
-import { errorCodeOf, type Failure, gatewayFailure } from './upstream-failure.js'
+import { errorCodeOf, type Failure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
 /**
