@@ -60,6 +60,23 @@ describe('at 390 px', () => {
     expect(await isInsideWidth(revoke)).toBe(true)
   })
 
+  it('keeps the nodes and the buttons of a route on screen in the routes table', async () => {
+    const provider = await seedProvider()
+    const name = uniqueName('mobile-route').replace(/\s/g, '-')
+    await seedRoute(name, provider.id)
+    const page = await browser.page({ width: WIDTH, height: 844 })
+    await page.goto('/routes')
+    const remove = page.getByRole('button', { name: `Delete ${name}` })
+    await remove.waitFor()
+    // the table lays out after the data arrives: poll until it settles
+    await expect.poll(() => isInsideWidth(remove)).toBe(true)
+    await expect.poll(() => isInsideWidth(page.getByRole('button', { name: `Try ${name}` }))).toBe(true)
+    const row = page.locator('tr', { has: remove })
+    const node = row.locator('.n-tag', { hasText: provider.name })
+    await node.waitFor()
+    await expect.poll(() => isInsideWidth(node)).toBe(true)
+  })
+
   it('opens a row expander from the keyboard, with a visible focus ring', async () => {
     const provider = await seedProvider()
     const page = await browser.page({ width: WIDTH, height: 844 })
