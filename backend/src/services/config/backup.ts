@@ -167,7 +167,20 @@ export function createBackup(deps: {
     })
     const routeView = (r: NonNullable<BackupDocument['routes']>[number]) => ({
       name: r.name,
-      v: [r.mode, r.is_active, r.config, r.nodes],
+      // nodes in a fixed field order: a parsed file and the database list the fields differently
+      v: [
+        r.mode,
+        r.is_active,
+        r.config,
+        r.nodes.map((n) => [
+          n.api_id,
+          n.models,
+          n.strategy ?? null,
+          n.priority,
+          n.weight ?? 1,
+          n.metadata ?? {},
+        ]),
+      ],
     })
     const keyView = (k: NonNullable<BackupDocument['client_keys']>[number]) => ({
       name: `${k.name} (${k.prefix})`,
