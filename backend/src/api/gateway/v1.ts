@@ -5,7 +5,7 @@
  * sees the response end ('finish'), so its completion logging and onResponse hooks run as usual.
  */
 import { Type } from '@sinclair/typebox'
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, malformedJson } from '../../core/errors.js'
 import {
   type Endpoint,
@@ -15,6 +15,7 @@ import {
   PASS_THROUGH_ENDPOINTS,
   type PreparedCall,
 } from '../../services/gateway/proxy.js'
+import { clientToken } from '../plugins/auth.js'
 import {
   AnthropicError,
   answered,
@@ -98,13 +99,10 @@ function registerJsonParser(app: FastifyInstance, bodyLimit: number): void {
   })
 }
 
-/** The client key behind the request's bearer token, for the request log (null: none, or the admin token). */
+/** The client key behind the request's credential (the one auth checked), for the request log (null: none, or the admin token). */
 function keyIdOf(req: FastifyRequest, idOf: ((token: string) => number | null) | undefined): number | null {
-  if (!idOf) return null
-  const header = req.headers.authorization
-  if (header?.startsWith('Bearer ')) return idOf(header.slice(7).trim())
-  const other = req.headers['x-api-key'] ?? req.headers['api-key']
-  return typeof other === 'string' ? idOf(other.trim()) : null
+  const token = idOf ? clientToken(req) : null
+  return token === null ? null : idOf!(token)
 }
 
 export function gatewayRoutes(deps: {
@@ -113,6 +111,22 @@ export function gatewayRoutes(deps: {
   clientKeyIdOf?: (token: string) => number | null
 }): FastifyPluginAsync {
   const { proxy, bodyLimit } = deps
+  /** Hands the request over to the proxy, which writes the answer itself. */
+  async function forward(
+    call: PreparedCall,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    clientKeyId = keyIdOf(req, deps.clientKeyIdOf),
+  ): Promise<void> {
+    reply.hijack()
+    await proxy.forward(call, {
+      res: reply.raw,
+      requestId: req.id,
+      headers: req.headers,
+      log: req.log,
+      clientKeyId,
+    })
+  }
   return async (app) => {
     registerJsonParser(app, bodyLimit)
     // Answers Fastify sends itself (401, 404, 413, /v1/models) carry the gateway's headers too;
@@ -154,14 +168,7 @@ export function gatewayRoutes(deps: {
             proxy.reportRejected(endpoint, body?.json, { requestId: req.id, clientKeyId }, error, startedAt)
             throw error
           }
-          reply.hijack()
-          await proxy.forward(call, {
-            res: reply.raw,
-            requestId: req.id,
-            headers: req.headers,
-            log: req.log,
-            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
-          })
+          await forward(call, req, reply, clientKeyId)
         },
       )
     }
@@ -192,14 +199,7 @@ export function gatewayRoutes(deps: {
             throw new AppError('invalid_body', 'send a JSON body (application/json)')
           }
           const call = proxy.prepare(endpoint, body.json, body.text)
-          reply.hijack()
-          await proxy.forward(call, {
-            res: reply.raw,
-            requestId: req.id,
-            headers: req.headers,
-            log: req.log,
-            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
-          })
+          await forward(call, req, reply)
         },
       )
     }
@@ -225,14 +225,7 @@ export function gatewayRoutes(deps: {
             throw new AppError('invalid_body', 'send a JSON body (application/json)')
           }
           const call = proxy.prepare(endpoint, body.json, body.text)
-          reply.hijack()
-          await proxy.forward(call, {
-            res: reply.raw,
-            requestId: req.id,
-            headers: req.headers,
-            log: req.log,
-            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
-          })
+          await forward(call, req, reply)
         },
       )
     }
@@ -257,14 +250,7 @@ export function gatewayRoutes(deps: {
             throw new AppError('invalid_body', 'send a multipart/form-data body with a model field')
           }
           const call = proxy.prepareMultipart(endpoint, bytes, String(req.headers['content-type']))
-          reply.hijack()
-          await proxy.forward(call, {
-            res: reply.raw,
-            requestId: req.id,
-            headers: req.headers,
-            log: req.log,
-            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
-          })
+          await forward(call, req, reply)
         },
       )
     }
@@ -297,14 +283,7 @@ export function gatewayRoutes(deps: {
             rest,
             at === -1 ? '' : req.url.slice(at),
           )
-          reply.hijack()
-          await proxy.forward(call, {
-            res: reply.raw,
-            requestId: req.id,
-            headers: req.headers,
-            log: req.log,
-            clientKeyId: keyIdOf(req, deps.clientKeyIdOf),
-          })
+          await forward(call, req, reply)
         },
       })
     }

@@ -51,7 +51,7 @@ function single(value: string | string[] | undefined): string | null {
  * The credential a /v1 request carries: `Authorization: Bearer`, or as SDKs of other formats send
  * it, `api-key` (Azure's spelling) anywhere under /v1 and `x-api-key` (Anthropic's) on /v1/messages.
  */
-function clientToken(request: FastifyRequest): string | null {
+export function clientToken(request: FastifyRequest): string | null {
   const bearer = bearerToken(request)
   if (bearer !== null) return bearer
   const azure = single(request.headers['api-key'])
