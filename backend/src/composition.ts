@@ -26,6 +26,7 @@ import { createModelRoutes } from './services/config/model-routes.js'
 import { createReplicaRegistry } from './services/config/replica-registry.js'
 import { createReplicaSync } from './services/config/replica-sync.js'
 import { createSnapshot } from './services/config/snapshot.js'
+import { AffinityBindings } from './services/gateway/affinity-bindings.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
@@ -76,7 +77,12 @@ export async function createConfigCore(settings: Settings, log: Logger) {
 
 export type ConfigCore = Awaited<ReturnType<typeof createConfigCore>>
 
-export async function createCore(settings: Settings, log: Logger) {
+export interface CoreOptions {
+  /** Milliseconds for the session affinity TTL: `performance.now` by default, driven in tests. */
+  clock?: () => number
+}
+
+export async function createCore(settings: Settings, log: Logger, options: CoreOptions = {}) {
   const base = await createConfigCore(settings, log)
   const { db, keyBox, repos, backup, changes } = base
   const inventory = createInventory({ providers: repos.providers, keyBox, changes })
@@ -86,12 +92,19 @@ export async function createCore(settings: Settings, log: Logger) {
   // the same providers cooling down after a 429.
   const roundRobin = new RoutingState()
   const cooldowns = new Cooldowns()
+  // Session affinity's bindings, per process: the gateway binds, the state endpoint counts them.
+  const affinity = new AffinityBindings({
+    ttlMs: settings.affinityTtlSeconds * 1000,
+    max: settings.affinityMaxBindings,
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
   const modelRoutes = createModelRoutes({
     routes: repos.routes,
     snapshot,
     changes,
     roundRobin,
     coolingDown: cooldowns,
+    affinity,
   })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
@@ -159,6 +172,7 @@ export async function createCore(settings: Settings, log: Logger) {
   responseBindings.start()
   const proxy = createProxy({
     bindings: responseBindings,
+    affinity,
     snapshot,
     roundRobin,
     cooldowns,
@@ -192,6 +206,7 @@ export async function createCore(settings: Settings, log: Logger) {
     clientKeys,
     roundRobin,
     cooldowns,
+    affinity,
     modelRoutes,
     upstreamAgent,
     health,

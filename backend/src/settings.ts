@@ -30,6 +30,10 @@ export interface Settings {
   healthCheckFailureThreshold: number
   /** Days a Responses response id stays bound to the provider that made it. */
   responseBindingRetentionDays: number
+  /** Session affinity: how long a session stays bound to a node after its last successful answer. */
+  affinityTtlSeconds: number
+  /** Session affinity: bindings kept in memory at most (least recently used go first). */
+  affinityMaxBindings: number
   host: string
   port: number
   adminToken: string | null
@@ -174,6 +178,12 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
     responseBindingRetentionDays: r.number('BACKEND_RESPONSE_BINDING_RETENTION_DAYS', 30, {
       min: 0.0001,
       max: 3650,
+    }),
+    affinityTtlSeconds: r.number('BACKEND_AFFINITY_TTL_SECONDS', 300, { min: 1, max: 86400 }),
+    affinityMaxBindings: r.number('BACKEND_AFFINITY_MAX_BINDINGS', 100_000, {
+      min: 1,
+      max: 10_000_000,
+      integer: true,
     }),
     host: r.string('BACKEND_HOST', '127.0.0.1'),
     port: r.number('BACKEND_PORT', 8000, { min: 0, max: 65535, integer: true }),

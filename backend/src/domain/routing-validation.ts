@@ -1,9 +1,10 @@
 /**
  * Checks of a route input that need more than its schema (fields.ts): a name and models that are not
  * blank, nodes that name existing providers, and a free-form `config` holding only the keys routing
- * reads with values it understands. Create, PATCH and restore all check through `routeInputErrors`.
+ * reads with values it understands (strategies, `config.affinity`). Create, PATCH and restore all check through `routeInputErrors`.
  */
 import type { FieldError } from '../core/errors.js'
+import { affinityErrors } from './affinity.js'
 import { isStrategy, STRATEGIES } from './strategies.js'
 
 /** The part of a create or PATCH body these checks read; absent parts are not checked, and a null config key means unset. */
@@ -39,6 +40,7 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
     errors.push({ field: 'config.strategy', message: STRATEGY_MESSAGE })
   }
   errors.push(...groupStrategyErrors(groupStrategies))
+  errors.push(...affinityErrors(input.config?.affinity))
   if (model !== undefined && model !== null && (typeof model !== 'string' || model === '')) {
     errors.push({ field: 'config.model', message: 'Must be a non-empty string' })
   }
