@@ -111,6 +111,8 @@ export async function createCore(settings: Settings, log: Logger) {
     backup: () => backup.status(),
     mode: settings.adminToken ? 'production' : 'development',
     requestLog: () => requestLog.stats(),
+    priceOf: prices.priceOf,
+    perKey: settings.metricsPerKey,
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
