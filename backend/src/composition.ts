@@ -141,7 +141,8 @@ export async function createCore(settings: Settings, log: Logger) {
     shouldRunCycle: () => healthLeader.tryHold(),
     log,
   })
-  // Every gateway attempt feeds passive health and the metrics; every request, the metrics.
+  // Every gateway attempt feeds passive health and the metrics; every request, the metrics and
+  // (unless BACKEND_REQUEST_LOG=false) the request log.
   const gatewayObserver: GatewayObserver = {
     attempt(record) {
       health.recordOutcome(record.providerId, healthEffect(record.outcome))
@@ -149,9 +150,11 @@ export async function createCore(settings: Settings, log: Logger) {
     },
     request(record) {
       metrics.gatewayObserver.request(record)
-      requestLog.request(record)
+      if (settings.requestLog) requestLog.request(record)
     },
-    rejected: (detail, status, durationMs) => requestLog.rejected(detail, status, durationMs),
+    rejected(detail, status, durationMs) {
+      if (settings.requestLog) requestLog.rejected(detail, status, durationMs)
+    },
   }
   const responseBindings = createResponseBindings({
     repo: createResponseBindingsRepo(db.kysely),

@@ -46,6 +46,8 @@ export interface Settings {
   gatewayMaxAttempts: number
   /** Request log records (and their rollups) older than this many days are deleted. */
   requestLogRetentionDays: number
+  /** Whether gateway requests are written to the request log (and its usage rollups). */
+  requestLog: boolean
   /** /metrics: token and cost counters with a key_id label too (one series per client key). */
   metricsPerKey: boolean
   apiBodyLimitBytes: number
@@ -211,6 +213,7 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       max: 3650,
       integer: true,
     }),
+    requestLog: r.boolean('BACKEND_REQUEST_LOG', true),
     metricsPerKey: r.boolean('BACKEND_METRICS_PER_KEY', false),
     syncIntervalSeconds: r.number('BACKEND_SYNC_INTERVAL_SECONDS', 1, { min: 0.05, max: 3600 }),
     shutdownGraceSeconds: r.number('BACKEND_SHUTDOWN_GRACE_SECONDS', 30, { min: 0, max: 3600 }),
