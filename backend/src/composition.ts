@@ -97,7 +97,7 @@ export async function createCore(settings: Settings, log: Logger) {
   await clientKeys.reload()
   const prices = createPrices({ repo: createPricesRepo(db.kysely), changes, log })
   await prices.reload()
-  const requestsRepo = createRequestsRepo(db.kysely)
+  const requestsRepo = createRequestsRepo(db.kysely, db.engine)
   const requestLog = createRequestLog({
     repo: requestsRepo,
     log,
