@@ -110,7 +110,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
   await clientKeys.reload()
   const prices = createPrices({ repo: createPricesRepo(db.kysely), changes, log })
   await prices.reload()
-  const requestsRepo = createRequestsRepo(db.kysely)
+  const requestsRepo = createRequestsRepo(db.kysely, db.engine)
   const requestLog = createRequestLog({
     repo: requestsRepo,
     log,
@@ -124,6 +124,8 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     backup: () => backup.status(),
     mode: settings.adminToken ? 'production' : 'development',
     requestLog: () => requestLog.stats(),
+    priceOf: prices.priceOf,
+    perKey: settings.metricsPerKey,
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
@@ -152,7 +154,8 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     shouldRunCycle: () => healthLeader.tryHold(),
     log,
   })
-  // Every gateway attempt feeds passive health and the metrics; every request, the metrics.
+  // Every gateway attempt feeds passive health and the metrics; every request, the metrics and
+  // (unless BACKEND_REQUEST_LOG=false) the request log.
   const gatewayObserver: GatewayObserver = {
     attempt(record) {
       health.recordOutcome(record.providerId, healthEffect(record.outcome))
@@ -160,9 +163,11 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     },
     request(record) {
       metrics.gatewayObserver.request(record)
-      requestLog.request(record)
+      if (settings.requestLog) requestLog.request(record)
     },
-    rejected: (detail, status, durationMs) => requestLog.rejected(detail, status, durationMs),
+    rejected(detail, status, durationMs) {
+      if (settings.requestLog) requestLog.rejected(detail, status, durationMs)
+    },
   }
   const responseBindings = createResponseBindings({
     repo: createResponseBindingsRepo(db.kysely),

@@ -50,6 +50,10 @@ export interface Settings {
   gatewayMaxAttempts: number
   /** Request log records (and their rollups) older than this many days are deleted. */
   requestLogRetentionDays: number
+  /** Whether gateway requests are written to the request log (and its usage rollups). */
+  requestLog: boolean
+  /** /metrics: token and cost counters with a key_id label too (one series per client key). */
+  metricsPerKey: boolean
   apiBodyLimitBytes: number
   gatewayBodyLimitBytes: number
   /** Replicas on one database: how often to look for changes made by the others (and their health). */
@@ -219,6 +223,8 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       max: 3650,
       integer: true,
     }),
+    requestLog: r.boolean('BACKEND_REQUEST_LOG', true),
+    metricsPerKey: r.boolean('BACKEND_METRICS_PER_KEY', false),
     syncIntervalSeconds: r.number('BACKEND_SYNC_INTERVAL_SECONDS', 1, { min: 0.05, max: 3600 }),
     shutdownGraceSeconds: r.number('BACKEND_SHUTDOWN_GRACE_SECONDS', 30, { min: 0, max: 3600 }),
     apiBodyLimitBytes: r.number('BACKEND_API_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, integer: true }),
