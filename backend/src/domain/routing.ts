@@ -17,6 +17,7 @@
  */
 import { AppError, noProviderAvailable, validationFailed } from '../core/errors.js'
 import type { ModelRoute, Provider, RouteNode } from './model.js'
+import { type NodePolicy, nodePolicy } from './route-policy.js'
 import { GroupState, RoutingState } from './routing-state.js'
 import { choose, isStrategy, type StrategyName } from './strategies.js'
 
@@ -82,6 +83,8 @@ export interface Explanation {
 export interface Attempt<P extends Provider = Provider> {
   provider: P
   model: string | null
+  /** The node's retries and timeouts (route-policy.ts); absent: a bare model, the defaults. */
+  policy?: NodePolicy
 }
 
 /** What `POST /api/model-routes/{id}/select` answers. */
@@ -232,6 +235,7 @@ const STATELESS_GROUP = new GroupState()
 class Planner<P extends Provider> {
   readonly attempts: Attempt<P>[] = []
   readonly #routeId: number
+  readonly #config: Record<string, unknown>
   readonly #state: RoutingState
   readonly #coolingDown: CoolingProviders | undefined
   readonly #isDryRun: boolean
@@ -246,6 +250,7 @@ class Planner<P extends Provider> {
     readonly model: string | null,
   ) {
     this.#routeId = route.id
+    this.#config = route.config
     this.#state = options.state
     this.#coolingDown = options.coolingDown
     this.#isDryRun = options.dryRun === true
@@ -320,7 +325,7 @@ class Planner<P extends Provider> {
 
   #appendNode(node: RouteNode): void {
     const provider = this.providers.get(node.api_id)!
-    this.#append(provider, this.#modelFor(node, provider))
+    this.#append(provider, this.#modelFor(node, provider), nodePolicy(this.#config, node.metadata))
   }
 
   #modelFor(node: RouteNode, provider: P): string | null {
@@ -329,9 +334,9 @@ class Planner<P extends Provider> {
   }
 
   // Plans hold a handful of attempts: a linear scan beats allocating a Set per request.
-  #append(provider: P, model: string | null): void {
+  #append(provider: P, model: string | null, policy: NodePolicy): void {
     const isDuplicate = this.attempts.some((a) => a.provider.id === provider.id && a.model === model)
-    if (!isDuplicate) this.attempts.push({ provider, model })
+    if (!isDuplicate) this.attempts.push({ provider, model, policy })
   }
 }
 

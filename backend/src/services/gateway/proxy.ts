@@ -34,6 +34,7 @@ import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver, RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
+import { AttemptQueue, waitForClient } from './retries.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
 import { errorCodeOf, type Failure } from './upstream-failure.js'
 
@@ -324,10 +325,13 @@ export function createProxy(deps: ProxyDeps) {
     let answered: Settlement | null = null
     let last: { providerId: number; failure: Failure } | null = null
     try {
-      for (const attempt of call.attempts) {
+      const queue = new AttemptQueue(call.attempts)
+      for (const attempt of queue) {
         if (tried >= settings.gatewayMaxAttempts || isClientGone) break
-        // another request may have put this provider in a cooldown since the plan was made
-        if (tried > 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
+        // another request may have put this provider in a cooldown since the plan was made (a
+        // retry waited out its own 429's cooldown)
+        if (tried > 0 && attempt.retry === 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
+        if (attempt.waitMs > 0 && !(await waitForClient(res, attempt.waitMs))) break
         tried += 1
         let settlement: Settlement
         let durationMs = 0
@@ -375,6 +379,7 @@ export function createProxy(deps: ProxyDeps) {
         }
         last = { providerId: attempt.provider.id, failure: settlement.failure }
         if (!settlement.retry) break
+        queue.retryAfter(attempt, settlement)
       }
       if (!answered && !isClientGone) writeFailure(call, io, tried, last)
     } catch (error) {
