@@ -34,6 +34,8 @@ const flag = (name, fallback) => {
 const CHUNKS = 20
 const ADMIN_TOKEN = 'bench-admin-token-0123456789'
 const MODEL = 'bench-model'
+/** Served by a second provider of kind `anthropic` on the same mock: the messages mode's model. */
+const ANTHROPIC_MODEL = 'bench-model-anthropic'
 
 // ---------------------------------------------------------------- roles run as child processes
 
@@ -338,6 +340,14 @@ async function startSwitchboard(core, port, upstreamPort, dir) {
     api_key: 'sk-bench-upstream-key-0123456789',
     models: [MODEL],
   })
+  // /v1/messages goes only to providers of kind anthropic (DESIGN.md; docs/gateway.md)
+  await api(base, 'POST', '/api/providers', {
+    name: 'bench-anthropic',
+    kind: 'anthropic',
+    base_url: `http://127.0.0.1:${upstreamPort}/v1`,
+    api_key: 'sk-ant-bench-upstream-key-0123456789',
+    models: [ANTHROPIC_MODEL],
+  })
   const { key } = await api(base, 'POST', '/api/keys', { name: 'bench' })
   return { child, key }
 }
@@ -365,7 +375,7 @@ function requestBody(mode) {
   if (mode === 'responses')
     return JSON.stringify({ model: MODEL, input: 'Hello, how are you?', stream: true })
   return JSON.stringify({
-    model: MODEL,
+    model: mode === 'messages' ? ANTHROPIC_MODEL : MODEL,
     ...(mode === 'messages' ? { max_tokens: 256 } : {}),
     messages: [{ role: 'user', content: 'Hello, how are you?' }],
     ...(mode === 'json' ? {} : { stream: true }),
@@ -438,6 +448,11 @@ async function measure({ name, mode, base, pid, connections, duration, token }) 
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   }
+  // a target that answers errors is measured doing something else: its figures are no comparison
+  if (row.non2xx > requests / 100)
+    throw new Error(
+      `${name} ${mode}: ${row.non2xx} of ${requests} answers were not 2xx; the figures would mean nothing`,
+    )
   console.log(
     `${name.padEnd(12)} ${mode.padEnd(6)} c=${String(connections).padEnd(4)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50_ms} ms  p99 ${row.p99_ms} ms  ${row.cpu_us_per_req} µs/req  ${row.rss_mb} MB${row.non2xx || row.errors ? `  non2xx=${row.non2xx} errors=${row.errors}` : ''}`,
   )
