@@ -44,6 +44,10 @@ export interface Settings {
   /** Longest one upstream attempt (a stream above all) may last, request to last byte; 0: no limit. */
   gatewayStreamMaxDurationSeconds: number
   gatewayMaxAttempts: number
+  /** `first_token_timeout: "adaptive"`: wait this many times a node's observed p99 to first token… */
+  gatewayAdaptiveFirstTokenMultiplier: number
+  /** …but never less than this (the ceiling is the route's maximum or the global first-token timeout). */
+  gatewayAdaptiveFirstTokenFloorSeconds: number
   /** Request log records (and their rollups) older than this many days are deleted. */
   requestLogRetentionDays: number
   apiBodyLimitBytes: number
@@ -204,6 +208,14 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       max: 604_800,
     }),
     gatewayMaxAttempts: r.number('BACKEND_GATEWAY_MAX_ATTEMPTS', 3, { min: 1, max: 20, integer: true }),
+    gatewayAdaptiveFirstTokenMultiplier: r.number('BACKEND_GATEWAY_ADAPTIVE_FIRST_TOKEN_MULTIPLIER', 4, {
+      min: 1,
+      max: 100,
+    }),
+    gatewayAdaptiveFirstTokenFloorSeconds: r.number('BACKEND_GATEWAY_ADAPTIVE_FIRST_TOKEN_FLOOR_SECONDS', 2, {
+      min: 0.05,
+      max: 3600,
+    }),
     requestLogRetentionDays: r.number('BACKEND_REQUEST_LOG_RETENTION_DAYS', 30, {
       min: 1,
       max: 3650,

@@ -105,3 +105,36 @@ export function nodePolicy(
   byNode.set(node, policy)
   return policy
 }
+
+/** The three timeouts of one attempt, in ms. */
+export interface AttemptTimeouts {
+  headersTimeoutMs: number
+  firstTokenTimeoutMs: number
+  idleTimeoutMs: number
+}
+
+/**
+ * The timeouts of an attempt on a node: its policy's over the globals; an adaptive first-token
+ * timeout is asked of `adaptive` with its ceiling (the policy's maximum, else its fixed value, else
+ * the global). The globals object itself when the policy sets none (no allocation per request).
+ */
+export function attemptTimeouts(
+  policy: NodePolicy | undefined,
+  globals: AttemptTimeouts,
+  adaptive: (maxMs: number) => number,
+): AttemptTimeouts {
+  if (
+    !policy ||
+    (policy.headersTimeoutMs === null && policy.firstTokenTimeout === null && policy.idleTimeoutMs === null)
+  )
+    return globals
+  const { firstTokenTimeout } = policy
+  return {
+    headersTimeoutMs: policy.headersTimeoutMs ?? globals.headersTimeoutMs,
+    firstTokenTimeoutMs:
+      firstTokenTimeout === 'adaptive'
+        ? adaptive(policy.firstTokenTimeoutMaxMs ?? globals.firstTokenTimeoutMs)
+        : (firstTokenTimeout ?? globals.firstTokenTimeoutMs),
+    idleTimeoutMs: policy.idleTimeoutMs ?? globals.idleTimeoutMs,
+  }
+}

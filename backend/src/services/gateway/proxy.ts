@@ -9,6 +9,7 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { KeyBox } from '../../core/crypto.js'
 import { AppError } from '../../core/errors.js'
+import { FirstTokenTimes } from '../../domain/adaptive-timeout.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
 import {
   authHeaders,
@@ -18,6 +19,7 @@ import {
   type UpstreamBase,
   upstreamBase,
 } from '../../domain/provider-kinds.js'
+import { attemptTimeouts } from '../../domain/route-policy.js'
 import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
@@ -132,6 +134,8 @@ export interface ProxyDeps {
     | 'gatewayStreamIdleTimeoutSeconds'
     | 'gatewayStreamMaxDurationSeconds'
     | 'gatewayMaxAttempts'
+    | 'gatewayAdaptiveFirstTokenMultiplier'
+    | 'gatewayAdaptiveFirstTokenFloorSeconds'
   >
 }
 
@@ -157,6 +161,11 @@ export function createProxy(deps: ProxyDeps) {
     // 0 turns the limit off
     maxDurationMs: settings.gatewayStreamMaxDurationSeconds * 1000 || Number.POSITIVE_INFINITY,
   }
+  // what `first_token_timeout: "adaptive"` learns: each node's time to first token
+  const firstTokens = new FirstTokenTimes({
+    multiplier: settings.gatewayAdaptiveFirstTokenMultiplier,
+    floorMs: settings.gatewayAdaptiveFirstTokenFloorSeconds * 1000,
+  })
   const deadlines = Deadlines.forTimeouts(
     timeouts.headersTimeoutMs,
     timeouts.firstTokenTimeoutMs,
@@ -248,6 +257,9 @@ export function createProxy(deps: ProxyDeps) {
       path: url.path,
       key: base.key,
     }
+    const own = attemptTimeouts(attempt.policy, timeouts, (maxMs) =>
+      firstTokens.timeoutMs(attempt.provider.id, attempt.model, maxMs),
+    )
     const options: ExchangeOptions = {
       res: io.res,
       requestId: io.requestId,
@@ -256,9 +268,9 @@ export function createProxy(deps: ProxyDeps) {
       format: call.format,
       hideUsageChunk: call.hidesUsage,
       attemptNumber: n,
-      headersTimeoutMs: timeouts.headersTimeoutMs,
-      firstTokenTimeoutMs: timeouts.firstTokenTimeoutMs,
-      idleTimeoutMs: timeouts.idleTimeoutMs,
+      headersTimeoutMs: own.headersTimeoutMs,
+      firstTokenTimeoutMs: own.firstTokenTimeoutMs,
+      idleTimeoutMs: own.idleTimeoutMs,
       maxDurationMs: timeouts.maxDurationMs,
       deadlines,
     }
@@ -277,9 +289,9 @@ export function createProxy(deps: ProxyDeps) {
         : call.method === 'POST'
           ? bodyFor(call, attempt.model)
           : null,
-      headersTimeout: timeouts.headersTimeoutMs,
+      headersTimeout: own.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
-      bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
+      bodyTimeout: call.stream ? 0 : own.idleTimeoutMs,
     }
     try {
       deps.agent.dispatch(dispatch, exchange)
@@ -371,6 +383,8 @@ export function createProxy(deps: ProxyDeps) {
           if (call.stream && settlement.ttfbMs !== null)
             detail.ttftMs = attemptAt - startedAt + settlement.ttfbMs
           answered = settlement
+          if (isAdaptiveSample(call, attempt, settlement))
+            firstTokens.record(attempt.provider.id, attempt.model, settlement.ttfbMs)
           if (settlement.boundId) deps.bindings.record(settlement.boundId, attempt.provider.id)
           break
         }
@@ -638,4 +652,18 @@ function noteAttempt(
     const code = errorCodeOf(settlement.failure.body)
     detail.errorCode = typeof code === 'string' ? code : settlement.outcome
   }
+}
+
+/** A stream's time to first token teaches a node on an adaptive route (a client gone early does not). */
+function isAdaptiveSample(
+  call: PreparedCall,
+  attempt: Attempt<ProviderWithSecret>,
+  settlement: Settlement,
+): settlement is Settlement & { ttfbMs: number } {
+  return (
+    call.stream &&
+    attempt.policy?.firstTokenTimeout === 'adaptive' &&
+    settlement.ttfbMs !== null &&
+    settlement.outcome !== 'aborted'
+  )
 }
