@@ -26,6 +26,7 @@ import { createModelRoutes } from './services/config/model-routes.js'
 import { createReplicaRegistry } from './services/config/replica-registry.js'
 import { createReplicaSync } from './services/config/replica-sync.js'
 import { createSnapshot } from './services/config/snapshot.js'
+import { Circuits, circuitRuleOf } from './services/gateway/circuits.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
@@ -86,12 +87,21 @@ export async function createCore(settings: Settings, log: Logger) {
   // the same providers cooling down after a 429.
   const roundRobin = new RoutingState()
   const cooldowns = new Cooldowns()
+  const circuits = new Circuits(circuitRuleOf(settings))
+  const circuitLog = log.child({ logger: 'switchboard.health' })
+  circuits.subscribe((providerId, change) => {
+    const name = snapshot.current().providers.get(providerId)?.name
+    const fields = { providerId, name, from: change.from, to: change.to, reason: change.reason }
+    if (change.to === 'open') circuitLog.warn(fields, 'provider circuit opened')
+    else circuitLog.info(fields, `provider circuit ${change.to === 'closed' ? 'closed' : 'half-open'}`)
+  })
   const modelRoutes = createModelRoutes({
     routes: repos.routes,
     snapshot,
     changes,
     roundRobin,
     coolingDown: cooldowns,
+    circuits,
   })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
@@ -162,6 +172,7 @@ export async function createCore(settings: Settings, log: Logger) {
     snapshot,
     roundRobin,
     cooldowns,
+    circuits,
     agent: upstreamAgent,
     keyBox,
     observer: gatewayObserver,
@@ -192,6 +203,7 @@ export async function createCore(settings: Settings, log: Logger) {
     clientKeys,
     roundRobin,
     cooldowns,
+    circuits,
     modelRoutes,
     upstreamAgent,
     health,

@@ -39,11 +39,17 @@ export interface CoolingProviders {
   has(providerId: number, model: string | null): boolean
 }
 
+/** Providers whose circuit breaker holds them out (services/gateway/circuits.ts). */
+export interface OpenCircuits {
+  isOpen(provider: Provider): boolean
+}
+
 export interface PlanOptions {
   /** The requested model: filters nodes in `specific` mode, else only picks the node's model. */
   model?: string | null
   state: RoutingState
   coolingDown?: CoolingProviders
+  circuits?: OpenCircuits
   /** The /v1 endpoint called: nodes whose provider does not serve it take no part. Absent: any. */
   endpoint?: ProviderEndpoint
   /** Choose on copies of the state: nothing moves (`POST …/select?dry_run=true`). */
@@ -58,6 +64,7 @@ export type SkipReason =
   | 'provider_inactive'
   | 'provider_unhealthy'
   | 'cooling_down'
+  | 'circuit_open'
   | 'drained'
   | 'model_not_offered'
   | 'endpoint_not_served'
@@ -160,6 +167,7 @@ export function planForModel<P extends Provider>(
   providers: ProviderIndex<P>,
   coolingDown?: CoolingProviders,
   endpoint?: ProviderEndpoint,
+  circuits?: OpenCircuits,
 ): Attempt<P>[] {
   const attempts: Attempt<P>[] = []
   let isOffered = false
@@ -170,7 +178,7 @@ export function planForModel<P extends Provider>(
     isOffered ||= provider.is_active
     if (endpoint && !servesEndpoint(provider, endpoint)) continue
     isServed ||= provider.is_active
-    if (!isAvailable(provider, modelName, coolingDown)) continue
+    if (!isAvailable(provider, modelName, coolingDown) || circuits?.isOpen(provider)) continue
     const last = attempts.at(-1)
     if (last && last.provider.id > provider.id) isSorted = false
     attempts.push({ provider, model: modelName })
@@ -238,6 +246,7 @@ class Planner<P extends Provider> {
   readonly #config: Record<string, unknown>
   readonly #state: RoutingState
   readonly #coolingDown: CoolingProviders | undefined
+  readonly #circuits: OpenCircuits | undefined
   readonly #isDryRun: boolean
   readonly #explain: Explanation | undefined
   readonly #endpoint: ProviderEndpoint | undefined
@@ -253,6 +262,7 @@ class Planner<P extends Provider> {
     this.#config = route.config
     this.#state = options.state
     this.#coolingDown = options.coolingDown
+    this.#circuits = options.circuits
     this.#isDryRun = options.dryRun === true
     this.#explain = options.explain
     this.#endpoint = options.endpoint
@@ -317,7 +327,9 @@ class Planner<P extends Provider> {
             ? 'provider_unhealthy'
             : this.#coolingDown?.has(provider.id, this.#modelFor(node, provider))
               ? 'cooling_down'
-              : null
+              : this.#circuits?.isOpen(provider)
+                ? 'circuit_open'
+                : null
     if (reason === null) return provider
     if (group !== null) this.skip(node, group, reason)
     return undefined

@@ -19,6 +19,7 @@ import { type RouteStateDetails, routeStateView } from '../../domain/route-state
 import {
   type CoolingProviders,
   type Explanation,
+  type OpenCircuits,
   planAttempts,
   type RoutingState,
   type Selection,
@@ -49,6 +50,7 @@ export interface ModelRoutesDeps {
   roundRobin: RoutingState
   /** Providers in a 429 cooldown: the gateway's tracker (one per process), skipped like the gateway skips them. */
   coolingDown: CoolingProviders
+  circuits?: OpenCircuits
 }
 
 function toNodeRows(nodes: readonly NodeInput[]): NewNodeRow[] {
@@ -184,7 +186,12 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
     /** The provider and model the route hands out next (advances round-robin). */
     async select(id: number, model?: string): Promise<Selection> {
       const { route, providers } = await routeFromSnapshot(id)
-      return select(route, providers, { model, state: deps.roundRobin, coolingDown: deps.coolingDown })
+      return select(route, providers, {
+        model,
+        state: deps.roundRobin,
+        coolingDown: deps.coolingDown,
+        circuits: deps.circuits,
+      })
     },
 
     /**
@@ -194,7 +201,14 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
     async selectDryRun(id: number, model?: string): Promise<DryRunSelection> {
       const { route, providers } = await routeFromSnapshot(id)
       const explain: Explanation = { skipped: [], groups: [] }
-      const options = { model, state: deps.roundRobin, coolingDown: deps.coolingDown, dryRun: true, explain }
+      const options = {
+        model,
+        state: deps.roundRobin,
+        coolingDown: deps.coolingDown,
+        circuits: deps.circuits,
+        dryRun: true,
+        explain,
+      }
       let plan: ReturnType<typeof planAttempts>
       try {
         plan = planAttempts(route, providers, options)

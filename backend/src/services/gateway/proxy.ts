@@ -23,6 +23,7 @@ import { attemptTimeouts } from '../../domain/route-policy.js'
 import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
+import { type Circuits, deferSlowStarters } from './circuits.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { chatFormat, plainFormat } from './formats/chat.js'
@@ -33,7 +34,7 @@ import type { WireFormat } from './formats/types.js'
 import { upstreamRequestHeaders } from './forwarded-headers.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
-import type { GatewayObserver, RequestDetail } from './observer.js'
+import { type GatewayObserver, healthEffect, type RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
 import { AttemptQueue, waitForClient } from './retries.js'
@@ -122,6 +123,8 @@ export interface ProxyDeps {
   roundRobin: RoutingState
   /** The process's 429 cooldowns, shared with the admin select (one per process, app.ts). */
   cooldowns: Cooldowns
+  /** The process's circuit breakers, shared with the admin select and the health timeline. */
+  circuits: Circuits
   agent: Dispatcher
   keyBox: KeyBox
   observer: GatewayObserver
@@ -150,7 +153,7 @@ interface ProviderTarget {
 const CLIENT_CLOSED = 499
 
 export function createProxy(deps: ProxyDeps) {
-  const { settings, observer, cooldowns } = deps
+  const { settings, observer, cooldowns, circuits } = deps
   // Snapshots are rebuilt with new provider objects on every change: this cache follows them.
   const targets = new WeakMap<ProviderWithSecret, ProviderTarget>()
   let models: { snapshot: Snapshot; list: ModelList } | null = null
@@ -178,10 +181,13 @@ export function createProxy(deps: ProxyDeps) {
     const route = snapshot.routesByName.get(model)
     try {
       if (route?.is_active) {
-        const options = { state: deps.roundRobin, coolingDown: cooldowns, endpoint }
-        return planAttempts(route, snapshot.providers, options)
+        const options = { state: deps.roundRobin, coolingDown: cooldowns, circuits, endpoint }
+        return deferSlowStarters(planAttempts(route, snapshot.providers, options), circuits)
       }
-      return planForModel(model, snapshot.providers, cooldowns, endpoint)
+      return deferSlowStarters(
+        planForModel(model, snapshot.providers, cooldowns, endpoint, circuits),
+        circuits,
+      )
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
         const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
@@ -307,6 +313,7 @@ export function createProxy(deps: ProxyDeps) {
     durationMs: number,
     stream: boolean,
   ) {
+    circuits.record(provider.id, healthEffect(settlement.outcome))
     observer.attempt({
       providerId: provider.id,
       providerName: provider.name,
@@ -344,6 +351,8 @@ export function createProxy(deps: ProxyDeps) {
         // retry waited out its own 429's cooldown)
         if (tried > 0 && attempt.retry === 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
         if (attempt.waitMs > 0 && !(await waitForClient(res, attempt.waitMs))) break
+        // an open circuit, or a half-open one whose one trial another request took meanwhile
+        if (!circuits.admit(attempt.provider)) continue
         tried += 1
         let settlement: Settlement
         let durationMs = 0
