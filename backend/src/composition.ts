@@ -27,6 +27,7 @@ import { createReplicaRegistry } from './services/config/replica-registry.js'
 import { createReplicaSync } from './services/config/replica-sync.js'
 import { createSnapshot } from './services/config/snapshot.js'
 import { AffinityBindings } from './services/gateway/affinity-bindings.js'
+import { Circuits, circuitRuleOf } from './services/gateway/circuits.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
@@ -98,6 +99,14 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     max: settings.affinityMaxBindings,
     ...(options.clock ? { clock: options.clock } : {}),
   })
+  const circuits = new Circuits(circuitRuleOf(settings))
+  const circuitLog = log.child({ logger: 'switchboard.health' })
+  circuits.subscribe((providerId, change) => {
+    const name = snapshot.current().providers.get(providerId)?.name
+    const fields = { providerId, name, from: change.from, to: change.to, reason: change.reason }
+    if (change.to === 'open') circuitLog.warn(fields, 'provider circuit opened')
+    else circuitLog.info(fields, `provider circuit ${change.to === 'closed' ? 'closed' : 'half-open'}`)
+  })
   const modelRoutes = createModelRoutes({
     routes: repos.routes,
     snapshot,
@@ -105,6 +114,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     roundRobin,
     coolingDown: cooldowns,
     affinity,
+    circuits,
   })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
@@ -181,6 +191,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     snapshot,
     roundRobin,
     cooldowns,
+    circuits,
     agent: upstreamAgent,
     keyBox,
     observer: gatewayObserver,
@@ -212,6 +223,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     roundRobin,
     cooldowns,
     affinity,
+    circuits,
     modelRoutes,
     upstreamAgent,
     health,

@@ -3768,7 +3768,7 @@ export interface components {
                 provider_name: string | null;
                 /** @description the group key: route id (auto), model (specific), priority (multi) */
                 group: string;
-                reason: "provider_missing" | "provider_inactive" | "provider_unhealthy" | "cooling_down" | "drained" | "model_not_offered";
+                reason: "provider_missing" | "provider_inactive" | "provider_unhealthy" | "cooling_down" | "circuit_open" | "drained" | "model_not_offered" | "endpoint_not_served";
             }[];
             /** @description dry run on a route with affinity: how the session decided the first node */
             affinity?: {
