@@ -9,8 +9,8 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { KeyBox } from '../../core/crypto.js'
 import { AppError } from '../../core/errors.js'
-import { affinityOf, sessionKeyOf } from '../../domain/affinity.js'
 import { FirstTokenTimes } from '../../domain/adaptive-timeout.js'
+import { affinityOf, sessionKeyOf } from '../../domain/affinity.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
 import {
   authHeaders,
