@@ -3356,7 +3356,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
             config: {
                 [key: string]: unknown;
             };
@@ -3571,7 +3571,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3601,7 +3601,7 @@ export interface components {
             name?: string;
             mode?: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };

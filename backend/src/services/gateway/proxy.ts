@@ -12,13 +12,22 @@ import { AppError } from '../../core/errors.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
 import {
   authHeaders,
+  ENDPOINT_PATHS,
+  type EndpointChoice,
   joinUpstream,
   kindDefaultHeaders,
   type ProviderEndpoint,
+  servesEndpoint,
   type UpstreamBase,
   upstreamBase,
 } from '../../domain/provider-kinds.js'
 import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
+import {
+  type FormatName,
+  type Json,
+  type TranslationContext,
+  translation,
+} from '../../domain/translate/index.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
@@ -34,7 +43,13 @@ import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver, RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
-import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
+import {
+  type AttemptTranslation,
+  Exchange,
+  type ExchangeOptions,
+  type Settlement,
+  type Target,
+} from './upstream-exchange.js'
 import { errorCodeOf, type Failure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
@@ -86,6 +101,39 @@ const SERVED_AS: Record<Endpoint, ProviderEndpoint> = {
   'audio/translations': 'audio_transcriptions',
 }
 
+/**
+ * The endpoints a provider of another format can answer, through a translation (domain/translate/):
+ * the client's own first (native, no translation), then the ones translated to, in that order.
+ */
+const TRANSLATED_ENDPOINTS: Partial<Record<Endpoint, readonly ProviderEndpoint[]>> = {
+  'chat/completions': ['chat', 'messages'],
+  messages: ['messages', 'chat'],
+  responses: ['responses', 'chat', 'messages'],
+}
+const FORMAT_OF: Partial<Record<ProviderEndpoint, FormatName>> = {
+  chat: 'chat',
+  messages: 'messages',
+  responses: 'responses',
+}
+const WIRE_FORMATS: Record<FormatName, WireFormat> = {
+  chat: chatFormat,
+  messages: messagesFormat,
+  responses: responsesFormat,
+}
+
+function servedChoice(endpoint: Endpoint): EndpointChoice {
+  return TRANSLATED_ENDPOINTS[endpoint] ?? SERVED_AS[endpoint]
+}
+
+/** What a translated attempt needs of the client's request (a call to a translatable endpoint). */
+export interface TranslatableRequest {
+  /** The body as the client sent it (before the gateway asked for a usage chunk). */
+  body: Json
+  context: TranslationContext
+  /** The route's `config.drop_unsupported_params` (default true). */
+  dropsUnsupported: boolean
+}
+
 /** A request ready to forward: the body as received, what it asks for, and the providers to try. */
 export interface PreparedCall extends CallBody {
   /** The upstream path below the provider's base URL (`chat/completions`, `responses/resp_1`). */
@@ -100,6 +148,15 @@ export interface PreparedCall extends CallBody {
   attempts: Attempt<ProviderWithSecret>[]
   /** A multipart body: its bytes, content type and where its model field is. */
   multipart?: { bytes: Buffer; contentType: string; field: { start: number; end: number } }
+  /** Set on chat/completions, messages and responses: a provider of another format may answer. */
+  translatable?: TranslatableRequest
+}
+
+/** How one attempt goes: the upstream path and body, and its translation if it needs one. */
+interface AttemptPlan {
+  path: string
+  body: string | Buffer | null
+  translation?: AttemptTranslation
 }
 
 /** The client side of one request. */
@@ -163,7 +220,7 @@ export function createProxy(deps: ProxyDeps) {
     timeouts.maxDurationMs,
   )
 
-  function plan(model: string, endpoint: ProviderEndpoint): Attempt<ProviderWithSecret>[] {
+  function plan(model: string, endpoint: EndpointChoice): Attempt<ProviderWithSecret>[] {
     const snapshot = deps.snapshot.current()
     const route = snapshot.routesByName.get(model)
     try {
@@ -171,7 +228,14 @@ export function createProxy(deps: ProxyDeps) {
         const options = { state: deps.roundRobin, coolingDown: cooldowns, endpoint }
         return planAttempts(route, snapshot.providers, options)
       }
-      return planForModel(model, snapshot.providers, cooldowns, endpoint)
+      const attempts = planForModel(model, snapshot.providers, cooldowns, endpoint)
+      if (typeof endpoint === 'string') return attempts
+      // a bare model: the providers that speak the client's format first, then the translated ones
+      const native = endpoint[0]!
+      return [
+        ...attempts.filter((a) => servesEndpoint(a.provider, native)),
+        ...attempts.filter((a) => !servesEndpoint(a.provider, native)),
+      ]
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
         const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
@@ -197,7 +261,72 @@ export function createProxy(deps: ProxyDeps) {
     const options = body.stream_options as { include_usage?: unknown } | undefined
     const hidesUsage = stream && endpoint === 'chat/completions' && options?.include_usage !== true
     const sent = hidesUsage ? withStreamUsage(text, body) : { text, body }
-    return { endpoint, method: 'POST', format, ...sent, model, stream, route, hidesUsage, attempts: [] }
+    const call: PreparedCall = {
+      endpoint,
+      method: 'POST',
+      format,
+      ...sent,
+      model,
+      stream,
+      route,
+      hidesUsage,
+      attempts: [],
+    }
+    if (TRANSLATED_ENDPOINTS[endpoint]) {
+      const config = named?.is_active ? named.config : {}
+      call.translatable = {
+        body,
+        context: { nowSeconds: Math.floor(Date.now() / 1000), includeUsage: options?.include_usage === true },
+        dropsUnsupported: config.drop_unsupported_params !== false,
+      }
+    }
+    return call
+  }
+
+  /**
+   * The attempt's path, body and translation: native when the provider serves the client's endpoint,
+   * else translated to the first format it serves. A parameter the target cannot take, on a route
+   * that does not drop them, or content it has no equivalent for, is the client's 400 (no request).
+   */
+  function attemptPlan(call: PreparedCall, attempt: Attempt<ProviderWithSecret>): AttemptPlan | Failure {
+    const native = SERVED_AS[call.endpoint as Endpoint]
+    const { translatable } = call
+    if (!translatable || native === undefined || servesEndpoint(attempt.provider, native)) {
+      const body = call.multipart
+        ? withModel(call.multipart.bytes, call.multipart.field, attempt.model ?? call.model)
+        : call.method === 'POST'
+          ? bodyFor(call, attempt.model)
+          : null
+      return { path: call.endpoint, body }
+    }
+    const client = FORMAT_OF[native]!
+    const served = TRANSLATED_ENDPOINTS[call.endpoint as Endpoint]!.find((e) =>
+      servesEndpoint(attempt.provider, e),
+    )
+    const target = served ? FORMAT_OF[served] : undefined
+    if (!served || !target) {
+      return call.format.failure(
+        404,
+        'endpoint_not_served',
+        `the provider does not serve /v1/${call.endpoint}`,
+      )
+    }
+    const mappers = translation(client, target, translatable.context)
+    try {
+      const { body, dropped } = mappers.request({ ...translatable.body, model: attempt.model ?? call.model })
+      if (dropped.length > 0 && !translatable.dropsUnsupported) {
+        const message = `${dropped.join(', ')}: not supported by the ${target} format of provider '${attempt.provider.name}' (the route's config.drop_unsupported_params is false)`
+        return call.format.failure(400, 'unsupported_parameter', message)
+      }
+      return {
+        path: ENDPOINT_PATHS[served],
+        body: JSON.stringify(body),
+        translation: { upstream: WIRE_FORMATS[target], mappers, dropped },
+      }
+    } catch (error) {
+      if (error instanceof AppError) return call.format.failure(error.status, error.code, error.message)
+      throw error
+    }
   }
 
   /** The provider a response id is bound to, when it can take the request now. */
@@ -238,9 +367,15 @@ export function createProxy(deps: ProxyDeps) {
     return target
   }
 
-  function startAttempt(call: PreparedCall, attempt: Attempt<ProviderWithSecret>, io: ClientIo, n: number) {
+  function startAttempt(
+    call: PreparedCall,
+    attempt: Attempt<ProviderWithSecret>,
+    io: ClientIo,
+    n: number,
+    how: AttemptPlan,
+  ) {
     const base = targetFor(attempt.provider)
-    const url = joinUpstream(base.base, call.endpoint)
+    const url = joinUpstream(base.base, how.path)
     const target: Target = {
       providerId: attempt.provider.id,
       origin: url.origin,
@@ -253,7 +388,7 @@ export function createProxy(deps: ProxyDeps) {
       log: io.log,
       stream: call.stream,
       format: call.format,
-      hideUsageChunk: call.hidesUsage,
+      hideUsageChunk: call.hidesUsage && !how.translation,
       attemptNumber: n,
       headersTimeoutMs: timeouts.headersTimeoutMs,
       firstTokenTimeoutMs: timeouts.firstTokenTimeoutMs,
@@ -261,6 +396,7 @@ export function createProxy(deps: ProxyDeps) {
       maxDurationMs: timeouts.maxDurationMs,
       deadlines,
     }
+    if (how.translation) options.translation = how.translation
     const exchange = new Exchange(target, options)
     const dispatch: Dispatcher.DispatchOptions = {
       origin: url.origin,
@@ -271,11 +407,7 @@ export function createProxy(deps: ProxyDeps) {
         io.headers,
         io.requestId,
       ),
-      body: call.multipart
-        ? withModel(call.multipart.bytes, call.multipart.field, attempt.model ?? call.model)
-        : call.method === 'POST'
-          ? bodyFor(call, attempt.model)
-          : null,
+      body: how.body,
       headersTimeout: timeouts.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
       bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
@@ -328,13 +460,19 @@ export function createProxy(deps: ProxyDeps) {
         if (tried >= settings.gatewayMaxAttempts || isClientGone) break
         // another request may have put this provider in a cooldown since the plan was made
         if (tried > 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
+        const how = attemptPlan(call, attempt)
+        if (!('path' in how)) {
+          // the provider was not asked: no attempt, no health outcome; a later one may take it natively
+          last = { providerId: attempt.provider.id, failure: how }
+          continue
+        }
         tried += 1
         let settlement: Settlement
         let durationMs = 0
         deps.roundRobin.begin(attempt.provider.id)
         const attemptAt = performance.now()
         try {
-          current = startAttempt(call, attempt, io, tried)
+          current = startAttempt(call, attempt, io, tried, how)
           settlement = await current.settled
           durationMs = current.elapsedMs
           deps.roundRobin.end(attempt.provider.id, latencySample(settlement, durationMs, call.stream))
@@ -429,7 +567,7 @@ export function createProxy(deps: ProxyDeps) {
     /** Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent. */
     prepare(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
       const call = checked(endpoint, parsed, text)
-      call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint])
+      call.attempts = plan(call.model, servedChoice(endpoint))
       return call
     },
 
@@ -443,9 +581,11 @@ export function createProxy(deps: ProxyDeps) {
       const providerId =
         typeof previous === 'string' && previous !== '' ? await deps.bindings.lookup(previous) : null
       if (providerId === null) {
-        call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint])
+        call.attempts = plan(call.model, servedChoice('responses'))
         return call
       }
+      // bound to the provider that made it: native only (its conversation is kept there)
+      call.translatable = undefined
       const provider = boundProvider(previous as string, providerId)
       let planned: Attempt<ProviderWithSecret> | undefined
       try {
