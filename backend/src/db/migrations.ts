@@ -249,6 +249,29 @@ const responseBindings: Builder = async (db) => {
     .execute()
 }
 
+/**
+ * Client-key policies and the cluster's quota counters (issue 15 items 5 and 6): a key's policy is
+ * one JSON column (domain/key-policy.ts); `key_quota` holds, per key, counter (`requests`, `tokens`,
+ * `spend`) and window (`period`: a UTC minute, day or month), how much the replicas have leased
+ * (db/quota.repo.ts). `granted` is what the last lease got, read back in the same statement.
+ */
+const keyLimits: Builder = async (db, engine) => {
+  const float = floatType(engine)
+  await db.schema
+    .alterTable('client_keys')
+    .addColumn('policy', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute()
+  await db.schema
+    .createTable('key_quota')
+    .addColumn('key_id', 'integer', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('leased', float, (c) => c.notNull())
+    .addColumn('granted', float, (c) => c.notNull())
+    .addPrimaryKeyConstraint('key_quota_pk', ['key_id', 'kind', 'period'])
+    .execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
@@ -257,6 +280,7 @@ const builders: Record<string, Builder> = {
   '0005_route_strategy': routeStrategy,
   '0006_ops': ops,
   '0007_request_log': requestLog,
+  '0008_key_limits': keyLimits,
 }
 
 /** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */

@@ -30,6 +30,7 @@ import { RESPONSE_ID, responsesFormat } from './formats/responses.js'
 import type { WireFormat } from './formats/types.js'
 import { upstreamRequestHeaders } from './forwarded-headers.js'
 import { KeyPattern } from './key-scrubber.js'
+import type { CallOutcome } from './limits.js'
 import { buildModelList, type ModelList } from './model-list.js'
 import type { GatewayObserver, RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
@@ -305,7 +306,8 @@ export function createProxy(deps: ProxyDeps) {
     })
   }
 
-  async function forward(call: PreparedCall, io: ClientIo): Promise<void> {
+  /** Forwards the call and answers how it ended (the limits settle with it). */
+  async function forward(call: PreparedCall, io: ClientIo): Promise<CallOutcome> {
     const startedAt = performance.now()
     const detail = detailOf(call, io, Date.now())
     const { res } = io
@@ -398,6 +400,12 @@ export function createProxy(deps: ProxyDeps) {
         upstreamMs,
         detail,
       })
+    }
+    return {
+      answered: answered !== null,
+      usage: detail.usage,
+      providerId: detail.providerId,
+      servedModel: detail.servedModel,
     }
   }
 
