@@ -27,6 +27,8 @@ import { createModelRoutes } from './services/config/model-routes.js'
 import { createReplicaRegistry } from './services/config/replica-registry.js'
 import { createReplicaSync } from './services/config/replica-sync.js'
 import { createSnapshot } from './services/config/snapshot.js'
+import { AffinityBindings } from './services/gateway/affinity-bindings.js'
+import { Circuits, circuitRuleOf } from './services/gateway/circuits.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
 import { createLimits } from './services/gateway/limits.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
@@ -81,6 +83,8 @@ export type ConfigCore = Awaited<ReturnType<typeof createConfigCore>>
 export interface CoreOptions {
   /** The clock of the client-key limits' windows (tests drive it). */
   now?: () => number
+  /** Milliseconds for the session affinity TTL: `performance.now` by default, driven in tests. */
+  clock?: () => number
 }
 
 export async function createCore(settings: Settings, log: Logger, options: CoreOptions = {}) {
@@ -93,12 +97,28 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
   // the same providers cooling down after a 429.
   const roundRobin = new RoutingState()
   const cooldowns = new Cooldowns()
+  // Session affinity's bindings, per process: the gateway binds, the state endpoint counts them.
+  const affinity = new AffinityBindings({
+    ttlMs: settings.affinityTtlSeconds * 1000,
+    max: settings.affinityMaxBindings,
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
+  const circuits = new Circuits(circuitRuleOf(settings))
+  const circuitLog = log.child({ logger: 'switchboard.health' })
+  circuits.subscribe((providerId, change) => {
+    const name = snapshot.current().providers.get(providerId)?.name
+    const fields = { providerId, name, from: change.from, to: change.to, reason: change.reason }
+    if (change.to === 'open') circuitLog.warn(fields, 'provider circuit opened')
+    else circuitLog.info(fields, `provider circuit ${change.to === 'closed' ? 'closed' : 'half-open'}`)
+  })
   const modelRoutes = createModelRoutes({
     routes: repos.routes,
     snapshot,
     changes,
     roundRobin,
     coolingDown: cooldowns,
+    affinity,
+    circuits,
   })
   const now = options.now ?? Date.now
   // The limits read the keys' policies and the prices; the key list reads the limits' counters.
@@ -127,7 +147,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     log,
     onRejected: (reason) => metrics.recordLimitRejection(reason),
   })
-  const requestsRepo = createRequestsRepo(db.kysely)
+  const requestsRepo = createRequestsRepo(db.kysely, db.engine)
   const requestLog = createRequestLog({
     repo: requestsRepo,
     log,
@@ -141,6 +161,8 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     backup: () => backup.status(),
     mode: settings.adminToken ? 'production' : 'development',
     requestLog: () => requestLog.stats(),
+    priceOf: prices.priceOf,
+    perKey: settings.metricsPerKey,
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
@@ -169,7 +191,8 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     shouldRunCycle: () => healthLeader.tryHold(),
     log,
   })
-  // Every gateway attempt feeds passive health and the metrics; every request, the metrics.
+  // Every gateway attempt feeds passive health and the metrics; every request, the metrics and
+  // (unless BACKEND_REQUEST_LOG=false) the request log.
   const gatewayObserver: GatewayObserver = {
     attempt(record) {
       health.recordOutcome(record.providerId, healthEffect(record.outcome))
@@ -177,9 +200,11 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     },
     request(record) {
       metrics.gatewayObserver.request(record)
-      requestLog.request(record)
+      if (settings.requestLog) requestLog.request(record)
     },
-    rejected: (detail, status, durationMs) => requestLog.rejected(detail, status, durationMs),
+    rejected(detail, status, durationMs) {
+      if (settings.requestLog) requestLog.rejected(detail, status, durationMs)
+    },
   }
   const responseBindings = createResponseBindings({
     repo: createResponseBindingsRepo(db.kysely),
@@ -189,9 +214,11 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
   responseBindings.start()
   const proxy = createProxy({
     bindings: responseBindings,
+    affinity,
     snapshot,
     roundRobin,
     cooldowns,
+    circuits,
     agent: upstreamAgent,
     keyBox,
     observer: gatewayObserver,
@@ -223,6 +250,8 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     clientKeys,
     roundRobin,
     cooldowns,
+    affinity,
+    circuits,
     modelRoutes,
     upstreamAgent,
     health,

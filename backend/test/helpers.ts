@@ -73,7 +73,7 @@ export interface TestApp {
 /** The real app on a fresh database; closed when the test ends. */
 export async function buildTestApp(
   extra: Record<string, string> = {},
-  opts: { logger?: Logger; dir?: string; uiDir?: string; now?: () => number } = {},
+  opts: { logger?: Logger; dir?: string; uiDir?: string; now?: () => number; clock?: () => number } = {},
 ): Promise<TestApp> {
   const dir = opts.dir ?? tempDir()
   const settings = loadSettings(await testEnv(dir, extra))
@@ -81,6 +81,7 @@ export async function buildTestApp(
     logger: opts.logger ?? pino({ level: 'silent' }),
     ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   })
   onTestFinished(() => app.close())
   await app.ready()
