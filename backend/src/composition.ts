@@ -13,6 +13,7 @@ import { createHealthRepo } from './db/health.repo.js'
 import { createKeysRepo } from './db/keys.repo.js'
 import { createPricesRepo } from './db/prices.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
+import { createQuotaRepo } from './db/quota.repo.js'
 import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
 import { createRequestsRepo } from './db/requests.repo.js'
 import { createResponseBindingsRepo } from './db/response-bindings.repo.js'
@@ -29,6 +30,7 @@ import { createSnapshot } from './services/config/snapshot.js'
 import { AffinityBindings } from './services/gateway/affinity-bindings.js'
 import { Circuits, circuitRuleOf } from './services/gateway/circuits.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
+import { createLimits } from './services/gateway/limits.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
 import { createResponseBindings } from './services/gateway/response-bindings.js'
@@ -79,6 +81,8 @@ export async function createConfigCore(settings: Settings, log: Logger) {
 export type ConfigCore = Awaited<ReturnType<typeof createConfigCore>>
 
 export interface CoreOptions {
+  /** The clock of the client-key limits' windows (tests drive it). */
+  now?: () => number
   /** Milliseconds for the session affinity TTL: `performance.now` by default, driven in tests. */
   clock?: () => number
 }
@@ -116,10 +120,33 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     affinity,
     circuits,
   })
-  const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
+  const now = options.now ?? Date.now
+  // The limits read the keys' policies and the prices; the key list reads the limits' counters.
+  const clientKeys = createClientKeys({
+    keys: createKeysRepo(db.kysely),
+    changes,
+    log,
+    now,
+    usage: (keys) => limits.usage(keys),
+    onRefused: (reason) => metrics.recordLimitRejection(reason),
+  })
   await clientKeys.reload()
   const prices = createPrices({ repo: createPricesRepo(db.kysely), changes, log })
   await prices.reload()
+  const limits = createLimits({
+    quota: createQuotaRepo(db.kysely),
+    policyOf: (id) => clientKeys.policyOf(id),
+    priceOf: prices.priceOf,
+    routeMaxTokens: (route) => {
+      const value = snapshot.current().routesByName.get(route)?.config.default_max_tokens
+      return typeof value === 'number' ? value : undefined
+    },
+    leasePercent: settings.quotaLeasePercent,
+    defaultMaxTokens: settings.defaultMaxTokens,
+    now,
+    log,
+    onRejected: (reason) => metrics.recordLimitRejection(reason),
+  })
   const requestsRepo = createRequestsRepo(db.kysely, db.engine)
   const requestLog = createRequestLog({
     repo: requestsRepo,
@@ -214,6 +241,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
   return {
     ...base,
     proxy,
+    limits,
     responseBindings,
     metrics,
     logs,
@@ -243,6 +271,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
       await replicaSync.stop()
       await replicaRegistry.stop()
       await health.close()
+      await limits.close()
       await requestLog.close()
       prices.stop()
       await upstreamAgent.close()

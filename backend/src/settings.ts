@@ -72,6 +72,10 @@ export interface Settings {
   gatewayBodyLimitBytes: number
   /** Replicas on one database: how often to look for changes made by the others (and their health). */
   syncIntervalSeconds: number
+  /** A replica leases this share of a key's limit at a time (docs/limits.md). */
+  quotaLeasePercent: number
+  /** The output a request may use when it sets no max_tokens and its route no default_max_tokens. */
+  defaultMaxTokens: number
   /** SIGTERM: how long in-flight requests and streams may take before the process exits anyway. */
   shutdownGraceSeconds: number
   /** A request's headers must have arrived within this, counted from its first byte. */
@@ -257,6 +261,12 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
     requestLog: r.boolean('BACKEND_REQUEST_LOG', true),
     metricsPerKey: r.boolean('BACKEND_METRICS_PER_KEY', false),
     syncIntervalSeconds: r.number('BACKEND_SYNC_INTERVAL_SECONDS', 1, { min: 0.05, max: 3600 }),
+    quotaLeasePercent: r.number('BACKEND_QUOTA_LEASE_PERCENT', 10, { min: 0.1, max: 100 }),
+    defaultMaxTokens: r.number('BACKEND_DEFAULT_MAX_TOKENS', 4096, {
+      min: 1,
+      max: 10_000_000,
+      integer: true,
+    }),
     shutdownGraceSeconds: r.number('BACKEND_SHUTDOWN_GRACE_SECONDS', 30, { min: 0, max: 3600 }),
     apiBodyLimitBytes: r.number('BACKEND_API_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, integer: true }),
     gatewayBodyLimitBytes: r.number('BACKEND_GATEWAY_BODY_LIMIT_BYTES', 10 * 1024 * 1024, {

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { api, seedProvider, uniqueName } from './support/api'
 import { screenshot, useBrowser } from './support/browser'
-import { tableRow } from './support/pages'
+import { dialog, tableRow } from './support/pages'
 
 describe('client keys', () => {
   const browser = useBrowser()
@@ -55,5 +55,54 @@ describe('client keys', () => {
     await row.waitFor({ state: 'detached' })
     const keys = await api<Array<{ name: string }>>('GET', '/api/keys')
     expect(keys.some((k) => k.name === name)).toBe(false)
+  })
+
+  it("sets a key's limits, refuses a bad one beside its field, and shows live consumption bars", async () => {
+    await seedProvider()
+    const name = uniqueName('limited').replace(/\s/g, '-')
+    const { key } = await api<{ key: string }>('POST', '/api/keys', { name })
+    const page = await browser.page()
+    await page.goto('/keys')
+    await page.getByRole('button', { name: `Limits of ${name}` }).click()
+    const form = dialog(page)
+    await form.getByLabel('Requests per minute').fill('0')
+    await form.getByRole('button', { name: 'Save limits' }).click()
+    await form.getByText('A whole number of at least 1').waitFor()
+    await form.getByLabel('Requests per minute').fill('2')
+    await form.getByLabel('Allowed models').fill('gpt-e2e')
+    await form.getByRole('button', { name: 'Save limits' }).click()
+    await form.waitFor({ state: 'detached' })
+    const saved = (
+      await api<Array<{ name: string; requests_per_minute: number | null; allowed_models: string[] | null }>>(
+        'GET',
+        '/api/keys',
+      )
+    ).find((k) => k.name === name)
+    expect(saved).toMatchObject({ requests_per_minute: 2, allowed_models: ['gpt-e2e'] })
+
+    const call = (model: string) =>
+      fetch(`${inject('baseURL')}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 5 }),
+      })
+    expect((await call('gpt-other')).status).toBe(403)
+    // two a minute: a third is refused (a minute that ends meanwhile lets at most two more through)
+    const statuses: number[] = []
+    for (let i = 0; i < 5 && !statuses.includes(429); i++) statuses.push((await call('gpt-e2e')).status)
+    expect(statuses).toContain(429)
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(4)
+    const refused = await call('gpt-e2e')
+    expect(refused.headers.get('retry-after')).toBeTruthy()
+    expect(refused.headers.get('x-ratelimit-limit-requests')).toBe('2')
+
+    // the list reads itself again every few seconds: the bar fills without a reload (1 or 2 used:
+    // a minute that ended meanwhile started a new count)
+    const bar = page.getByRole('progressbar', {
+      name: new RegExp(`Requests of ${name}: [12] / 2 requests this minute`),
+    })
+    await bar.waitFor({ timeout: 15_000 })
+    expect(await tableRow(page, name).textContent()).toMatch(/[12] \/ 2 requests this minute/)
+    await screenshot(page, '12-key-limits')
   })
 })

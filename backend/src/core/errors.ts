@@ -21,6 +21,9 @@ export const errorCodes = {
   model_required: { status: 400, title: 'Bad Request' },
   host_invalid: { status: 400, title: 'Bad Request' },
   unauthorized: { status: 401, title: 'Unauthorized' },
+  key_disabled: { status: 401, title: 'Unauthorized' },
+  key_expired: { status: 401, title: 'Unauthorized' },
+  model_not_allowed: { status: 403, title: 'Forbidden' },
   route_not_found: { status: 404, title: 'Not Found' },
   provider_not_found: { status: 404, title: 'Not Found' },
   model_route_not_found: { status: 404, title: 'Not Found' },
@@ -40,10 +43,13 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
   host_not_allowed: { status: 421, title: 'Misdirected Request' },
   validation_failed: { status: 422, title: 'Unprocessable Content' },
+  rate_limit_exceeded: { status: 429, title: 'Too Many Requests' },
+  insufficient_quota: { status: 429, title: 'Too Many Requests' },
   internal_error: { status: 500, title: 'Internal Server Error' },
   no_provider_available: { status: 503, title: 'Service Unavailable' },
   shutting_down: { status: 503, title: 'Service Unavailable' },
   bound_provider_unavailable: { status: 503, title: 'Service Unavailable' },
+  quota_unavailable: { status: 503, title: 'Service Unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof errorCodes

@@ -11,6 +11,7 @@ import type {
   BackupProvider,
   BackupRoute,
 } from '../domain/backup-document.js'
+import { type KeyPolicy, policyOf } from '../domain/key-policy.js'
 import { DEFAULT_KIND, type ProviderEndpoint, type ProviderKind } from '../domain/provider-kinds.js'
 import { ID_TABLES } from './migrations.js'
 import { replacePrices } from './prices.repo.js'
@@ -86,6 +87,7 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
           key_hash: k.key_hash,
           prefix: k.prefix,
           created_at: k.created_at,
+          policy: policyOf(parseJsonColumn<Partial<KeyPolicy>>(k.policy, {})),
         })),
         prices: prices.map((p) => ({
           provider_id: p.provider_id,
@@ -216,6 +218,7 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
               key_hash: k.key_hash,
               prefix: k.prefix,
               created_at: k.created_at,
+              policy: JSON.stringify(policyOf(k.policy)),
             })
             .execute()
         }

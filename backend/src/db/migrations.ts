@@ -250,6 +250,29 @@ const responseBindings: Builder = async (db) => {
 }
 
 /**
+ * Client-key policies and the cluster's quota counters (issue 15 items 5 and 6): a key's policy is
+ * one JSON column (domain/key-policy.ts); `key_quota` holds, per key, counter (`requests`, `tokens`,
+ * `spend`) and window (`period`: a UTC minute, day or month), how much the replicas have leased
+ * (db/quota.repo.ts). `granted` is what the last lease got, read back in the same statement.
+ */
+const keyLimits: Builder = async (db, engine) => {
+  const float = floatType(engine)
+  await db.schema
+    .alterTable('client_keys')
+    .addColumn('policy', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute()
+  await db.schema
+    .createTable('key_quota')
+    .addColumn('key_id', 'integer', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('period', 'text', (c) => c.notNull())
+    .addColumn('leased', float, (c) => c.notNull())
+    .addColumn('granted', float, (c) => c.notNull())
+    .addPrimaryKeyConstraint('key_quota_pk', ['key_id', 'kind', 'period'])
+    .execute()
+}
+
+/**
  * PostgreSQL: the request log becomes a table partitioned by day on `at` (issue 15, scale), so
  * retention drops a day's partition in one step instead of deleting its rows. `at` is ISO-8601 text
  * compared in the "C" collation (byte order, which is time order for these strings, whatever the
@@ -315,6 +338,7 @@ const builders: Record<string, Builder> = {
   '0005_route_strategy': routeStrategy,
   '0006_ops': ops,
   '0007_request_log': requestLog,
+  '0008_key_limits': keyLimits,
   '0011_request_log_partitions': requestLogPartitions,
 }
 

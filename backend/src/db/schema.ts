@@ -61,6 +61,17 @@ export interface ClientKeysTable {
   prefix: string
   created_at: string
   last_used_at: string | null
+  /** JSON: domain/key-policy.ts (migration 0008). */
+  policy: Generated<string>
+}
+
+/** What the replicas have leased of a key's counter in one window (db/quota.repo.ts). */
+export interface KeyQuotaTable {
+  key_id: number
+  kind: string
+  period: string
+  leased: number
+  granted: number
 }
 
 export interface HealthChecksTable {
@@ -160,6 +171,7 @@ export interface Database {
   request_log: RequestLogTable
   usage_rollups: UsageRollupsTable
   prices: PricesTable
+  key_quota: KeyQuotaTable
   replicas: ReplicasTable
   response_bindings: ResponseBindingsTable
 }

@@ -24,6 +24,7 @@ import {
   Strategy,
   Weight,
 } from './fields.js'
+import { KeyPolicySchema, policyErrors } from './key-policy.js'
 import { normalizeBaseUrl, providerFieldErrors } from './provider-rules.js'
 import { routeInputErrors, storedConfig } from './routing-validation.js'
 import { MAX_PRICES, PriceSchema } from './usage.js'
@@ -82,6 +83,8 @@ export const BackupClientKey = Type.Object({
   key_hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   prefix: Type.String({ maxLength: 32 }),
   created_at: Type.String({ maxLength: 64 }),
+  // absent in backups from before key policies (migration 0008): no limits
+  policy: Type.Optional(KeyPolicySchema),
 })
 
 export const BackupDocument = Type.Object({
@@ -160,6 +163,7 @@ function ruleProblems(doc: BackupDocument): DocumentProblem[] {
   })
   doc.client_keys?.forEach((k, i) => {
     if (k.name === '') problems.push({ field: `client_keys[${i}].name`, message: 'must not be empty' })
+    if (k.policy) problems.push(...policyErrors(k.policy).map(within(`client_keys[${i}].policy`)))
   })
   const duplicates = <T>(items: T[], key: (item: T) => string | number, label: string, field: string) => {
     const seen = new Set<string | number>()

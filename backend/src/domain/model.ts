@@ -3,6 +3,7 @@
  * schema (what the API validates and documents in /openapi.json) and the type derived from it
  * (`Static<>`): one source per shape. The bounds of single fields are in fields.ts.
  */
+
 import { type Static, Type } from '@sinclair/typebox'
 import {
   BaseUrl,
@@ -21,6 +22,7 @@ import {
   Strategy as StrategyField,
   Weight,
 } from './fields.js'
+import { KeyPolicyFields } from './key-policy.js'
 
 const ProbeStatusField = Type.Union([
   Type.Literal('online'),
@@ -111,7 +113,7 @@ export type ProviderPatch = Static<typeof ProviderPatchBody>
 // Field bounds are the backup document's (fields.ts): whatever the API accepts restores.
 const Models = Type.Array(ModelName, { maxItems: 5000, description: "empty: the provider's models" })
 const Config = JsonObject(
-  'optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key',
+  'optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key',
 )
 
 export const RouteNodeSchema = Type.Object(
@@ -191,6 +193,17 @@ export type NewRoute = Static<typeof NewRouteBody>
 /** Only the fields sent change; `nodes`, when sent, replaces every node; `config` replaces the whole object. */
 export type RoutePatch = Static<typeof RoutePatchBody>
 
+/** A key's consumption now (the key list): the cluster's counters, this replica's requests in flight. */
+export const KeyUsageSchema = Type.Object(
+  {
+    requests_this_minute: Type.Integer(),
+    tokens_this_minute: Type.Integer(),
+    in_flight: Type.Integer({ description: 'on the replica that answered' }),
+    spend_this_period: Type.Number({ description: 'reserved and spent in the current budget period' }),
+  },
+  { $id: 'ClientKeyUsage' },
+)
+
 export const ClientKeySchema = Type.Object(
   {
     id: Type.Integer(),
@@ -198,6 +211,8 @@ export const ClientKeySchema = Type.Object(
     prefix: Type.String({ description: 'the first characters of the key, to recognise it' }),
     created_at: Type.String(),
     last_used_at: Nullable(Type.String()),
+    ...KeyPolicyFields,
+    usage: KeyUsageSchema,
   },
   { $id: 'ClientKey' },
 )
@@ -214,4 +229,7 @@ export const CreatedClientKeySchema = Type.Object(
 )
 
 export type ClientKey = Static<typeof ClientKeySchema>
+export type KeyUsage = Static<typeof KeyUsageSchema>
+/** A key as stored: without its consumption. */
+export type ClientKeyRecord = Omit<ClientKey, 'usage'>
 export type CreatedClientKey = Static<typeof CreatedClientKeySchema>

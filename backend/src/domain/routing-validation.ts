@@ -53,6 +53,18 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
   if (model !== undefined && model !== null && (typeof model !== 'string' || model === '')) {
     errors.push({ field: 'config.model', message: 'Must be a non-empty string' })
   }
+  const maxTokens = input.config?.default_max_tokens
+  if (
+    maxTokens !== undefined &&
+    maxTokens !== null &&
+    !(Number.isInteger(maxTokens) && (maxTokens as number) >= 1 && (maxTokens as number) <= 10_000_000)
+  ) {
+    errors.push({
+      field: 'config.default_max_tokens',
+      message:
+        'Must be an integer from 1 to 10000000 (the output a request without max_tokens may use, for key budgets)',
+    })
+  }
   return errors
 }
 

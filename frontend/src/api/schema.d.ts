@@ -1331,7 +1331,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List client keys (without the keys themselves) */
+        /** List client keys (without the keys themselves), with their policy and consumption now */
         get: {
             parameters: {
                 query?: never;
@@ -1471,7 +1471,60 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a client key's name and policy (allowed models, limits, budget, expiry, disabled); every replica applies it within the sync interval */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClientKeyPatch"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClientKey"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/requests": {
@@ -2050,6 +2103,25 @@ export interface paths {
                                 key_hash: string;
                                 prefix: string;
                                 created_at: string;
+                                /** KeyPolicy */
+                                policy?: {
+                                    /** @description route names or models the key may ask for (`prefix*` matches a prefix); null: every one */
+                                    allowed_models: string[] | null;
+                                    /** @description requests per UTC minute, for the whole cluster; null: no limit */
+                                    requests_per_minute: number | null;
+                                    /** @description input + output tokens per UTC minute, for the whole cluster; null: no limit */
+                                    tokens_per_minute: number | null;
+                                    /** @description requests in flight at once, per replica; null: no limit */
+                                    max_concurrent: number | null;
+                                    /** @description spend per budget_period in the currency of the prices; null: no budget */
+                                    budget: number | null;
+                                    /** @description the budget resets at 00:00 UTC each day, or on the first of each month (UTC) */
+                                    budget_period: "day" | "month";
+                                    /** @description ISO 8601 time after which the key is refused (401) */
+                                    expires_at: string | null;
+                                    /** @description a disabled key is refused (401) but kept */
+                                    disabled: boolean;
+                                };
                             }[];
                             prices?: {
                                 provider_id: number;
@@ -3410,7 +3482,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config: {
                 [key: string]: unknown;
             };
@@ -3440,6 +3512,32 @@ export interface components {
             prefix: string;
             created_at: string;
             last_used_at: string | null;
+            /** @description route names or models the key may ask for (`prefix*` matches a prefix); null: every one */
+            allowed_models: string[] | null;
+            /** @description requests per UTC minute, for the whole cluster; null: no limit */
+            requests_per_minute: number | null;
+            /** @description input + output tokens per UTC minute, for the whole cluster; null: no limit */
+            tokens_per_minute: number | null;
+            /** @description requests in flight at once, per replica; null: no limit */
+            max_concurrent: number | null;
+            /** @description spend per budget_period in the currency of the prices; null: no budget */
+            budget: number | null;
+            /** @description the budget resets at 00:00 UTC each day, or on the first of each month (UTC) */
+            budget_period: "day" | "month";
+            /** @description ISO 8601 time after which the key is refused (401) */
+            expires_at: string | null;
+            /** @description a disabled key is refused (401) but kept */
+            disabled: boolean;
+            usage: components["schemas"]["ClientKeyUsage"];
+        };
+        /** ClientKeyUsage */
+        ClientKeyUsage: {
+            requests_this_minute: number;
+            tokens_this_minute: number;
+            /** @description on the replica that answered */
+            in_flight: number;
+            /** @description reserved and spent in the current budget period */
+            spend_this_period: number;
         };
         /** RestoreChanges */
         RestoreChanges: {
@@ -3625,7 +3723,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3655,7 +3753,7 @@ export interface components {
             name?: string;
             mode?: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3791,6 +3889,26 @@ export interface components {
             key: string;
             prefix: string;
             created_at: string;
+        };
+        /** ClientKeyPatch */
+        ClientKeyPatch: {
+            name?: string;
+            /** @description route names or models the key may ask for (`prefix*` matches a prefix); null: every one */
+            allowed_models?: string[] | null;
+            /** @description requests per UTC minute, for the whole cluster; null: no limit */
+            requests_per_minute?: number | null;
+            /** @description input + output tokens per UTC minute, for the whole cluster; null: no limit */
+            tokens_per_minute?: number | null;
+            /** @description requests in flight at once, per replica; null: no limit */
+            max_concurrent?: number | null;
+            /** @description spend per budget_period in the currency of the prices; null: no budget */
+            budget?: number | null;
+            /** @description the budget resets at 00:00 UTC each day, or on the first of each month (UTC) */
+            budget_period?: "day" | "month";
+            /** @description ISO 8601 time after which the key is refused (401) */
+            expires_at?: string | null;
+            /** @description a disabled key is refused (401) but kept */
+            disabled?: boolean;
         };
         /** RequestPage */
         RequestPage: {

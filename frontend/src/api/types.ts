@@ -34,6 +34,7 @@ export type NodeDraft = Required<NonNullable<RouteInput['nodes']>[number]> & Par
 
 export type ClientKey = Schemas['ClientKey']
 export type CreatedClientKey = Schemas['CreatedClientKey']
+export type ClientKeyPatch = Schemas['ClientKeyPatch']
 
 export type Stats = Schemas['Stats']
 export type StatsHistory = Schemas['StatsHistory']

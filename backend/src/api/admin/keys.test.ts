@@ -34,13 +34,32 @@ describe('/api/keys', () => {
     expect(res.statusCode).toBe(200)
     const list = res.json()
     expect(list.map((k: { name: string }) => k.name)).toEqual(['a', 'b'])
-    expect(list[0]).toEqual({
+    expect(list[0]).toMatchObject({
       id: first.id,
       name: 'a',
       prefix: first.prefix,
       created_at: first.created_at,
       last_used_at: null,
     })
+    expect(Object.keys(list[0]).sort()).toEqual(
+      [
+        'id',
+        'name',
+        'prefix',
+        'created_at',
+        'last_used_at',
+        // the policy (keys.policy.test.ts) and the consumption now
+        'allowed_models',
+        'requests_per_minute',
+        'tokens_per_minute',
+        'max_concurrent',
+        'budget',
+        'budget_period',
+        'expires_at',
+        'disabled',
+        'usage',
+      ].sort(),
+    )
     expect(res.body).not.toContain(first.key)
     expect(res.body).not.toContain(createHash('sha256').update(first.key).digest('hex'))
   })

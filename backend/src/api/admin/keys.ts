@@ -3,11 +3,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Name } from '../../domain/fields.js'
+import { KeyPolicyFields } from '../../domain/key-policy.js'
 import { ClientKeySchema, CreatedClientKeySchema } from '../../domain/model.js'
 import type { ClientKeys } from '../../services/config/client-keys.js'
 import { IdParams, problems } from './schemas.js'
 
 const NewKeyBody = Type.Object({ name: Name }, { additionalProperties: false, title: 'NewClientKey' })
+
+const KeyPatchBody = Type.Partial(Type.Object({ name: Name, ...KeyPolicyFields }), {
+  additionalProperties: false,
+  title: 'ClientKeyPatch',
+})
 
 const tags = ['keys']
 
@@ -19,7 +25,7 @@ export function keyRoutes(deps: { clientKeys: ClientKeys }): FastifyPluginAsyncT
       {
         schema: {
           tags,
-          summary: 'List client keys (without the keys themselves)',
+          summary: 'List client keys (without the keys themselves), with their policy and consumption now',
           response: { 200: Type.Array(ClientKeySchema) },
         },
       },
@@ -37,6 +43,21 @@ export function keyRoutes(deps: { clientKeys: ClientKeys }): FastifyPluginAsyncT
         },
       },
       async (req, reply) => reply.code(201).send(await clientKeys.create(req.body.name)),
+    )
+
+    app.patch(
+      '/api/keys/:id',
+      {
+        schema: {
+          tags,
+          summary:
+            "Change a client key's name and policy (allowed models, limits, budget, expiry, disabled); every replica applies it within the sync interval",
+          params: IdParams,
+          body: KeyPatchBody,
+          response: { 200: ClientKeySchema, ...problems(404, 422) },
+        },
+      },
+      async (req) => clientKeys.update(req.params.id, req.body),
     )
 
     app.delete(

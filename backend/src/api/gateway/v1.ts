@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, malformedJson } from '../../core/errors.js'
+import type { Admission, CallOutcome, Limits } from '../../services/gateway/limits.js'
 import {
   type Endpoint,
   GATEWAY_ENDPOINTS,
@@ -107,28 +108,69 @@ function keyIdOf(req: FastifyRequest, idOf: ((token: string) => number | null) |
 
 export function gatewayRoutes(deps: {
   proxy: GatewayProxy
+  limits: Pick<Limits, 'admit' | 'checkModel'>
   bodyLimit: number
   clientKeyIdOf?: (token: string) => number | null
 }): FastifyPluginAsync {
-  const { proxy, bodyLimit } = deps
-  /** Hands the request over to the proxy, which writes the answer itself. */
+  const { proxy, bodyLimit, limits } = deps
+  /**
+   * Admits the call under the client key's policy (a refusal is thrown before anything is sent, so
+   * the error handler answers it in the endpoint's format), then hands it to the proxy, which
+   * writes the answer itself; the reservation is settled with the call's real usage.
+   */
   async function forward(
     call: PreparedCall,
     req: FastifyRequest,
     reply: FastifyReply,
     clientKeyId = keyIdOf(req, deps.clientKeyIdOf),
   ): Promise<void> {
+    const startedAt = performance.now()
+    let admission: Admission
+    try {
+      admission = await limits.admit(clientKeyId, {
+        endpoint: call.endpoint,
+        model: call.model,
+        body: call.body,
+        textLength: call.text.length,
+        route: call.route,
+        attempts: call.attempts,
+      })
+    } catch (error) {
+      if (call.method === 'POST' && !call.multipart) {
+        proxy.reportRejected(
+          call.endpoint as Endpoint,
+          call.body,
+          { requestId: req.id, clientKeyId },
+          error,
+          startedAt,
+        )
+      }
+      throw error
+    }
+    for (const [name, value] of Object.entries(admission.headers)) reply.raw.setHeader(name, value)
     reply.hijack()
-    await proxy.forward(call, {
-      res: reply.raw,
-      requestId: req.id,
-      headers: req.headers,
-      log: req.log,
-      clientKeyId,
-    })
+    let outcome: CallOutcome | null = null
+    try {
+      outcome = await proxy.forward(call, {
+        res: reply.raw,
+        requestId: req.id,
+        headers: req.headers,
+        log: req.log,
+        clientKeyId,
+      })
+    } finally {
+      admission.settle(outcome)
+    }
   }
   return async (app) => {
     registerJsonParser(app, bodyLimit)
+    // A model the client key may not use is refused before the request is planned (403).
+    app.addHook('preHandler', async (req) => {
+      const json = (req.body as GatewayBody | undefined)?.json
+      const model =
+        json !== null && typeof json === 'object' ? (json as { model?: unknown }).model : undefined
+      if (typeof model === 'string') limits.checkModel(keyIdOf(req, deps.clientKeyIdOf), model)
+    })
     // Answers Fastify sends itself (401, 404, 413, /v1/models) carry the gateway's headers too;
     // forwarded answers are written by the proxy with the real values.
     app.addHook('onSend', (_req, reply, payload, done) => {

@@ -33,6 +33,16 @@ declare module 'fastify' {
 export interface ClientKeyVerifier {
   /** True when the token is a live client key (and records its use). */
   verify(token: string): boolean
+  /** Why a known key is refused (disabled or expired by its policy), or null. */
+  refusalOf?(token: string): 'disabled' | 'expired' | null
+}
+
+/** A disabled or expired key gets a 401 that says so (the key exists; its owner can ask why). */
+function refusedKey(verifier: ClientKeyVerifier | null, token: string | null): AppError | null {
+  const refusal = token === null ? null : (verifier?.refusalOf?.(token) ?? null)
+  if (refusal === 'disabled') return new AppError('key_disabled', 'this client key is disabled')
+  if (refusal === 'expired') return new AppError('key_expired', 'this client key has expired')
+  return null
 }
 
 function bearerToken(request: FastifyRequest): string | null {
@@ -111,6 +121,8 @@ export function registerAuth(
       if (request.is404 || request.routeOptions.config.credential !== 'client') return
       const token = bearerToken(request)
       if (token === null || opts.clientKeys()?.verify(token)) return
+      const refused = refusedKey(opts.clientKeys(), token)
+      if (refused) throw refused
       throw new AppError(
         'unauthorized',
         'this client key is not valid (development mode: send no Authorization header, or a live sb-… key)',
@@ -128,6 +140,8 @@ export function registerAuth(
     // client keys first on /v1: their check is a map lookup, the admin comparison two hashes
     if (credential === 'client' && token !== null && opts.clientKeys()?.verify(token)) return
     if (token !== null && safeEqual(token, adminToken)) return
+    const refused = credential === 'client' ? refusedKey(opts.clientKeys(), token) : null
+    if (refused) throw refused
     throw new AppError(
       'unauthorized',
       credential === 'client'

@@ -51,6 +51,16 @@ export function anthropicErrorType(status: number): string {
   return 'api_error'
 }
 
+/** OpenAI's error types by status (429: `insufficient_quota` for a spent budget, as OpenAI sends it). */
+function openAiErrorType(error: AppError): string {
+  if (error.status >= 500) return 'api_error'
+  if (error.status === 401) return 'authentication_error'
+  if (error.status === 403) return 'permission_error'
+  if (error.status === 429)
+    return error.code === 'insufficient_quota' ? 'insufficient_quota' : 'rate_limit_error'
+  return 'invalid_request_error'
+}
+
 export function sendError(reply: FastifyReply, error: AppError, shape: ErrorShape): FastifyReply {
   for (const [name, value] of Object.entries(error.details.headers ?? {})) reply.header(name, value)
   if (shape === 'anthropic') {
@@ -60,12 +70,7 @@ export function sendError(reply: FastifyReply, error: AppError, shape: ErrorShap
       .send({ type: 'error', error: { type: anthropicErrorType(error.status), message: error.message } })
   }
   if (shape === 'openai') {
-    const type =
-      error.status >= 500
-        ? 'api_error'
-        : error.status === 401
-          ? 'authentication_error'
-          : 'invalid_request_error'
+    const type = openAiErrorType(error)
     return reply
       .code(error.status)
       .type('application/json')

@@ -20,6 +20,7 @@ import {
   type RestoreSummary,
   summarizeChanges,
 } from '../../domain/backup-document.js'
+import { policyOf } from '../../domain/key-policy.js'
 import { originOf } from '../../domain/url-policy.js'
 
 export interface ParseOptions {
@@ -184,7 +185,7 @@ export function createBackup(deps: {
     })
     const keyView = (k: NonNullable<BackupDocument['client_keys']>[number]) => ({
       name: `${k.name} (${k.prefix})`,
-      v: k.key_hash,
+      v: [k.key_hash, policyOf(k.policy)],
     })
     return {
       dry_run: dryRun,

@@ -2,16 +2,25 @@
  * Client keys for /v1 (DESIGN.md §7): `sb-` + 43 random base64url characters, shown once at
  * creation; only the SHA-256 is stored. The gateway's hot path checks a key against an in-memory
  * map (hash → id) that is rebuilt on every configuration change (create, delete, restore), so a
- * revoked key is refused from the next request on, and no request queries the database.
+ * revoked key is refused from the next request on, and no request queries the database. Each key's
+ * policy (domain/key-policy.ts) is in the same map: a disabled or expired key is refused (401) like
+ * an unknown one, with its reason; services/gateway/limits.ts reads the rest of the policy.
  */
 import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
 import { nowIso } from '../../core/clock.js'
 import { sha256Hex } from '../../core/crypto.js'
-import { clientKeyNotFound, fieldError, idSpaceExhausted } from '../../core/errors.js'
+import { clientKeyNotFound, fieldError, idSpaceExhausted, invalidFields } from '../../core/errors.js'
 import { isIdSpaceExhausted } from '../../db/errors.js'
 import type { KeysRepo } from '../../db/keys.repo.js'
-import type { ClientKey, CreatedClientKey } from '../../domain/model.js'
+import {
+  type KeyPolicy,
+  type KeyPolicyPatch,
+  policyErrors,
+  policyOf,
+  refusalOf,
+} from '../../domain/key-policy.js'
+import type { ClientKey, ClientKeyRecord, CreatedClientKey, KeyUsage } from '../../domain/model.js'
 import type { ConfigChanges } from './config-changes.js'
 
 const CLIENT_KEY_PREFIX = 'sb-'
@@ -24,8 +33,19 @@ function generateClientKey(): string {
   return CLIENT_KEY_PREFIX + randomBytes(32).toString('base64url')
 }
 
-export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges; log: Logger }) {
+export function createClientKeys(deps: {
+  keys: KeysRepo
+  changes: ConfigChanges
+  log: Logger
+  /** Each key's consumption now (services/gateway/limits.ts). */
+  usage: (keys: ClientKeyRecord[]) => Promise<Map<number, KeyUsage>>
+  now?: () => number
+  /** A refused disabled or expired key (the metrics count it). */
+  onRefused?: (reason: 'disabled' | 'expired') => void
+}) {
+  const now = deps.now ?? Date.now
   let idByHash = new Map<string, number>()
+  let policies = new Map<number, KeyPolicy>()
   // Tokens already verified → id, so a busy client costs a map lookup, not a SHA-256, per request.
   // Only live keys enter it; emptied whenever the key set changes.
   let idByToken = new Map<string, number>()
@@ -35,6 +55,7 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
   async function reload(): Promise<void> {
     const rows = await deps.keys.listHashes()
     idByHash = new Map(rows.map((row) => [row.key_hash, row.id]))
+    policies = new Map(rows.map((row) => [row.id, row.policy]))
     idByToken = new Map()
   }
 
@@ -65,9 +86,27 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
         if (idByToken.size >= VERIFIED_CACHE_SIZE) idByToken.clear()
         idByToken.set(token, id)
       }
+      const policy = policies.get(id)
+      const refusal = policy ? refusalOf(policy, now()) : null
+      if (refusal !== null) {
+        deps.onRefused?.(refusal)
+        return false
+      }
       noteUse(id)
       return true
     },
+
+    /** Why a live key is refused (disabled, expired), for the 401's message; null otherwise. */
+    refusalOf(token: string): 'disabled' | 'expired' | null {
+      const id =
+        idByToken.get(token) ??
+        (token.startsWith(CLIENT_KEY_PREFIX) ? idByHash.get(sha256Hex(token)) : undefined)
+      const policy = id === undefined ? undefined : policies.get(id)
+      return policy ? refusalOf(policy, now()) : null
+    },
+
+    /** The policy of a live key (the limits read it on every request). */
+    policyOf: (id: number): KeyPolicy | undefined => policies.get(id),
 
     /** The id of a live client key (null: not one); the request log names the key by it. */
     idOf(token: string): number | null {
@@ -97,7 +136,38 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
       return { ...rest, key }
     },
 
-    list: (): Promise<ClientKey[]> => deps.keys.list(),
+    async list(): Promise<ClientKey[]> {
+      const keys = await deps.keys.list()
+      const usage = await deps.usage(keys)
+      return keys.map((key) => ({
+        ...key,
+        usage: usage.get(key.id) ?? {
+          requests_this_minute: 0,
+          tokens_this_minute: 0,
+          in_flight: 0,
+          spend_this_period: 0,
+        },
+      }))
+    },
+
+    /** PATCH /api/keys/{id}: the name and policy fields given; a bad value changes nothing (422). */
+    async update(id: number, patch: KeyPolicyPatch): Promise<ClientKey> {
+      const errors = policyErrors(patch)
+      if (patch.name !== undefined && patch.name.trim() === '')
+        errors.unshift({ field: 'name', message: 'must not be empty' })
+      if (errors.length > 0) throw invalidFields('', errors)
+      const current = await deps.keys.get(id)
+      if (!current) throw clientKeyNotFound(id)
+      const { name, ...policyPatch } = patch
+      const policy = policyOf({ ...pickPolicy(current), ...policyPatch })
+      if (!(await deps.keys.update(id, { name: name?.trim() ?? current.name, policy })))
+        throw clientKeyNotFound(id)
+      policies.set(id, policy)
+      await deps.changes.configChanged()
+      const updated = (await this.list()).find((k) => k.id === id)
+      if (!updated) throw clientKeyNotFound(id)
+      return updated
+    },
 
     async remove(id: number): Promise<void> {
       if (!(await deps.keys.delete(id))) throw clientKeyNotFound(id)
@@ -117,3 +187,16 @@ export function createClientKeys(deps: { keys: KeysRepo; changes: ConfigChanges;
 }
 
 export type ClientKeys = ReturnType<typeof createClientKeys>
+
+function pickPolicy(key: ClientKeyRecord): KeyPolicy {
+  return {
+    allowed_models: key.allowed_models,
+    requests_per_minute: key.requests_per_minute,
+    tokens_per_minute: key.tokens_per_minute,
+    max_concurrent: key.max_concurrent,
+    budget: key.budget,
+    budget_period: key.budget_period,
+    expires_at: key.expires_at,
+    disabled: key.disabled,
+  }
+}

@@ -44,6 +44,7 @@ import { RESPONSE_ID, responsesFormat } from './formats/responses.js'
 import type { WireFormat } from './formats/types.js'
 import { upstreamRequestHeaders } from './forwarded-headers.js'
 import { KeyPattern } from './key-scrubber.js'
+import type { CallOutcome } from './limits.js'
 import { buildModelList, type ModelList } from './model-list.js'
 import { type GatewayObserver, healthEffect, type RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
@@ -490,7 +491,8 @@ export function createProxy(deps: ProxyDeps) {
     })
   }
 
-  async function forward(call: PreparedCall, io: ClientIo): Promise<void> {
+  /** Forwards the call and answers how it ended (the limits settle with it). */
+  async function forward(call: PreparedCall, io: ClientIo): Promise<CallOutcome> {
     const startedAt = performance.now()
     const detail = detailOf(call, io, Date.now())
     const { res } = io
@@ -599,6 +601,12 @@ export function createProxy(deps: ProxyDeps) {
         upstreamMs,
         detail,
       })
+    }
+    return {
+      answered: answered !== null,
+      usage: detail.usage,
+      providerId: detail.providerId,
+      servedModel: detail.servedModel,
     }
   }
 

@@ -343,6 +343,8 @@ export function createMetrics(deps: MetricsDeps) {
   return {
     recordHttp,
     recordAttempt,
+    /** A request a client key's policy refused (services/gateway/limits.ts, client-keys.ts). */
+    recordLimitRejection: (reason: string) => prom.limitRejections.inc({ reason }),
     recordGatewayRequest,
     gatewayObserver,
     stats,

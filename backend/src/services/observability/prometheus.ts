@@ -132,6 +132,12 @@ export function createPrometheus(
         this.set({ provider_id: String(p.id), provider: p.name }, p.consecutive_failures)
     },
   })
+  const limitRejections = new Counter({
+    name: 'switchboard_limit_rejections_total',
+    help: 'Gateway requests a client key policy refused, by reason (disabled, expired, model_not_allowed, concurrency, requests, tokens, budget)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  })
   void healthy
   void failures
   if (backup) {
@@ -194,6 +200,7 @@ export function createPrometheus(
     ttfb,
     gatewayRequests,
     overhead,
+    limitRejections,
     tokens,
     cost,
     ttft,

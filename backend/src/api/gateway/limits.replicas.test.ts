@@ -1,0 +1,110 @@
+/**
+ * Limits for the whole cluster (issue 15 item 6): two apps on one database (two replicas on
+ * PostgreSQL in the postgres run; two processes on one SQLite file in the sqlite run, the same code
+ * path) share a key's counters through the leases of db/quota.repo.ts. docs/limits.md states the bound.
+ */
+import { describe, expect, it } from 'vitest'
+import { type Gateway, ok, startGateway } from '../../../test/fake-openai.js'
+import { fakeUpstream, waitFor } from '../../../test/fake-upstream.js'
+
+const T0 = Date.parse('2026-12-03T10:00:05Z')
+const SYNC = { BACKEND_SYNC_INTERVAL_SECONDS: '0.1' }
+
+async function twoReplicas() {
+  const now = () => T0
+  const first = await startGateway(SYNC, { now })
+  const second = await startGateway(
+    { ...SYNC, BACKEND_DATABASE_URL: first.app.core.settings.databaseUrl },
+    { now },
+  )
+  await first.addProvider(await fakeUpstream(ok()))
+  return { first, second }
+}
+
+async function createKey(gw: Gateway, policy: Record<string, unknown>) {
+  const created = await gw.admin('POST', '/api/keys', { name: 'shared' })
+  const { id, key } = created.body as { id: number; key: string }
+  expect((await gw.admin('PATCH', `/api/keys/${id}`, policy)).status).toBe(200)
+  return { id, key }
+}
+
+function send(gw: Gateway, key: string): Promise<number> {
+  return fetch(`${gw.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }),
+  }).then(async (res) => {
+    await res.arrayBuffer()
+    return res.status
+  })
+}
+
+/** `total` requests to one replica, `parallel` at a time; answers the statuses. */
+async function drive(gw: Gateway, key: string, total: number, parallel: number): Promise<number[]> {
+  const statuses: number[] = []
+  let next = 0
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < total) {
+        next += 1
+        statuses.push(await send(gw, key))
+      }
+    }),
+  )
+  return statuses
+}
+
+async function waitUntilServed(gw: Gateway, key: string) {
+  // the other replica sees the provider and the key after its next sync
+  await waitFor(
+    async () => (await send(gw, key)) !== 401 && (await send(gw, key)) !== 503,
+    5000,
+    'the replica to sync',
+  )
+}
+
+describe('client-key limits across replicas', () => {
+  it('accepts 60 of 2 × 200 requests against a 60/min key, within the documented bound', async () => {
+    const { first, second } = await twoReplicas()
+    // a separate key to wait for the sync, so the measured key starts untouched
+    const probe = await createKey(first, {})
+    await waitUntilServed(second, probe.key)
+    const { id, key } = await createKey(first, { requests_per_minute: 60 })
+    await waitFor(
+      async () => {
+        const list = await second.admin('GET', '/api/keys')
+        return (list.body as { id: number; requests_per_minute: number | null }[]).some(
+          (k) => k.id === id && k.requests_per_minute === 60,
+        )
+      },
+      5000,
+      'the second replica to load the key',
+    )
+    const [a, b] = await Promise.all([drive(first, key, 200, 8), drive(second, key, 200, 8)])
+    const accepted = [...a, ...b].filter((s) => s === 200).length
+    const refused = [...a, ...b].filter((s) => s === 429).length
+    expect(accepted + refused).toBe(400)
+    // docs/limits.md: never more than N; fewer by at most (replicas − 1) × chunk (10 % of 60)
+    expect(accepted).toBeLessThanOrEqual(60)
+    expect(accepted).toBeGreaterThanOrEqual(60 - 6)
+    expect(a.filter((s) => s === 200).length).toBeGreaterThan(0)
+    expect(b.filter((s) => s === 200).length).toBeGreaterThan(0)
+    const usage = await first.admin('GET', '/api/keys')
+    const shown = (usage.body as { id: number; usage: { requests_this_minute: number } }[]).find(
+      (k) => k.id === id,
+    )
+    expect(shown?.usage.requests_this_minute).toBeGreaterThanOrEqual(accepted)
+    expect(shown?.usage.requests_this_minute).toBeLessThanOrEqual(60)
+  }, 60_000)
+
+  it('a policy change on one replica takes effect on the other within the sync interval', async () => {
+    const { first, second } = await twoReplicas()
+    const { id, key } = await createKey(first, {})
+    await waitUntilServed(second, key)
+    expect(await send(second, key)).toBe(200)
+    expect((await first.admin('PATCH', `/api/keys/${id}`, { disabled: true })).status).toBe(200)
+    await waitFor(async () => (await send(second, key)) === 401, 2000, 'the other replica to refuse the key')
+    await first.admin('PATCH', `/api/keys/${id}`, { disabled: false, requests_per_minute: 1 })
+    await waitFor(async () => (await send(second, key)) === 429, 2000, 'the other replica to apply the limit')
+  })
+})
