@@ -157,13 +157,23 @@ export function createRequestsRepo(db: Kysely<Database>, engine: Engine = 'sqlit
       return Number(result.numDeletedRows)
     },
 
+    /** Minute and hour buckets before `before`'s hour, day buckets of the days wholly before it. */
     async pruneRollupsBefore(before: string): Promise<void> {
-      await db.deleteFrom('usage_rollups').where('bucket', '<', before).execute()
+      await db
+        .deleteFrom('usage_rollups')
+        .where('bucket_size', 'in', ['minute', 'hour'])
+        .where('bucket', '<', before.slice(0, 13))
+        .execute()
+      await db
+        .deleteFrom('usage_rollups')
+        .where('bucket_size', '=', 'day')
+        .where('bucket', '<', before.slice(0, 10))
+        .execute()
     },
 
     /** Sums of the rollups per bucket and group, buckets `from` to `to` inclusive (SQL adds up). */
     async usage(
-      bucketSize: 'minute' | 'hour',
+      bucketSize: 'minute' | 'hour' | 'day',
       group: UsageGroup,
       from: string,
       to: string,
