@@ -1,6 +1,7 @@
 /**
  * SQL for the request log and the usage rollups: one transaction per batch inserts the records and
- * adds them to their minute and hour buckets; reads page by (at, id); retention deletes in batches.
+ * adds them to their minute, hour and day buckets; reads page by (at, id); retention deletes in batches
+ * (SQLite) or drops day partitions (PostgreSQL).
  */
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
 import { nextDay, partitionName } from './migrations.js'
