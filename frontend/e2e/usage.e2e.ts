@@ -104,6 +104,11 @@ describe('usage and requests', () => {
     // name, cost, requests, errors, input tokens, output tokens
     expect(cells.slice(0, 6)).toEqual([key.name, '0.036', String(total), '1', '20', '8'])
     await page.getByLabel('Requests over time, one line per group').locator('canvas').first().waitFor()
+    // 30 days: one point per day, the same totals
+    await page.getByLabel('Time range').click()
+    await page.locator('.n-base-select-option:visible', { hasText: 'Last 30 days' }).first().click()
+    await page.getByText('One point per day').waitFor()
+    expect((await row.getByRole('cell').allTextContents()).slice(0, 6)).toEqual(cells.slice(0, 6))
     await page.getByLabel('Metric').click()
     await page.locator('.n-base-select-option:visible', { hasText: 'Cost' }).first().click()
     await page.getByText('Cost by key').waitFor()

@@ -1,4 +1,4 @@
-/** 0003_provider_kind: providers stored before it speak OpenAI's protocol with every endpoint. */
+/** 0003_provider_kind: providers stored before it speak OpenAI's protocol with every endpoint; 0011: day rollups. */
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
@@ -43,6 +43,53 @@ describe('migration 0003_provider_kind', () => {
     try {
       const row = await createProvidersRepo(db.kysely, config.engine).findByName('old')
       expect(row && rowToProvider(row)).toMatchObject({ name: 'old', kind: 'openai', endpoints: null })
+    } finally {
+      await db.close()
+    }
+  })
+})
+
+describe('migration 0011_request_log_scale', () => {
+  it('adds day rollups summing the hour rollups already kept', async () => {
+    const config = await databaseConfig()
+    const old = rawKysely(config)
+    await migrate(old, config.engine, '0007_request_log')
+    const hour = (bucket: string, requests: number) => ({
+      bucket_size: 'hour',
+      bucket,
+      key_id: 1,
+      route: '',
+      provider_id: 2,
+      provider: 'p',
+      model: 'm',
+      requests,
+      errors: 1,
+      input_tokens: 10,
+      output_tokens: 5,
+      cached_input_tokens: 0,
+      reasoning_tokens: 0,
+      cost: 0.25,
+      latency_1: requests,
+    })
+    await (old as Kysely<Record<string, Record<string, unknown>>>)
+      .insertInto('usage_rollups')
+      .values([hour('2026-12-02T23', 2), hour('2026-12-03T07', 3), hour('2026-12-03T08', 4)])
+      .execute()
+    await old.destroy()
+
+    const db = await openDatabase(config)
+    try {
+      const days = await (db.kysely as unknown as Kysely<Record<string, Record<string, unknown>>>)
+        .selectFrom('usage_rollups')
+        .select(['bucket', 'requests', 'errors', 'cost', 'latency_1'])
+        .where('bucket_size', '=', 'day')
+        .orderBy('bucket')
+        .execute()
+      expect(days.map((d) => [d.bucket, Number(d.requests), Number(d.errors), Number(d.latency_1)])).toEqual([
+        ['2026-12-02', 2, 1, 2],
+        ['2026-12-03', 7, 2, 7],
+      ])
+      expect(Number(days[1]?.cost)).toBeCloseTo(0.5)
     } finally {
       await db.close()
     }

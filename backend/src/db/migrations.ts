@@ -273,7 +273,7 @@ const keyLimits: Builder = async (db, engine) => {
 }
 
 /**
- * PostgreSQL: the request log becomes a table partitioned by day on `at` (issue 15, scale), so
+ * Day rollups for long ranges, then, on PostgreSQL, the request log becomes a table partitioned by day on `at` (issue 15, scale), so
  * retention drops a day's partition in one step instead of deleting its rows. `at` is ISO-8601 text
  * compared in the "C" collation (byte order, which is time order for these strings, whatever the
  * database's locale). The primary key must hold the partition key: (id, at); ids keep their sequence.
@@ -284,7 +284,26 @@ const keyLimits: Builder = async (db, engine) => {
  */
 const UTC_TODAY = sql`(now() AT TIME ZONE 'UTC')::date`
 
-const requestLogPartitions: Builder = async (db, engine) => {
+const requestLogScale: Builder = async (db, engine) => {
+  // Day rollups (both engines): a month's usage reads 30 buckets per group instead of 720. Those
+  // of the traffic already logged are the sums of its hour rollups.
+  const histogram = Array.from({ length: HISTOGRAM_COLUMNS }, (_, i) => [`latency_${i}`, `ttft_${i}`]).flat()
+  const counts = [
+    'requests',
+    'errors',
+    'input_tokens',
+    'output_tokens',
+    'cached_input_tokens',
+    'reasoning_tokens',
+    'cost',
+    ...histogram,
+  ]
+  await sql`
+    INSERT INTO usage_rollups (bucket_size, bucket, key_id, route, provider_id, provider, model, ${sql.join(counts.map((c) => sql.ref(c)))})
+    SELECT 'day', substr(bucket, 1, 10), key_id, route, provider_id, max(provider), model,
+      ${sql.join(counts.map((c) => sql`sum(${sql.ref(c)})`))}
+    FROM usage_rollups WHERE bucket_size = 'hour'
+    GROUP BY substr(bucket, 1, 10), key_id, route, provider_id, model`.execute(db)
   if (engine !== 'postgres') return
   await sql`ALTER TABLE request_log RENAME TO request_log_unpartitioned`.execute(db)
   // its indexes go (the table goes at the end); "C" on the old column costs no rewrite without them
@@ -339,7 +358,7 @@ const builders: Record<string, Builder> = {
   '0006_ops': ops,
   '0007_request_log': requestLog,
   '0008_key_limits': keyLimits,
-  '0011_request_log_partitions': requestLogPartitions,
+  '0011_request_log_scale': requestLogScale,
 }
 
 /** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */

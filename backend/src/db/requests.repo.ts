@@ -1,6 +1,7 @@
 /**
  * SQL for the request log and the usage rollups: one transaction per batch inserts the records and
- * adds them to their minute and hour buckets; reads page by (at, id); retention deletes in batches.
+ * adds them to their minute, hour and day buckets; reads page by (at, id); retention deletes in batches
+ * (SQLite) or drops day partitions (PostgreSQL).
  */
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
 import { nextDay, partitionName } from './migrations.js'
@@ -157,13 +158,23 @@ export function createRequestsRepo(db: Kysely<Database>, engine: Engine = 'sqlit
       return Number(result.numDeletedRows)
     },
 
+    /** Minute and hour buckets before `before`'s hour, day buckets of the days wholly before it. */
     async pruneRollupsBefore(before: string): Promise<void> {
-      await db.deleteFrom('usage_rollups').where('bucket', '<', before).execute()
+      await db
+        .deleteFrom('usage_rollups')
+        .where('bucket_size', 'in', ['minute', 'hour'])
+        .where('bucket', '<', before.slice(0, 13))
+        .execute()
+      await db
+        .deleteFrom('usage_rollups')
+        .where('bucket_size', '=', 'day')
+        .where('bucket', '<', before.slice(0, 10))
+        .execute()
     },
 
     /** Sums of the rollups per bucket and group, buckets `from` to `to` inclusive (SQL adds up). */
     async usage(
-      bucketSize: 'minute' | 'hour',
+      bucketSize: 'minute' | 'hour' | 'day',
       group: UsageGroup,
       from: string,
       to: string,

@@ -1855,7 +1855,8 @@ export interface paths {
             parameters: {
                 query: {
                     group_by: "key" | "route" | "provider" | "model";
-                    interval?: "minute" | "hour";
+                    /** @description minute: ranges up to 7 days; hour and day: up to 400 days (day: the fastest for long ranges) */
+                    interval?: "minute" | "hour" | "day";
                     /** @description ISO-8601; default: 24 hours before `to` */
                     from?: string;
                     /** @description ISO-8601, exclusive; default: now */

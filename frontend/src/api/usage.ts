@@ -4,7 +4,7 @@ import type { RequestPage, RequestRecord, UsageAnswer } from './types'
 /** What GET /api/usage is asked (the schema's query). */
 export interface UsageQuery {
   group_by: 'key' | 'route' | 'provider' | 'model'
-  interval?: 'minute' | 'hour'
+  interval?: 'minute' | 'hour' | 'day'
   from?: string
   to?: string
 }

@@ -62,6 +62,10 @@ describe('GET /api/usage', () => {
     expect(b).toMatchObject({ requests: 1, errors: 1, input_tokens: 0, cost: 0 })
     expect(byModel.totals[0]?.key).toBe('model-a')
     expect(byModel.data.every((p) => p.bucket.endsWith(':00.000Z'))).toBe(true)
+    // day buckets: the same sums, one point per day
+    const byDay = await usage(gw, 'group_by=model&interval=day')
+    expect(byDay.totals).toEqual(byModel.totals)
+    expect(byDay.data.every((p) => p.bucket.endsWith('T00:00:00.000Z'))).toBe(true)
 
     const byKey = await usage(gw, 'group_by=key')
     expect(byKey.totals.map((t) => [t.key, t.requests])).toEqual([

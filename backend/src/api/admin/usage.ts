@@ -49,7 +49,13 @@ const UsageQuery = Type.Object(
       Type.Literal('provider'),
       Type.Literal('model'),
     ]),
-    interval: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour')], { default: 'hour' })),
+    interval: Type.Optional(
+      Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')], {
+        default: 'hour',
+        description:
+          'minute: ranges up to 7 days; hour and day: up to 400 days (day: the fastest for long ranges)',
+      }),
+    ),
     from: Type.Optional(Type.String({ description: 'ISO-8601; default: 24 hours before `to`' })),
     to: Type.Optional(Type.String({ description: 'ISO-8601, exclusive; default: now' })),
   },

@@ -142,8 +142,8 @@ export function createRequestLog(deps: RequestLogDeps) {
       total += n
       if (n < PRUNE_BATCH) break
     }
-    // rollups go with the records: the minute buckets ('…T07:41') and hour buckets ('…T07') sort as text
-    await deps.repo.pruneRollupsBefore(cutoff.slice(0, 13))
+    // rollups go with the records: the buckets ('…T07:41', '…T07', '2026-12-03') sort as text
+    await deps.repo.pruneRollupsBefore(cutoff)
     return total
   }
 

@@ -30,9 +30,10 @@ function row(at: string, extra: Partial<NewRequestRow> = {}): NewRequestRow {
 }
 
 describe('usage rollups', () => {
-  it('cuts times to their minute and hour buckets', () => {
+  it('cuts times to their minute, hour and day buckets', () => {
     expect(bucketOf('2026-12-03T07:41:59.999Z', 'minute')).toBe('2026-12-03T07:41')
     expect(bucketOf('2026-12-03T07:41:59.999Z', 'hour')).toBe('2026-12-03T07')
+    expect(bucketOf('2026-12-03T07:41:59.999Z', 'day')).toBe('2026-12-03')
   })
 
   it('adds a batch up per bucket and group, counting errors and histogram buckets', () => {
@@ -51,6 +52,8 @@ describe('usage rollups', () => {
     expect(hour).toHaveLength(1)
     expect(hour[0]).toMatchObject({ requests: 3, errors: 2, input_tokens: 30, output_tokens: 15, cost: 1.5 })
     expect([hour[0]?.latency_1, hour[0]?.latency_5, hour[0]?.ttft_0]).toEqual([2, 1, 1])
+    const day = sums.filter((s) => s.bucket_size === 'day')
+    expect(day.map((s) => [s.bucket, s.requests, s.errors])).toEqual([['2026-12-03', 3, 2]])
   })
 
   it('reads percentiles from the histogram, interpolated within a bucket', () => {

@@ -1,11 +1,15 @@
-/** How one request record adds to its minute and hour rollups (pure; the writer batches them). */
+/** How one request record adds to its minute, hour and day rollups (pure; the writer batches them). */
 
 import { HISTOGRAM_COLUMNS, LATENCY_BUCKETS_MS } from '../../db/migrations.js'
 import type { NewRequestRow, RollupRow } from '../../db/requests.repo.js'
 
-/** The bucket a time falls in: ISO text cut to the minute or the hour (`2026-12-03T07:41`, `…T07`). */
-export function bucketOf(iso: string, size: 'minute' | 'hour'): string {
-  return size === 'minute' ? iso.slice(0, 16) : iso.slice(0, 13)
+export type BucketSize = 'minute' | 'hour' | 'day'
+export const BUCKET_SIZES: readonly BucketSize[] = ['minute', 'hour', 'day']
+const BUCKET_WIDTH: Record<BucketSize, number> = { minute: 16, hour: 13, day: 10 }
+
+/** The bucket a time falls in: ISO text cut to the minute, hour or day (`2026-12-03T07:41`, `…T07`, `2026-12-03`). */
+export function bucketOf(iso: string, size: BucketSize): string {
+  return iso.slice(0, BUCKET_WIDTH[size])
 }
 
 export function histogramIndex(ms: number): number {
@@ -18,11 +22,11 @@ export function isError(row: Pick<NewRequestRow, 'status' | 'error_code'>): bool
   return row.status < 200 || row.status >= 300 || (row.error_code !== null && row.error_code !== undefined)
 }
 
-/** The batch's rows summed per bucket × key × route × provider × model, minute and hour. */
+/** The batch's rows summed per bucket × key × route × provider × model, minute, hour and day. */
 export function rollupsOf(rows: NewRequestRow[]): RollupRow[] {
   const byKey = new Map<string, RollupRow>()
   for (const row of rows) {
-    for (const size of ['minute', 'hour'] as const) {
+    for (const size of BUCKET_SIZES) {
       const bucket = bucketOf(row.at, size)
       const keyId = row.key_id ?? 0
       const route = row.route ?? ''

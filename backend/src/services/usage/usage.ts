@@ -8,11 +8,11 @@ import { fieldError } from '../../core/errors.js'
 import { HISTOGRAM_COLUMNS } from '../../db/migrations.js'
 import type { RequestsRepo, UsageGroup, UsageSums } from '../../db/requests.repo.js'
 import { isoTime } from './requests.js'
-import { bucketOf, percentileOf } from './rollup.js'
+import { type BucketSize, bucketOf, percentileOf } from './rollup.js'
 
 export const GROUPS = { key: 'key_id', route: 'route', provider: 'provider_id', model: 'model' } as const
 export type GroupBy = keyof typeof GROUPS
-export type Interval = 'minute' | 'hour'
+export type Interval = BucketSize
 
 const COUNTERS = [
   'requests',
@@ -28,7 +28,11 @@ const TTFT = Array.from({ length: HISTOGRAM_COLUMNS }, (_, i) => `ttft_${i}`)
 const COLUMNS = [...COUNTERS, ...LATENCY, ...TTFT]
 
 /** The longest range one answer may cover, per interval (the number of points stays bounded). */
-const MAX_RANGE_MS: Record<Interval, number> = { minute: 7 * 86_400_000, hour: 400 * 86_400_000 }
+const MAX_RANGE_MS: Record<Interval, number> = {
+  minute: 7 * 86_400_000,
+  hour: 400 * 86_400_000,
+  day: 400 * 86_400_000,
+}
 
 export interface UsageFigures {
   requests: number
@@ -100,6 +104,7 @@ function groupValue(groupBy: GroupBy, row: UsageSums): UsageGroupValue {
 }
 
 function bucketTime(bucket: string, interval: Interval): string {
+  if (interval === 'day') return `${bucket}T00:00:00.000Z`
   return interval === 'minute' ? `${bucket}:00.000Z` : `${bucket}:00:00.000Z`
 }
 

@@ -29,11 +29,19 @@ describe('usageQuery', () => {
     })
   })
 
-  it('asks hours for 30 days, ending with the current hour', () => {
-    const q = usageQuery('key', '30d', now)
+  it('asks hours for 7 days, ending with the current hour', () => {
+    const q = usageQuery('key', '7d', now)
     expect(q.interval).toBe('hour')
     expect(q.to).toBe('2026-12-03T10:00:00.000Z')
-    expect(Date.parse(q.to) - Date.parse(q.from)).toBe(30 * 86_400_000)
+    expect(Date.parse(q.to) - Date.parse(q.from)).toBe(7 * 86_400_000)
+  })
+
+  it('asks days for 30 days, ending with the current day', () => {
+    expect(usageQuery('key', '30d', now)).toMatchObject({
+      interval: 'day',
+      from: '2026-11-04T00:00:00.000Z',
+      to: '2026-12-04T00:00:00.000Z',
+    })
   })
 })
 

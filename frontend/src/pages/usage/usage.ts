@@ -9,22 +9,25 @@ import type { UsageQuery } from '../../api/usage'
 export type RangeChoice = '1h' | '6h' | '24h' | '7d' | '30d'
 export type GroupBy = UsageQuery['group_by']
 
-const HOUR = 3_600_000
 const MINUTE = 60_000
+const HOUR = 3_600_000
+const DAY = 86_400_000
+export type Interval = NonNullable<UsageQuery['interval']>
+const STEP: Record<Interval, number> = { minute: MINUTE, hour: HOUR, day: DAY }
 
-/** Each range with the interval that keeps its points few: minutes up to 6 h, hours beyond. */
-export const RANGES: Record<RangeChoice, { label: string; ms: number; interval: 'minute' | 'hour' }> = {
+/** Each range with the interval that keeps its points few: minutes up to 6 h, hours to 7 days, then days. */
+export const RANGES: Record<RangeChoice, { label: string; ms: number; interval: Interval }> = {
   '1h': { label: 'Last hour', ms: HOUR, interval: 'minute' },
   '6h': { label: 'Last 6 hours', ms: 6 * HOUR, interval: 'minute' },
   '24h': { label: 'Last 24 hours', ms: 24 * HOUR, interval: 'hour' },
-  '7d': { label: 'Last 7 days', ms: 7 * 24 * HOUR, interval: 'hour' },
-  '30d': { label: 'Last 30 days', ms: 30 * 24 * HOUR, interval: 'hour' },
+  '7d': { label: 'Last 7 days', ms: 7 * DAY, interval: 'hour' },
+  '30d': { label: 'Last 30 days', ms: 30 * DAY, interval: 'day' },
 }
 
 /** The query for a range ending now; `to` is the end of the current bucket so it is included. */
 export function usageQuery(groupBy: GroupBy, range: RangeChoice, now: number): Required<UsageQuery> {
   const { ms, interval } = RANGES[range]
-  const step = interval === 'minute' ? MINUTE : HOUR
+  const step = STEP[interval]
   const to = Math.floor(now / step) * step + step
   return {
     group_by: groupBy,
@@ -102,7 +105,7 @@ const groupId = (key: UsageTotals['key']) => (key === null ? '∅' : String(key)
  * bucket of the range so a quiet bucket shows as zero instead of a line drawn across it.
  */
 export function linesOf(answer: UsageAnswer, metric: Metric, names: Names, limit = 8): Line[] {
-  const step = answer.interval === 'minute' ? MINUTE : HOUR
+  const step = STEP[answer.interval as Interval]
   const from = Date.parse(answer.from)
   const to = Date.parse(answer.to)
   const buckets: number[] = []
