@@ -1,51 +1,7 @@
 /** Reads of the request log for /api/requests: filters, cursor paging by (time, id), one record. */
 import { AppError, fieldError } from '../../core/errors.js'
 import type { RequestFilter, RequestRow, RequestsRepo } from '../../db/requests.repo.js'
-
-export interface RequestRecord {
-  id: number
-  at: string
-  request_id: string
-  key_id: number | null
-  endpoint: string
-  route: string | null
-  model: string
-  provider_id: number | null
-  provider: string | null
-  served_model: string | null
-  stream: boolean
-  status: number
-  error_code: string | null
-  attempts: {
-    provider_id: number
-    provider: string
-    outcome: string
-    status: number | null
-    duration_ms: number
-  }[]
-  latency_ms: number
-  ttft_ms: number | null
-  overhead_ms: number | null
-  usage: {
-    input_tokens: number | null
-    output_tokens: number | null
-    cached_input_tokens: number | null
-    reasoning_tokens: number | null
-  }
-  cost: number | null
-}
-
-export interface RequestQuery {
-  key_id?: number
-  route?: string
-  provider_id?: number
-  model?: string
-  status?: number
-  from?: string
-  to?: string
-  cursor?: string
-  limit?: number
-}
+import type { RequestQuery, RequestRecord } from '../../domain/request-record.js'
 
 function rowToRecord(row: RequestRow): RequestRecord {
   return {
