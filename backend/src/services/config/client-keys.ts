@@ -59,6 +59,21 @@ export function createClientKeys(deps: {
     idByToken = new Map()
   }
 
+  /**
+   * The id of the key a token is (null: none). A token seen before is one map lookup; a new one is
+   * hashed once and remembered (the cache is bounded: cleared whole when full).
+   */
+  function lookup(token: string): number | null {
+    const known = idByToken.get(token)
+    if (known !== undefined) return known
+    if (!token.startsWith(CLIENT_KEY_PREFIX)) return null
+    const id = idByHash.get(sha256Hex(token))
+    if (id === undefined) return null
+    if (idByToken.size >= VERIFIED_CACHE_SIZE) idByToken.clear()
+    idByToken.set(token, id)
+    return id
+  }
+
   /** Records a use without making the request wait for it; coalesced per key. */
   function noteUse(id: number): void {
     const now = Date.now()
@@ -78,14 +93,8 @@ export function createClientKeys(deps: {
 
     /** True when the token is a live client key; the gateway's auth calls this on every request. */
     verify(token: string): boolean {
-      let id = idByToken.get(token)
-      if (id === undefined) {
-        if (!token.startsWith(CLIENT_KEY_PREFIX)) return false
-        id = idByHash.get(sha256Hex(token))
-        if (id === undefined) return false
-        if (idByToken.size >= VERIFIED_CACHE_SIZE) idByToken.clear()
-        idByToken.set(token, id)
-      }
+      const id = lookup(token)
+      if (id === null) return false
       const policy = policies.get(id)
       const refusal = policy ? refusalOf(policy, now()) : null
       if (refusal !== null) {
@@ -98,10 +107,8 @@ export function createClientKeys(deps: {
 
     /** Why a live key is refused (disabled, expired), for the 401's message; null otherwise. */
     refusalOf(token: string): 'disabled' | 'expired' | null {
-      const id =
-        idByToken.get(token) ??
-        (token.startsWith(CLIENT_KEY_PREFIX) ? idByHash.get(sha256Hex(token)) : undefined)
-      const policy = id === undefined ? undefined : policies.get(id)
+      const id = lookup(token)
+      const policy = id === null ? undefined : policies.get(id)
       return policy ? refusalOf(policy, now()) : null
     },
 
@@ -109,12 +116,7 @@ export function createClientKeys(deps: {
     policyOf: (id: number): KeyPolicy | undefined => policies.get(id),
 
     /** The id of a live client key (null: not one); the request log names the key by it. */
-    idOf(token: string): number | null {
-      const id = idByToken.get(token)
-      if (id !== undefined) return id
-      if (!token.startsWith(CLIENT_KEY_PREFIX)) return null
-      return idByHash.get(sha256Hex(token)) ?? null
-    },
+    idOf: lookup,
 
     async create(name: string): Promise<CreatedClientKey> {
       if (name.trim() === '') throw fieldError('name', 'must not be empty')
