@@ -27,6 +27,7 @@ import { createReplicaRegistry } from './services/config/replica-registry.js'
 import { createReplicaSync } from './services/config/replica-sync.js'
 import { createSnapshot } from './services/config/snapshot.js'
 import { AffinityBindings } from './services/gateway/affinity-bindings.js'
+import { Circuits, circuitRuleOf } from './services/gateway/circuits.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
@@ -98,6 +99,14 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     max: settings.affinityMaxBindings,
     ...(options.clock ? { clock: options.clock } : {}),
   })
+  const circuits = new Circuits(circuitRuleOf(settings))
+  const circuitLog = log.child({ logger: 'switchboard.health' })
+  circuits.subscribe((providerId, change) => {
+    const name = snapshot.current().providers.get(providerId)?.name
+    const fields = { providerId, name, from: change.from, to: change.to, reason: change.reason }
+    if (change.to === 'open') circuitLog.warn(fields, 'provider circuit opened')
+    else circuitLog.info(fields, `provider circuit ${change.to === 'closed' ? 'closed' : 'half-open'}`)
+  })
   const modelRoutes = createModelRoutes({
     routes: repos.routes,
     snapshot,
@@ -105,12 +114,13 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     roundRobin,
     coolingDown: cooldowns,
     affinity,
+    circuits,
   })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
   const prices = createPrices({ repo: createPricesRepo(db.kysely), changes, log })
   await prices.reload()
-  const requestsRepo = createRequestsRepo(db.kysely)
+  const requestsRepo = createRequestsRepo(db.kysely, db.engine)
   const requestLog = createRequestLog({
     repo: requestsRepo,
     log,
@@ -124,6 +134,8 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     backup: () => backup.status(),
     mode: settings.adminToken ? 'production' : 'development',
     requestLog: () => requestLog.stats(),
+    priceOf: prices.priceOf,
+    perKey: settings.metricsPerKey,
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
@@ -152,7 +164,8 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     shouldRunCycle: () => healthLeader.tryHold(),
     log,
   })
-  // Every gateway attempt feeds passive health and the metrics; every request, the metrics.
+  // Every gateway attempt feeds passive health and the metrics; every request, the metrics and
+  // (unless BACKEND_REQUEST_LOG=false) the request log.
   const gatewayObserver: GatewayObserver = {
     attempt(record) {
       health.recordOutcome(record.providerId, healthEffect(record.outcome))
@@ -160,9 +173,11 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     },
     request(record) {
       metrics.gatewayObserver.request(record)
-      requestLog.request(record)
+      if (settings.requestLog) requestLog.request(record)
     },
-    rejected: (detail, status, durationMs) => requestLog.rejected(detail, status, durationMs),
+    rejected(detail, status, durationMs) {
+      if (settings.requestLog) requestLog.rejected(detail, status, durationMs)
+    },
   }
   const responseBindings = createResponseBindings({
     repo: createResponseBindingsRepo(db.kysely),
@@ -176,6 +191,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     snapshot,
     roundRobin,
     cooldowns,
+    circuits,
     agent: upstreamAgent,
     keyBox,
     observer: gatewayObserver,
@@ -207,6 +223,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     roundRobin,
     cooldowns,
     affinity,
+    circuits,
     modelRoutes,
     upstreamAgent,
     health,

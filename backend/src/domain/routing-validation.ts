@@ -5,13 +5,14 @@
  */
 import type { FieldError } from '../core/errors.js'
 import { affinityErrors } from './affinity.js'
+import { policyErrors } from './route-policy.js'
 import { isStrategy, STRATEGIES } from './strategies.js'
 
 /** The part of a create or PATCH body these checks read; absent parts are not checked, and a null config key means unset. */
 export interface RouteInput {
   name?: string
   config?: Record<string, unknown>
-  nodes?: readonly { api_id: number; models?: readonly string[] }[]
+  nodes?: readonly { api_id: number; models?: readonly string[]; metadata?: Record<string, unknown> }[]
 }
 
 /** A `Set<number>` of provider ids fits, and so does a `Map` keyed by id. */
@@ -41,6 +42,10 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
   }
   errors.push(...groupStrategyErrors(groupStrategies))
   errors.push(...affinityErrors(input.config?.affinity))
+  errors.push(...policyErrors(input.config, 'config'))
+  input.nodes?.forEach((node, i) => {
+    errors.push(...policyErrors(node.metadata, `nodes[${i}].metadata`))
+  })
   if (model !== undefined && model !== null && (typeof model !== 'string' || model === '')) {
     errors.push({ field: 'config.model', message: 'Must be a non-empty string' })
   }

@@ -18,6 +18,7 @@
 import { AppError, noProviderAvailable, validationFailed } from '../core/errors.js'
 import { type AffinityChoice, hashesFirstChoice, rendezvousChoice, type SessionAffinity } from './affinity.js'
 import type { ModelRoute, Provider, RouteNode } from './model.js'
+import { type NodePolicy, nodePolicy } from './route-policy.js'
 import { GroupState, RoutingState } from './routing-state.js'
 import { choose, isStrategy, type StrategyName } from './strategies.js'
 
@@ -39,11 +40,17 @@ export interface CoolingProviders {
   has(providerId: number, model: string | null): boolean
 }
 
+/** Providers whose circuit breaker holds them out (services/gateway/circuits.ts). */
+export interface OpenCircuits {
+  isOpen(provider: Provider): boolean
+}
+
 export interface PlanOptions {
   /** The requested model: filters nodes in `specific` mode, else only picks the node's model. */
   model?: string | null
   state: RoutingState
   coolingDown?: CoolingProviders
+  circuits?: OpenCircuits
   /** The /v1 endpoint called: nodes whose provider does not serve it take no part. Absent: any. */
   endpoint?: ProviderEndpoint
   /** Choose on copies of the state: nothing moves (`POST …/select?dry_run=true`). */
@@ -65,6 +72,7 @@ export type SkipReason =
   | 'provider_inactive'
   | 'provider_unhealthy'
   | 'cooling_down'
+  | 'circuit_open'
   | 'drained'
   | 'model_not_offered'
   | 'endpoint_not_served'
@@ -100,6 +108,8 @@ export interface AffinityExplanation {
 export interface Attempt<P extends Provider = Provider> {
   provider: P
   model: string | null
+  /** The node's retries and timeouts (route-policy.ts); absent: a bare model, the defaults. */
+  policy?: NodePolicy
 }
 
 /** What `POST /api/model-routes/{id}/select` answers. */
@@ -175,6 +185,7 @@ export function planForModel<P extends Provider>(
   providers: ProviderIndex<P>,
   coolingDown?: CoolingProviders,
   endpoint?: ProviderEndpoint,
+  circuits?: OpenCircuits,
 ): Attempt<P>[] {
   const attempts: Attempt<P>[] = []
   let isOffered = false
@@ -185,7 +196,7 @@ export function planForModel<P extends Provider>(
     isOffered ||= provider.is_active
     if (endpoint && !servesEndpoint(provider, endpoint)) continue
     isServed ||= provider.is_active
-    if (!isAvailable(provider, modelName, coolingDown)) continue
+    if (!isAvailable(provider, modelName, coolingDown) || circuits?.isOpen(provider)) continue
     const last = attempts.at(-1)
     if (last && last.provider.id > provider.id) isSorted = false
     attempts.push({ provider, model: modelName })
@@ -256,8 +267,10 @@ const STATELESS_GROUP = new GroupState()
 class Planner<P extends Provider> {
   readonly attempts: Attempt<P>[] = []
   readonly #routeId: number
+  readonly #config: Record<string, unknown>
   readonly #state: RoutingState
   readonly #coolingDown: CoolingProviders | undefined
+  readonly #circuits: OpenCircuits | undefined
   readonly #isDryRun: boolean
   readonly #explain: Explanation | undefined
   readonly #endpoint: ProviderEndpoint | undefined
@@ -273,8 +286,10 @@ class Planner<P extends Provider> {
     readonly hasRepeatedProvider: boolean,
   ) {
     this.#routeId = route.id
+    this.#config = route.config
     this.#state = options.state
     this.#coolingDown = options.coolingDown
+    this.#circuits = options.circuits
     this.#isDryRun = options.dryRun === true
     this.#explain = options.explain
     this.#endpoint = options.endpoint
@@ -378,7 +393,9 @@ class Planner<P extends Provider> {
             ? 'provider_unhealthy'
             : this.#coolingDown?.has(provider.id, this.#modelFor(node, provider))
               ? 'cooling_down'
-              : null
+              : this.#circuits?.isOpen(provider)
+                ? 'circuit_open'
+                : null
     if (reason === null) return provider
     if (group !== null) this.skip(node, group, reason)
     return undefined
@@ -386,7 +403,7 @@ class Planner<P extends Provider> {
 
   #appendNode(node: RouteNode): void {
     const provider = this.providers.get(node.api_id)!
-    this.#append(provider, this.#modelFor(node, provider))
+    this.#append(provider, this.#modelFor(node, provider), nodePolicy(this.#config, node.metadata))
   }
 
   #modelFor(node: RouteNode, provider: P): string | null {
@@ -396,11 +413,11 @@ class Planner<P extends Provider> {
 
   // Plans hold a handful of attempts: a linear scan beats allocating a Set per request, and a
   // route whose providers are all different (the usual) needs none.
-  #append(provider: P, model: string | null): void {
+  #append(provider: P, model: string | null, policy: NodePolicy): void {
     if (this.hasRepeatedProvider) {
       for (const a of this.attempts) if (a.provider.id === provider.id && a.model === model) return
     }
-    this.attempts.push({ provider, model })
+    this.attempts.push({ provider, model, policy })
   }
 }
 

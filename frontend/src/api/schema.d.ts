@@ -136,6 +136,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/provider-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider kinds: the /v1 endpoints each serves and the header that carries its key */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderKindInfo"][];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/providers/{id}": {
         parameters: {
             query?: never;
@@ -3271,6 +3316,15 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        /** ProviderKindInfo */
+        ProviderKindInfo: {
+            /** @description the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai */
+            kind: "openai" | "anthropic" | "azure";
+            /** @description every /v1 endpoint the kind serves */
+            endpoints: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[];
+            /** @description the header that carries the provider's key */
+            key_header: string;
+        };
         /** HealthCheck */
         HealthCheck: {
             checked_at: string;
@@ -3714,7 +3768,7 @@ export interface components {
                 provider_name: string | null;
                 /** @description the group key: route id (auto), model (specific), priority (multi) */
                 group: string;
-                reason: "provider_missing" | "provider_inactive" | "provider_unhealthy" | "cooling_down" | "drained" | "model_not_offered";
+                reason: "provider_missing" | "provider_inactive" | "provider_unhealthy" | "cooling_down" | "circuit_open" | "drained" | "model_not_offered" | "endpoint_not_served";
             }[];
             /** @description dry run on a route with affinity: how the session decided the first node */
             affinity?: {

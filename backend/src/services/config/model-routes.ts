@@ -20,6 +20,7 @@ import { type RouteStateDetails, routeStateView } from '../../domain/route-state
 import {
   type CoolingProviders,
   type Explanation,
+  type OpenCircuits,
   planAttempts,
   type RoutingState,
   type Selection,
@@ -72,6 +73,7 @@ export interface ModelRoutesDeps {
   coolingDown: CoolingProviders
   /** Session affinity's bindings, the gateway's (one per process): counted by `state`, read by dry runs. */
   affinity: AffinityBindings
+  circuits?: OpenCircuits
 }
 
 function toNodeRows(nodes: readonly NodeInput[]): NewNodeRow[] {
@@ -207,7 +209,12 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
     /** The provider and model the route hands out next (advances round-robin). */
     async select(id: number, model?: string): Promise<Selection> {
       const { route, providers } = await routeFromSnapshot(id)
-      return select(route, providers, { model, state: deps.roundRobin, coolingDown: deps.coolingDown })
+      return select(route, providers, {
+        model,
+        state: deps.roundRobin,
+        coolingDown: deps.coolingDown,
+        circuits: deps.circuits,
+      })
     },
 
     /**
@@ -228,6 +235,7 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
         model,
         state: deps.roundRobin,
         coolingDown: deps.coolingDown,
+        circuits: deps.circuits,
         dryRun: true,
         explain,
         affinity: session?.affinity,

@@ -9,6 +9,7 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { KeyBox } from '../../core/crypto.js'
 import { AppError } from '../../core/errors.js'
+import { FirstTokenTimes } from '../../domain/adaptive-timeout.js'
 import { affinityOf, sessionKeyOf } from '../../domain/affinity.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
 import {
@@ -19,10 +20,12 @@ import {
   type UpstreamBase,
   upstreamBase,
 } from '../../domain/provider-kinds.js'
+import { attemptTimeouts } from '../../domain/route-policy.js'
 import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import type { AffinityBindings, BoundSession } from './affinity-bindings.js'
+import { type Circuits, deferSlowStarters } from './circuits.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { chatFormat, plainFormat } from './formats/chat.js'
@@ -33,9 +36,10 @@ import type { WireFormat } from './formats/types.js'
 import { upstreamRequestHeaders } from './forwarded-headers.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
-import type { GatewayObserver, RequestDetail } from './observer.js'
+import { type GatewayObserver, healthEffect, type RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
+import { AttemptQueue, waitForClient } from './retries.js'
 import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
 import { errorCodeOf, type Failure } from './upstream-failure.js'
 
@@ -130,6 +134,8 @@ export interface ProxyDeps {
   roundRobin: RoutingState
   /** The process's 429 cooldowns, shared with the admin select (one per process, app.ts). */
   cooldowns: Cooldowns
+  /** The process's circuit breakers, shared with the admin select and the health timeline. */
+  circuits: Circuits
   agent: Dispatcher
   keyBox: KeyBox
   observer: GatewayObserver
@@ -144,6 +150,8 @@ export interface ProxyDeps {
     | 'gatewayStreamIdleTimeoutSeconds'
     | 'gatewayStreamMaxDurationSeconds'
     | 'gatewayMaxAttempts'
+    | 'gatewayAdaptiveFirstTokenMultiplier'
+    | 'gatewayAdaptiveFirstTokenFloorSeconds'
   >
 }
 
@@ -158,7 +166,7 @@ interface ProviderTarget {
 const CLIENT_CLOSED = 499
 
 export function createProxy(deps: ProxyDeps) {
-  const { settings, observer, cooldowns } = deps
+  const { settings, observer, cooldowns, circuits } = deps
   // Snapshots are rebuilt with new provider objects on every change: this cache follows them.
   const targets = new WeakMap<ProviderWithSecret, ProviderTarget>()
   let models: { snapshot: Snapshot; list: ModelList } | null = null
@@ -169,6 +177,11 @@ export function createProxy(deps: ProxyDeps) {
     // 0 turns the limit off
     maxDurationMs: settings.gatewayStreamMaxDurationSeconds * 1000 || Number.POSITIVE_INFINITY,
   }
+  // what `first_token_timeout: "adaptive"` learns: each node's time to first token
+  const firstTokens = new FirstTokenTimes({
+    multiplier: settings.gatewayAdaptiveFirstTokenMultiplier,
+    floorMs: settings.gatewayAdaptiveFirstTokenFloorSeconds * 1000,
+  })
   const deadlines = Deadlines.forTimeouts(
     timeouts.headersTimeoutMs,
     timeouts.firstTokenTimeoutMs,
@@ -188,12 +201,16 @@ export function createProxy(deps: ProxyDeps) {
         const options = {
           state: deps.roundRobin,
           coolingDown: cooldowns,
+          circuits,
           endpoint,
           affinity: session?.affinity,
         }
-        return planAttempts(route, snapshot.providers, options)
+        return deferSlowStarters(planAttempts(route, snapshot.providers, options), circuits)
       }
-      return planForModel(model, snapshot.providers, cooldowns, endpoint)
+      return deferSlowStarters(
+        planForModel(model, snapshot.providers, cooldowns, endpoint, circuits),
+        circuits,
+      )
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
         const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
@@ -279,6 +296,9 @@ export function createProxy(deps: ProxyDeps) {
       path: url.path,
       key: base.key,
     }
+    const own = attemptTimeouts(attempt.policy, timeouts, (maxMs) =>
+      firstTokens.timeoutMs(attempt.provider.id, attempt.model, maxMs),
+    )
     const options: ExchangeOptions = {
       res: io.res,
       requestId: io.requestId,
@@ -287,9 +307,9 @@ export function createProxy(deps: ProxyDeps) {
       format: call.format,
       hideUsageChunk: call.hidesUsage,
       attemptNumber: n,
-      headersTimeoutMs: timeouts.headersTimeoutMs,
-      firstTokenTimeoutMs: timeouts.firstTokenTimeoutMs,
-      idleTimeoutMs: timeouts.idleTimeoutMs,
+      headersTimeoutMs: own.headersTimeoutMs,
+      firstTokenTimeoutMs: own.firstTokenTimeoutMs,
+      idleTimeoutMs: own.idleTimeoutMs,
       maxDurationMs: timeouts.maxDurationMs,
       deadlines,
     }
@@ -308,9 +328,9 @@ export function createProxy(deps: ProxyDeps) {
         : call.method === 'POST'
           ? bodyFor(call, attempt.model)
           : null,
-      headersTimeout: timeouts.headersTimeoutMs,
+      headersTimeout: own.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
-      bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
+      bodyTimeout: call.stream ? 0 : own.idleTimeoutMs,
     }
     try {
       deps.agent.dispatch(dispatch, exchange)
@@ -326,6 +346,7 @@ export function createProxy(deps: ProxyDeps) {
     durationMs: number,
     stream: boolean,
   ) {
+    circuits.record(provider.id, healthEffect(settlement.outcome))
     observer.attempt({
       providerId: provider.id,
       providerName: provider.name,
@@ -356,10 +377,15 @@ export function createProxy(deps: ProxyDeps) {
     let answered: Settlement | null = null
     let last: { providerId: number; failure: Failure } | null = null
     try {
-      for (const attempt of call.attempts) {
+      const queue = new AttemptQueue(call.attempts)
+      for (const attempt of queue) {
         if (tried >= settings.gatewayMaxAttempts || isClientGone) break
-        // another request may have put this provider in a cooldown since the plan was made
-        if (tried > 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
+        // another request may have put this provider in a cooldown since the plan was made (a
+        // retry waited out its own 429's cooldown)
+        if (tried > 0 && attempt.retry === 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
+        if (attempt.waitMs > 0 && !(await waitForClient(res, attempt.waitMs))) break
+        // an open circuit, or a half-open one whose one trial another request took meanwhile
+        if (!circuits.admit(attempt.provider)) continue
         tried += 1
         let settlement: Settlement
         let durationMs = 0
@@ -399,6 +425,8 @@ export function createProxy(deps: ProxyDeps) {
           if (call.stream && settlement.ttfbMs !== null)
             detail.ttftMs = attemptAt - startedAt + settlement.ttfbMs
           answered = settlement
+          if (isAdaptiveSample(call, attempt, settlement))
+            firstTokens.record(attempt.provider.id, attempt.model, settlement.ttfbMs)
           if (settlement.boundId) deps.bindings.record(settlement.boundId, attempt.provider.id)
           if (call.session && settlement.outcome === 'success')
             deps.affinity.bind(call.session, attempt.provider.id)
@@ -409,6 +437,7 @@ export function createProxy(deps: ProxyDeps) {
         }
         last = { providerId: attempt.provider.id, failure: settlement.failure }
         if (!settlement.retry) break
+        queue.retryAfter(attempt, settlement)
       }
       if (!answered && !isClientGone) writeFailure(call, io, tried, last)
     } catch (error) {
@@ -672,4 +701,18 @@ function noteAttempt(
     const code = errorCodeOf(settlement.failure.body)
     detail.errorCode = typeof code === 'string' ? code : settlement.outcome
   }
+}
+
+/** A stream's time to first token teaches a node on an adaptive route (a client gone early does not). */
+function isAdaptiveSample(
+  call: PreparedCall,
+  attempt: Attempt<ProviderWithSecret>,
+  settlement: Settlement,
+): settlement is Settlement & { ttfbMs: number } {
+  return (
+    call.stream &&
+    attempt.policy?.firstTokenTimeout === 'adaptive' &&
+    settlement.ttfbMs !== null &&
+    settlement.outcome !== 'aborted'
+  )
 }
