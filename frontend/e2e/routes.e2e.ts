@@ -83,6 +83,59 @@ describe('routes', () => {
     expect(state.state.groups[0]?.nodes.map((n) => n.credit)).toEqual([0, 0])
   })
 
+  it('turns session affinity on with its settings, and off again', async () => {
+    const provider = await seedProvider(uniqueName('Sticky'))
+    const routeName = uniqueName('sticky').replace(/\s/g, '-')
+    const page = await browser.page()
+    await page.goto('/routes')
+    await page.getByRole('button', { name: 'Add route' }).first().click()
+    await page.getByLabel('Route name').fill(routeName)
+    await page.getByRole('button', { name: 'Add node' }).click()
+    await pickOption(page, 'Provider for node 1', provider.name)
+    // off by default: the settings appear when it is turned on, each with its one-line explanation
+    await expect(page.getByText('Session key from', { exact: true }).count()).resolves.toBe(0)
+    await page.getByRole('switch', { name: 'Session affinity' }).click()
+    await formItem(page, 'Session affinity').getByText('prompt cache', { exact: false }).waitFor()
+    await page.getByText('first one a request carries wins', { exact: false }).waitFor()
+    await page.getByRole('switch', { name: 'Hash the first messages' }).click()
+    await screenshot(page, '07c-route-affinity')
+    await page.getByRole('button', { name: 'Create route' }).click()
+    await tableRow(page, routeName).getByText(provider.name, { exact: false }).waitFor()
+
+    type Saved = { id: number; name: string; config: Record<string, unknown> }
+    const saved = async () =>
+      (await api<Saved[]>('GET', '/api/model-routes')).find((r) => r.name === routeName)
+    expect((await saved())?.config.affinity).toEqual({
+      enabled: true,
+      sources: ['x-session-id', 'prompt_cache_key', 'user', 'safety_identifier', 'metadata.user_id'],
+      hash_messages: true,
+    })
+    const state = await api<{ state: { affinity: { enabled: boolean; bindings: number } } }>(
+      'GET',
+      `/api/model-routes/${(await saved())?.id}/state`,
+    )
+    expect(state.state.affinity).toMatchObject({ enabled: true, bindings: 0 })
+
+    // the try panel asks for a session id and says how affinity chose
+    await page.getByRole('button', { name: `Try ${routeName}` }).click()
+    await page.getByLabel('Session id (optional)').fill('conversation-1')
+    await page.getByRole('button', { name: 'Try selection' }).click()
+    await page
+      .getByTestId('selection-result')
+      .getByText("The session has no binding yet: the session's hash chose", { exact: false })
+      .waitFor()
+    await page.getByRole('region', { name: 'Route state' }).getByText('Sessions bound').waitFor()
+    await page.goto('/routes')
+
+    await page.getByRole('button', { name: `Edit ${routeName}` }).click()
+    const toggle = page.getByRole('switch', { name: 'Session affinity' })
+    await expect(toggle.getAttribute('aria-checked')).resolves.toBe('true')
+    await toggle.click()
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'detached' })
+    expect((await saved())?.config.affinity).toBeUndefined()
+  })
+
   it('orders nodes and picks models per node in the editor', async () => {
     const first = await seedProvider(uniqueName('Primary'))
     const second = await api<{ id: number; name: string }>('POST', '/api/providers', {

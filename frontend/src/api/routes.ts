@@ -13,7 +13,10 @@ export const routesApi = {
   select: (id: number, model?: string) =>
     request<Selection>(`${base}/${id}/select`, { method: 'POST', body: model ? { model } : {} }),
   /** What select would answer, with the plan and the skipped nodes; moves no state. */
-  explain: (id: number, model?: string) =>
-    request<Selection>(`${base}/${id}/select?dry_run=true`, { method: 'POST', body: model ? { model } : {} }),
+  explain: (id: number, model?: string, sessionId?: string) =>
+    request<Selection>(`${base}/${id}/select?dry_run=true`, {
+      method: 'POST',
+      body: { ...(model ? { model } : {}), ...(sessionId ? { session: { session_id: sessionId } } : {}) },
+    }),
   state: (id: number) => request<RouteState>(`${base}/${id}/state`),
 }

@@ -4,7 +4,14 @@
  * `x-switchboard-provider` header) and the bindings the state endpoint counts.
  */
 import { describe, expect, it } from 'vitest'
-import { type Gateway, ok, rawPost, serverError, startGateway } from '../../../test/fake-openai.js'
+import {
+  type Gateway,
+  ok,
+  rateLimited,
+  rawPost,
+  serverError,
+  startGateway,
+} from '../../../test/fake-openai.js'
 import { type FakeUpstream, fakeUpstream } from '../../../test/fake-upstream.js'
 
 const AFFINITY = { enabled: true }
@@ -126,6 +133,31 @@ describe('session affinity through /v1', () => {
     })
     // a dry run moves nothing
     expect((await bindings(gw, routeId)).total).toBe(2)
+  })
+
+  it.each([
+    ['a 429 cooldown', rateLimited('60'), {}],
+    ['an open circuit', serverError, { BACKEND_CIRCUIT_FAILURES: '1' }],
+  ])('moves a session whose node is out for %s, without trying it first', async (_, failing, env) => {
+    const gw = await startGateway(env)
+    const { fakes, ids } = await fleet(gw, 2, 'failover')
+    const [first, second] = ids as [number, number]
+    expect(await turn(gw, { 'x-session-id': 's' })).toBe(first)
+    // another request (no session) meets the failure at the first node, which is then held out
+    fakes[0]!.setHandler(failing)
+    expect(await turn(gw)).toBe(second)
+    fakes[0]!.setHandler(ok('back'))
+    const seen = fakes[0]!.requests.length
+    const moved = await rawPost(
+      gw,
+      '/chat/completions',
+      { model: 'r', messages: [] },
+      { 'x-session-id': 's' },
+    )
+    expect(moved.status).toBe(200)
+    expect(moved.headers.get('x-switchboard-provider')).toBe(String(second))
+    expect(moved.headers.get('x-switchboard-attempts')).toBe('1')
+    expect(fakes[0]!.requests).toHaveLength(seen)
   })
 
   it('moves a session whose node is removed from the route', async () => {
