@@ -30,6 +30,10 @@ export interface Settings {
   healthCheckFailureThreshold: number
   /** Days a Responses response id stays bound to the provider that made it. */
   responseBindingRetentionDays: number
+  /** Session affinity: how long a session stays bound to a node after its last successful answer. */
+  affinityTtlSeconds: number
+  /** Session affinity: bindings kept in memory at most (least recently used go first). */
+  affinityMaxBindings: number
   host: string
   port: number
   adminToken: string | null
@@ -44,8 +48,26 @@ export interface Settings {
   /** Longest one upstream attempt (a stream above all) may last, request to last byte; 0: no limit. */
   gatewayStreamMaxDurationSeconds: number
   gatewayMaxAttempts: number
+  /** `first_token_timeout: "adaptive"`: wait this many times a node's observed p99 to first token… */
+  gatewayAdaptiveFirstTokenMultiplier: number
+  /** …but never less than this (the ceiling is the route's maximum or the global first-token timeout). */
+  gatewayAdaptiveFirstTokenFloorSeconds: number
+  /** The circuit breaker (docs/health.md): each provider's, per process. */
+  circuit: {
+    failures: number
+    errorRatio: number
+    windowSeconds: number
+    minRequests: number
+    coolOffSeconds: number
+    successes: number
+    slowStartSeconds: number
+  }
   /** Request log records (and their rollups) older than this many days are deleted. */
   requestLogRetentionDays: number
+  /** Whether gateway requests are written to the request log (and its usage rollups). */
+  requestLog: boolean
+  /** /metrics: token and cost counters with a key_id label too (one series per client key). */
+  metricsPerKey: boolean
   apiBodyLimitBytes: number
   gatewayBodyLimitBytes: number
   /** Replicas on one database: how often to look for changes made by the others (and their health). */
@@ -175,6 +197,12 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       min: 0.0001,
       max: 3650,
     }),
+    affinityTtlSeconds: r.number('BACKEND_AFFINITY_TTL_SECONDS', 300, { min: 1, max: 86400 }),
+    affinityMaxBindings: r.number('BACKEND_AFFINITY_MAX_BINDINGS', 100_000, {
+      min: 1,
+      max: 10_000_000,
+      integer: true,
+    }),
     host: r.string('BACKEND_HOST', '127.0.0.1'),
     port: r.number('BACKEND_PORT', 8000, { min: 0, max: 65535, integer: true }),
     adminToken: r.raw('BACKEND_ADMIN_TOKEN') ?? null,
@@ -204,11 +232,30 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       max: 604_800,
     }),
     gatewayMaxAttempts: r.number('BACKEND_GATEWAY_MAX_ATTEMPTS', 3, { min: 1, max: 20, integer: true }),
+    gatewayAdaptiveFirstTokenMultiplier: r.number('BACKEND_GATEWAY_ADAPTIVE_FIRST_TOKEN_MULTIPLIER', 4, {
+      min: 1,
+      max: 100,
+    }),
+    gatewayAdaptiveFirstTokenFloorSeconds: r.number('BACKEND_GATEWAY_ADAPTIVE_FIRST_TOKEN_FLOOR_SECONDS', 2, {
+      min: 0.05,
+      max: 3600,
+    }),
+    circuit: {
+      failures: r.number('BACKEND_CIRCUIT_FAILURES', 5, { min: 0, max: 1000, integer: true }),
+      errorRatio: r.number('BACKEND_CIRCUIT_ERROR_RATIO', 0.5, { min: 0, max: 1 }),
+      windowSeconds: r.number('BACKEND_CIRCUIT_WINDOW_SECONDS', 60, { min: 1, max: 3600 }),
+      minRequests: r.number('BACKEND_CIRCUIT_MIN_REQUESTS', 10, { min: 1, max: 100_000, integer: true }),
+      coolOffSeconds: r.number('BACKEND_CIRCUIT_COOL_OFF_SECONDS', 30, { min: 0.05, max: 3600 }),
+      successes: r.number('BACKEND_CIRCUIT_SUCCESSES', 2, { min: 1, max: 100, integer: true }),
+      slowStartSeconds: r.number('BACKEND_CIRCUIT_SLOW_START_SECONDS', 30, { min: 0, max: 3600 }),
+    },
     requestLogRetentionDays: r.number('BACKEND_REQUEST_LOG_RETENTION_DAYS', 30, {
       min: 1,
       max: 3650,
       integer: true,
     }),
+    requestLog: r.boolean('BACKEND_REQUEST_LOG', true),
+    metricsPerKey: r.boolean('BACKEND_METRICS_PER_KEY', false),
     syncIntervalSeconds: r.number('BACKEND_SYNC_INTERVAL_SECONDS', 1, { min: 0.05, max: 3600 }),
     shutdownGraceSeconds: r.number('BACKEND_SHUTDOWN_GRACE_SECONDS', 30, { min: 0, max: 3600 }),
     apiBodyLimitBytes: r.number('BACKEND_API_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, integer: true }),

@@ -1,16 +1,18 @@
 /**
  * Checks of a route input that need more than its schema (fields.ts): a name and models that are not
  * blank, nodes that name existing providers, and a free-form `config` holding only the keys routing
- * reads with values it understands. Create, PATCH and restore all check through `routeInputErrors`.
+ * reads with values it understands (strategies, `config.affinity`). Create, PATCH and restore all check through `routeInputErrors`.
  */
 import type { FieldError } from '../core/errors.js'
+import { affinityErrors } from './affinity.js'
+import { policyErrors } from './route-policy.js'
 import { isStrategy, STRATEGIES } from './strategies.js'
 
 /** The part of a create or PATCH body these checks read; absent parts are not checked, and a null config key means unset. */
 export interface RouteInput {
   name?: string
   config?: Record<string, unknown>
-  nodes?: readonly { api_id: number; models?: readonly string[] }[]
+  nodes?: readonly { api_id: number; models?: readonly string[]; metadata?: Record<string, unknown> }[]
 }
 
 /** A `Set<number>` of provider ids fits, and so does a `Map` keyed by id. */
@@ -43,6 +45,11 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
     errors.push({ field: 'config.strategy', message: STRATEGY_MESSAGE })
   }
   errors.push(...groupStrategyErrors(groupStrategies))
+  errors.push(...affinityErrors(input.config?.affinity))
+  errors.push(...policyErrors(input.config, 'config'))
+  input.nodes?.forEach((node, i) => {
+    errors.push(...policyErrors(node.metadata, `nodes[${i}].metadata`))
+  })
   if (model !== undefined && model !== null && (typeof model !== 'string' || model === '')) {
     errors.push({ field: 'config.model', message: 'Must be a non-empty string' })
   }

@@ -16,7 +16,9 @@
  * it rejoins at its own place once it is healthy again.
  */
 import { AppError, noProviderAvailable, validationFailed } from '../core/errors.js'
+import { type AffinityChoice, hashesFirstChoice, rendezvousChoice, type SessionAffinity } from './affinity.js'
 import type { ModelRoute, Provider, RouteNode } from './model.js'
+import { type NodePolicy, nodePolicy } from './route-policy.js'
 import { GroupState, RoutingState } from './routing-state.js'
 import { choose, isStrategy, type StrategyName } from './strategies.js'
 
@@ -38,17 +40,30 @@ export interface CoolingProviders {
   has(providerId: number, model: string | null): boolean
 }
 
+/** Providers whose circuit breaker holds them out (services/gateway/circuits.ts). */
+export interface OpenCircuits {
+  isOpen(provider: Provider): boolean
+}
+
 export interface PlanOptions {
   /** The requested model: filters nodes in `specific` mode, else only picks the node's model. */
   model?: string | null
   state: RoutingState
   coolingDown?: CoolingProviders
+  circuits?: OpenCircuits
   /** The /v1 endpoint called (or any of a list): nodes whose provider serves none take no part. Absent: any. */
   endpoint?: EndpointChoice
   /** Choose on copies of the state: nothing moves (`POST …/select?dry_run=true`). */
   dryRun?: boolean
   /** When given, collects why nodes were skipped and which strategy each group used. */
   explain?: Explanation
+  /**
+   * The request's session on a route with `config.affinity` (affinity.ts): the first choice is
+   * the bound provider's node while it is available, else (round-robin, weighted) the rendezvous
+   * hash of the session over the available nodes, else the strategy's. The attempts after it
+   * follow the usual order.
+   */
+  affinity?: SessionAffinity
 }
 
 /** Why a node took no part in the choice. */
@@ -57,6 +72,7 @@ export type SkipReason =
   | 'provider_inactive'
   | 'provider_unhealthy'
   | 'cooling_down'
+  | 'circuit_open'
   | 'drained'
   | 'model_not_offered'
   | 'endpoint_not_served'
@@ -73,6 +89,16 @@ export interface Explanation {
   skipped: SkippedNode[]
   /** Each group the plan looked at, with its strategy, in order. */
   groups: { key: string; strategy: StrategyName }[]
+  /** With a session (PlanOptions.affinity): how the first node was chosen. */
+  affinity?: AffinityExplanation
+}
+
+export interface AffinityExplanation {
+  /** The group the choice was made in. */
+  group: string
+  /** The provider the session was bound to (null: none); when the choice is not `bound`, it was unavailable. */
+  bound_provider_id: number | null
+  choice: AffinityChoice
 }
 
 /**
@@ -82,6 +108,8 @@ export interface Explanation {
 export interface Attempt<P extends Provider = Provider> {
   provider: P
   model: string | null
+  /** The node's retries and timeouts (route-policy.ts); absent: a bare model, the defaults. */
+  policy?: NodePolicy
 }
 
 /** What `POST /api/model-routes/{id}/select` answers. */
@@ -124,7 +152,7 @@ export function planAttempts<P extends Provider>(
   if (!route.is_active) throw new AppError('route_inactive', `Route '${route.name}' is inactive`)
   const compiled = compile(route)
   const model = options.model || (route.mode === 'specific' ? compiled.model : null)
-  const plan = new Planner(route, providers, options, model)
+  const plan = new Planner(route, providers, options, model, compiled.hasRepeatedProvider)
   switch (route.mode) {
     case 'auto':
       plan.pick(compiled.ordered, compiled.strategy ?? firstStrategy(compiled.ordered), compiled.routeKey)
@@ -157,6 +185,7 @@ export function planForModel<P extends Provider>(
   providers: ProviderIndex<P>,
   coolingDown?: CoolingProviders,
   endpoint?: EndpointChoice,
+  circuits?: OpenCircuits,
 ): Attempt<P>[] {
   const attempts: Attempt<P>[] = []
   let isOffered = false
@@ -167,7 +196,7 @@ export function planForModel<P extends Provider>(
     isOffered ||= provider.is_active
     if (endpoint && !servesEndpoint(provider, endpoint)) continue
     isServed ||= provider.is_active
-    if (!isAvailable(provider, modelName, coolingDown)) continue
+    if (!isAvailable(provider, modelName, coolingDown) || circuits?.isOpen(provider)) continue
     const last = attempts.at(-1)
     if (last && last.provider.id > provider.id) isSorted = false
     attempts.push({ provider, model: modelName })
@@ -225,6 +254,12 @@ function planSpecific<P extends Provider>(
   plan.pick(offering, compiled.strategy ?? firstStrategy(offering), model)
 }
 
+/**
+ * The eligible indices of the group being picked, reused by every plan: `pick` runs to its end
+ * synchronously and no strategy keeps the list, so one array serves all (no allocation per call).
+ */
+const ELIGIBLE: number[] = []
+
 /** The strategies that keep a position or credits per group; the others read only provider stats. */
 const STATEFUL: ReadonlySet<StrategyName> = new Set(['round-robin', 'weighted', 'least-busy'])
 const STATELESS_GROUP = new GroupState()
@@ -233,11 +268,14 @@ const STATELESS_GROUP = new GroupState()
 class Planner<P extends Provider> {
   readonly attempts: Attempt<P>[] = []
   readonly #routeId: number
+  readonly #config: Record<string, unknown>
   readonly #state: RoutingState
   readonly #coolingDown: CoolingProviders | undefined
+  readonly #circuits: OpenCircuits | undefined
   readonly #isDryRun: boolean
   readonly #explain: Explanation | undefined
   readonly #endpoint: EndpointChoice | undefined
+  readonly #affinity: SessionAffinity | undefined
 
   constructor(
     route: ModelRoute,
@@ -245,31 +283,34 @@ class Planner<P extends Provider> {
     options: PlanOptions,
     /** The requested model (in `specific` mode, else `config.model`). */
     readonly model: string | null,
+    /** Whether a provider is on two nodes: only then can an attempt repeat (and is looked for). */
+    readonly hasRepeatedProvider: boolean,
   ) {
     this.#routeId = route.id
+    this.#config = route.config
     this.#state = options.state
     this.#coolingDown = options.coolingDown
+    this.#circuits = options.circuits
     this.#isDryRun = options.dryRun === true
     this.#explain = options.explain
     this.#endpoint = options.endpoint
+    this.#affinity = options.affinity
   }
 
   /** Chooses within `nodes` by `strategy`, then appends the chosen node and the rest after it. */
   pick(nodes: readonly RouteNode[], strategy: StrategyName, key: string): void {
     this.#explain?.groups.push({ key, strategy })
-    const eligible: number[] = []
+    const eligible = ELIGIBLE
+    eligible.length = 0
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!
       if (strategy === 'weighted' && node.weight <= 0) this.skip(node, key, 'drained')
       else if (this.#availableProvider(node, key)) eligible.push(i)
     }
     if (eligible.length === 0) return
-    const group = !STATEFUL.has(strategy)
-      ? STATELESS_GROUP
-      : this.#isDryRun
-        ? (this.#state.peekGroup(this.#routeId, key)?.copy() ?? new GroupState())
-        : this.#state.group(this.#routeId, key)
-    const chosen = choose(strategy, { nodes, eligible, group, routing: this.#state })
+    const chosen =
+      this.#affinityChoice(nodes, eligible, strategy, key) ??
+      choose(strategy, { nodes, eligible, group: this.#group(strategy, key), routing: this.#state })
     if (strategy === 'weighted' || strategy === 'latency') {
       this.#appendNode(nodes[chosen]!)
       for (const i of eligible) if (i !== chosen) this.#appendNode(nodes[i]!)
@@ -278,6 +319,46 @@ class Planner<P extends Provider> {
       for (let k = 0; k < eligible.length; k++)
         this.#appendNode(nodes[eligible[(at + k) % eligible.length]!]!)
     }
+  }
+
+  /** The group's state the strategy moves: a copy in a dry run, none for the stateless ones. */
+  #group(strategy: StrategyName, key: string): GroupState {
+    if (!STATEFUL.has(strategy)) return STATELESS_GROUP
+    if (this.#isDryRun) return this.#state.peekGroup(this.#routeId, key)?.copy() ?? new GroupState()
+    return this.#state.group(this.#routeId, key)
+  }
+
+  /**
+   * With a session, the first choice (index into `nodes`) when affinity makes it: the bound
+   * provider's node while available, else the rendezvous hash where the strategy allows; null
+   * leaves it to the strategy. Moves no strategy state.
+   */
+  #affinityChoice(
+    nodes: readonly RouteNode[],
+    eligible: readonly number[],
+    strategy: StrategyName,
+    key: string,
+  ): number | null {
+    const session = this.#affinity
+    if (!session) return null
+    const bound = session.boundProviderId
+    let chosen: number | null = null
+    let choice: AffinityChoice = 'strategy'
+    if (bound !== null) {
+      for (const i of eligible) {
+        if (nodes[i]!.api_id === bound) {
+          chosen = i
+          choice = 'bound'
+          break
+        }
+      }
+    }
+    if (chosen === null && hashesFirstChoice(strategy)) {
+      chosen = rendezvousChoice(session.hash, nodes, eligible, strategy === 'weighted')
+      choice = 'hash'
+    }
+    if (this.#explain) this.#explain.affinity = { group: key, bound_provider_id: bound, choice }
+    return chosen
   }
 
   /** Appends the available nodes, starting at `from` and wrapping round (lower groups of `multi`). */
@@ -313,7 +394,9 @@ class Planner<P extends Provider> {
             ? 'provider_unhealthy'
             : this.#coolingDown?.has(provider.id, this.#modelFor(node, provider))
               ? 'cooling_down'
-              : null
+              : this.#circuits?.isOpen(provider)
+                ? 'circuit_open'
+                : null
     if (reason === null) return provider
     if (group !== null) this.skip(node, group, reason)
     return undefined
@@ -321,7 +404,7 @@ class Planner<P extends Provider> {
 
   #appendNode(node: RouteNode): void {
     const provider = this.providers.get(node.api_id)!
-    this.#append(provider, this.#modelFor(node, provider))
+    this.#append(provider, this.#modelFor(node, provider), nodePolicy(this.#config, node.metadata))
   }
 
   #modelFor(node: RouteNode, provider: P): string | null {
@@ -329,10 +412,13 @@ class Planner<P extends Provider> {
     return this.model !== null && models.includes(this.model) ? this.model : (models[0] ?? null)
   }
 
-  // Plans hold a handful of attempts: a linear scan beats allocating a Set per request.
-  #append(provider: P, model: string | null): void {
-    const isDuplicate = this.attempts.some((a) => a.provider.id === provider.id && a.model === model)
-    if (!isDuplicate) this.attempts.push({ provider, model })
+  // Plans hold a handful of attempts: a linear scan beats allocating a Set per request, and a
+  // route whose providers are all different (the usual) needs none.
+  #append(provider: P, model: string | null, policy: NodePolicy): void {
+    if (this.hasRepeatedProvider) {
+      for (const a of this.attempts) if (a.provider.id === provider.id && a.model === model) return
+    }
+    this.attempts.push({ provider, model, policy })
   }
 }
 
@@ -382,6 +468,8 @@ interface CompiledRoute {
   /** `config.group_strategies`, by priority key. */
   groupStrategies: ReadonlyMap<string, StrategyName>
   model: string | null
+  /** A provider is on more than one node (then a plan must skip repeated attempts). */
+  hasRepeatedProvider: boolean
 }
 
 interface Group {
@@ -418,6 +506,7 @@ function compile(route: ModelRoute): CompiledRoute {
     strategy: isStrategy(strategy) ? strategy : null,
     groupStrategies,
     model: typeof model === 'string' && model !== '' ? model : null,
+    hasRepeatedProvider: new Set(route.nodes.map((n) => n.api_id)).size < route.nodes.length,
   }
   compiledRoutes.set(route, compiled)
   return compiled

@@ -1182,7 +1182,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The route's strategy state in this process: positions, credits, in-flight counts, latency EWMAs */
+        /** The route's strategy state in this process: positions, credits, in-flight counts, latency EWMAs, affinity bindings */
         get: {
             parameters: {
                 query?: never;
@@ -3410,7 +3410,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
             config: {
                 [key: string]: unknown;
             };
@@ -3625,7 +3625,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3655,7 +3655,7 @@ export interface components {
             name?: string;
             mode?: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3696,6 +3696,8 @@ export interface components {
                         weight: number;
                         /** @description smooth weighted round-robin credit */
                         credit: number;
+                        /** @description sessions bound to this node's provider */
+                        affinity_bindings: number;
                     }[];
                 }[];
                 /** @description the route's providers, load and speed shared with every route using them */
@@ -3708,12 +3710,36 @@ export interface components {
                     samples: number;
                     /** @description what the latency strategy compares; 0: to explore */
                     latency_cost: number;
+                    /** @description sessions of this route bound to this provider */
+                    affinity_bindings: number;
                 }[];
+                /** @description session affinity: settings and live bindings */
+                affinity: {
+                    enabled: boolean;
+                    /** @description where session keys are read, in order */
+                    sources: ("x-session-id" | "prompt_cache_key" | "user" | "safety_identifier" | "metadata.user_id")[];
+                    hash_messages: boolean;
+                    /** @description BACKEND_AFFINITY_TTL_SECONDS */
+                    ttl_seconds: number;
+                    /** @description this route's live session bindings in this process */
+                    bindings: number;
+                };
             };
         };
         /** SelectionRequest */
         SelectionRequest: {
             model?: string;
+            /** @description dry run on a route with affinity: the request whose session the choice is explained for */
+            session?: {
+                /** @description the x-session-id header */
+                session_id?: string;
+                /** @description the /v1 body fields a session is read from: prompt_cache_key, user, metadata… */
+                body?: {
+                    [key: string]: unknown;
+                };
+                /** @description the client key the call would use; bindings are per key */
+                client_key_id?: number | null;
+            };
         };
         /**
          * Selection
@@ -3742,8 +3768,16 @@ export interface components {
                 provider_name: string | null;
                 /** @description the group key: route id (auto), model (specific), priority (multi) */
                 group: string;
-                reason: "provider_missing" | "provider_inactive" | "provider_unhealthy" | "cooling_down" | "drained" | "model_not_offered";
+                reason: "provider_missing" | "provider_inactive" | "provider_unhealthy" | "cooling_down" | "circuit_open" | "drained" | "model_not_offered" | "endpoint_not_served";
             }[];
+            /** @description dry run on a route with affinity: how the session decided the first node */
+            affinity?: {
+                session_source: (("x-session-id" | "prompt_cache_key" | "user" | "safety_identifier" | "metadata.user_id") | "messages") | (never | null);
+                group: string | null;
+                /** @description the provider the session is bound to; not chosen: it is unavailable */
+                bound_provider_id: number | null;
+                choice: ("bound" | "hash" | "strategy") | (never | null);
+            };
         };
         /** NewClientKey */
         NewClientKey: {

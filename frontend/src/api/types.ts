@@ -48,3 +48,10 @@ export type RestoreChanges = Schemas['RestoreChanges']
 
 export type PlaygroundModels = Schemas['ModelList']
 export type PlaygroundChat = Schemas['PlaygroundChat']
+
+export type RequestRecord = Schemas['RequestRecord']
+export type RequestPage = Schemas['RequestPage']
+export type RequestAttempt = RequestRecord['attempts'][number]
+export type UsageAnswer = Schemas['UsageAnswer']
+export type UsagePoint = UsageAnswer['data'][number]
+export type UsageTotals = UsageAnswer['totals'][number]

@@ -26,8 +26,10 @@ export const SKIP_REASONS: Record<string, string> = {
   provider_inactive: 'provider inactive',
   provider_unhealthy: 'provider held unhealthy',
   cooling_down: 'cooling down after a 429',
+  circuit_open: 'circuit breaker open',
   drained: 'weight 0 (drained)',
   model_not_offered: 'does not offer the model',
+  endpoint_not_served: 'does not serve this endpoint',
 }
 
 export function isRouteStrategy(value: unknown): value is RouteStrategy {

@@ -9,6 +9,8 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { KeyBox } from '../../core/crypto.js'
 import { AppError } from '../../core/errors.js'
+import { FirstTokenTimes } from '../../domain/adaptive-timeout.js'
+import { affinityOf, sessionKeyOf } from '../../domain/affinity.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
 import {
   authHeaders,
@@ -21,6 +23,7 @@ import {
   type UpstreamBase,
   upstreamBase,
 } from '../../domain/provider-kinds.js'
+import { attemptTimeouts } from '../../domain/route-policy.js'
 import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
 import {
   type FormatName,
@@ -30,6 +33,8 @@ import {
 } from '../../domain/translate/index.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
+import type { AffinityBindings, BoundSession } from './affinity-bindings.js'
+import { type Circuits, deferSlowStarters } from './circuits.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { chatFormat, plainFormat } from './formats/chat.js'
@@ -40,9 +45,10 @@ import type { WireFormat } from './formats/types.js'
 import { upstreamRequestHeaders } from './forwarded-headers.js'
 import { KeyPattern } from './key-scrubber.js'
 import { buildModelList, type ModelList } from './model-list.js'
-import type { GatewayObserver, RequestDetail } from './observer.js'
+import { type GatewayObserver, healthEffect, type RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
+import { AttemptQueue, waitForClient } from './retries.js'
 import {
   type AttemptTranslation,
   Exchange,
@@ -146,6 +152,8 @@ export interface PreparedCall extends CallBody {
   /** The gateway asked the upstream for a usage chunk the client did not ask for: hide it. */
   hidesUsage: boolean
   attempts: Attempt<ProviderWithSecret>[]
+  /** The session on a route with `config.affinity`: bound to the provider that answers it. */
+  session?: BoundSession
   /** A multipart body: its bytes, content type and where its model field is. */
   multipart?: { bytes: Buffer; contentType: string; field: { start: number; end: number } }
   /** Set on chat/completions, messages and responses: a provider of another format may answer. */
@@ -157,6 +165,13 @@ interface AttemptPlan {
   path: string
   body: string | Buffer | null
   translation?: AttemptTranslation
+}
+
+/** Who sent a request, as session affinity reads it: the headers and the client key. */
+export interface CallSender {
+  headers: IncomingHttpHeaders
+  /** The client key that authenticated the request (null: the admin token, or no auth). */
+  clientKeyId: number | null
 }
 
 /** The client side of one request. */
@@ -176,11 +191,15 @@ export interface ProxyDeps {
   roundRobin: RoutingState
   /** The process's 429 cooldowns, shared with the admin select (one per process, app.ts). */
   cooldowns: Cooldowns
+  /** The process's circuit breakers, shared with the admin select and the health timeline. */
+  circuits: Circuits
   agent: Dispatcher
   keyBox: KeyBox
   observer: GatewayObserver
   /** Which provider made which Responses response id (follow-ups go there). */
   bindings: ResponseBindings
+  /** Session affinity: which provider each session of a route with `config.affinity` is bound to. */
+  affinity: AffinityBindings
   settings: Pick<
     Settings,
     | 'gatewayTimeoutSeconds'
@@ -188,6 +207,8 @@ export interface ProxyDeps {
     | 'gatewayStreamIdleTimeoutSeconds'
     | 'gatewayStreamMaxDurationSeconds'
     | 'gatewayMaxAttempts'
+    | 'gatewayAdaptiveFirstTokenMultiplier'
+    | 'gatewayAdaptiveFirstTokenFloorSeconds'
   >
 }
 
@@ -202,7 +223,7 @@ interface ProviderTarget {
 const CLIENT_CLOSED = 499
 
 export function createProxy(deps: ProxyDeps) {
-  const { settings, observer, cooldowns } = deps
+  const { settings, observer, cooldowns, circuits } = deps
   // Snapshots are rebuilt with new provider objects on every change: this cache follows them.
   const targets = new WeakMap<ProviderWithSecret, ProviderTarget>()
   let models: { snapshot: Snapshot; list: ModelList } | null = null
@@ -213,6 +234,11 @@ export function createProxy(deps: ProxyDeps) {
     // 0 turns the limit off
     maxDurationMs: settings.gatewayStreamMaxDurationSeconds * 1000 || Number.POSITIVE_INFINITY,
   }
+  // what `first_token_timeout: "adaptive"` learns: each node's time to first token
+  const firstTokens = new FirstTokenTimes({
+    multiplier: settings.gatewayAdaptiveFirstTokenMultiplier,
+    floorMs: settings.gatewayAdaptiveFirstTokenFloorSeconds * 1000,
+  })
   const deadlines = Deadlines.forTimeouts(
     timeouts.headersTimeoutMs,
     timeouts.firstTokenTimeoutMs,
@@ -220,22 +246,35 @@ export function createProxy(deps: ProxyDeps) {
     timeouts.maxDurationMs,
   )
 
-  function plan(model: string, endpoint: EndpointChoice): Attempt<ProviderWithSecret>[] {
+  function plan(
+    model: string,
+    endpoint: EndpointChoice,
+    session?: BoundSession,
+  ): Attempt<ProviderWithSecret>[] {
     const snapshot = deps.snapshot.current()
     const route = snapshot.routesByName.get(model)
     try {
       if (route?.is_active) {
-        const options = { state: deps.roundRobin, coolingDown: cooldowns, endpoint }
-        return planAttempts(route, snapshot.providers, options)
+        const options = {
+          state: deps.roundRobin,
+          coolingDown: cooldowns,
+          circuits,
+          endpoint,
+          affinity: session?.affinity,
+        }
+        return deferSlowStarters(planAttempts(route, snapshot.providers, options), circuits)
       }
-      const attempts = planForModel(model, snapshot.providers, cooldowns, endpoint)
-      if (typeof endpoint === 'string') return attempts
+      const attempts = planForModel(model, snapshot.providers, cooldowns, endpoint, circuits)
+      if (typeof endpoint === 'string') return deferSlowStarters(attempts, circuits)
       // a bare model: the providers that speak the client's format first, then the translated ones
       const native = endpoint[0]!
-      return [
-        ...attempts.filter((a) => servesEndpoint(a.provider, native)),
-        ...attempts.filter((a) => !servesEndpoint(a.provider, native)),
-      ]
+      return deferSlowStarters(
+        [
+          ...attempts.filter((a) => servesEndpoint(a.provider, native)),
+          ...attempts.filter((a) => !servesEndpoint(a.provider, native)),
+        ],
+        circuits,
+      )
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
         const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
@@ -243,6 +282,16 @@ export function createProxy(deps: ProxyDeps) {
       }
       throw error
     }
+  }
+
+  /** The request's session when `model` names an active route with affinity and the request names one. */
+  function sessionOf(call: PreparedCall, sender: CallSender | undefined): BoundSession | undefined {
+    if (!sender || call.route === null) return undefined
+    const route = deps.snapshot.current().routesByName.get(call.route)
+    const affinity = route ? affinityOf(route.config) : null
+    const sessionKey = affinity ? sessionKeyOf(affinity, sender.headers, call.body) : null
+    if (!route || sessionKey === null) return undefined
+    return deps.affinity.session(route.id, sender.clientKeyId, sessionKey)
   }
 
   function checked(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
@@ -382,6 +431,9 @@ export function createProxy(deps: ProxyDeps) {
       path: url.path,
       key: base.key,
     }
+    const own = attemptTimeouts(attempt.policy, timeouts, (maxMs) =>
+      firstTokens.timeoutMs(attempt.provider.id, attempt.model, maxMs),
+    )
     const options: ExchangeOptions = {
       res: io.res,
       requestId: io.requestId,
@@ -390,9 +442,9 @@ export function createProxy(deps: ProxyDeps) {
       format: call.format,
       hideUsageChunk: call.hidesUsage && !how.translation,
       attemptNumber: n,
-      headersTimeoutMs: timeouts.headersTimeoutMs,
-      firstTokenTimeoutMs: timeouts.firstTokenTimeoutMs,
-      idleTimeoutMs: timeouts.idleTimeoutMs,
+      headersTimeoutMs: own.headersTimeoutMs,
+      firstTokenTimeoutMs: own.firstTokenTimeoutMs,
+      idleTimeoutMs: own.idleTimeoutMs,
       maxDurationMs: timeouts.maxDurationMs,
       deadlines,
     }
@@ -408,9 +460,9 @@ export function createProxy(deps: ProxyDeps) {
         io.requestId,
       ),
       body: how.body,
-      headersTimeout: timeouts.headersTimeoutMs,
+      headersTimeout: own.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
-      bodyTimeout: call.stream ? 0 : timeouts.idleTimeoutMs,
+      bodyTimeout: call.stream ? 0 : own.idleTimeoutMs,
     }
     try {
       deps.agent.dispatch(dispatch, exchange)
@@ -426,6 +478,7 @@ export function createProxy(deps: ProxyDeps) {
     durationMs: number,
     stream: boolean,
   ) {
+    circuits.record(provider.id, healthEffect(settlement.outcome))
     observer.attempt({
       providerId: provider.id,
       providerName: provider.name,
@@ -456,16 +509,21 @@ export function createProxy(deps: ProxyDeps) {
     let answered: Settlement | null = null
     let last: { providerId: number; failure: Failure } | null = null
     try {
-      for (const attempt of call.attempts) {
+      const queue = new AttemptQueue(call.attempts)
+      for (const attempt of queue) {
         if (tried >= settings.gatewayMaxAttempts || isClientGone) break
-        // another request may have put this provider in a cooldown since the plan was made
-        if (tried > 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
+        // another request may have put this provider in a cooldown since the plan was made (a
+        // retry waited out its own 429's cooldown)
+        if (tried > 0 && attempt.retry === 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
         const how = attemptPlan(call, attempt)
         if (!('path' in how)) {
           // the provider was not asked: no attempt, no health outcome; a later one may take it natively
           last = { providerId: attempt.provider.id, failure: how }
           continue
         }
+        if (attempt.waitMs > 0 && !(await waitForClient(res, attempt.waitMs))) break
+        // an open circuit, or a half-open one whose one trial another request took meanwhile
+        if (!circuits.admit(attempt.provider)) continue
         tried += 1
         let settlement: Settlement
         let durationMs = 0
@@ -505,7 +563,11 @@ export function createProxy(deps: ProxyDeps) {
           if (call.stream && settlement.ttfbMs !== null)
             detail.ttftMs = attemptAt - startedAt + settlement.ttfbMs
           answered = settlement
+          if (isAdaptiveSample(call, attempt, settlement))
+            firstTokens.record(attempt.provider.id, attempt.model, settlement.ttfbMs)
           if (settlement.boundId) deps.bindings.record(settlement.boundId, attempt.provider.id)
+          if (call.session && settlement.outcome === 'success')
+            deps.affinity.bind(call.session, attempt.provider.id)
           break
         }
         if (settlement.outcome === 'rate_limited') {
@@ -513,6 +575,7 @@ export function createProxy(deps: ProxyDeps) {
         }
         last = { providerId: attempt.provider.id, failure: settlement.failure }
         if (!settlement.retry) break
+        queue.retryAfter(attempt, settlement)
       }
       if (!answered && !isClientGone) writeFailure(call, io, tried, last)
     } catch (error) {
@@ -564,10 +627,14 @@ export function createProxy(deps: ProxyDeps) {
   }
 
   return {
-    /** Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent. */
-    prepare(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
+    /**
+     * Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent.
+     * With `sender`, a route with `config.affinity` sends the request's session to its bound node.
+     */
+    prepare(endpoint: Endpoint, parsed: unknown, text: string, sender?: CallSender): PreparedCall {
       const call = checked(endpoint, parsed, text)
-      call.attempts = plan(call.model, servedChoice(endpoint))
+      call.session = sessionOf(call, sender)
+      call.attempts = plan(call.model, servedChoice(endpoint), call.session)
       return call
     },
 
@@ -575,13 +642,14 @@ export function createProxy(deps: ProxyDeps) {
      * POST /v1/responses: as `prepare`, but a `previous_response_id` the gateway has seen pins the
      * call to the provider that made it (503 naming it when it is unavailable).
      */
-    async prepareResponse(parsed: unknown, text: string): Promise<PreparedCall> {
+    async prepareResponse(parsed: unknown, text: string, sender?: CallSender): Promise<PreparedCall> {
       const call = checked('responses', parsed, text)
       const previous = call.body.previous_response_id
       const providerId =
         typeof previous === 'string' && previous !== '' ? await deps.bindings.lookup(previous) : null
       if (providerId === null) {
-        call.attempts = plan(call.model, servedChoice('responses'))
+        call.session = sessionOf(call, sender)
+        call.attempts = plan(call.model, servedChoice('responses'), call.session)
         return call
       }
       // bound to the provider that made it: native only (its conversation is kept there)
@@ -773,4 +841,18 @@ function noteAttempt(
     const code = errorCodeOf(settlement.failure.body)
     detail.errorCode = typeof code === 'string' ? code : settlement.outcome
   }
+}
+
+/** A stream's time to first token teaches a node on an adaptive route (a client gone early does not). */
+function isAdaptiveSample(
+  call: PreparedCall,
+  attempt: Attempt<ProviderWithSecret>,
+  settlement: Settlement,
+): settlement is Settlement & { ttfbMs: number } {
+  return (
+    call.stream &&
+    attempt.policy?.firstTokenTimeout === 'adaptive' &&
+    settlement.ttfbMs !== null &&
+    settlement.outcome !== 'aborted'
+  )
 }

@@ -21,6 +21,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
+import { retryAfterMsOf } from '../../domain/retry.js'
 import type { StreamEvent, StreamTranslator, Translation } from '../../domain/translate/index.js'
 import { readError } from '../../domain/translate/types.js'
 import { mergeUsage, readTrailingUsage, readUsage, type Usage } from '../../domain/usage.js'
@@ -374,11 +375,15 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#fail(true, 'server_error', redirect)
       return
     }
-    if (status === 429) {
+    if (status === 429 || status === 503) {
       const retryAfter = this.#scrubbedHeader(this.#headers['retry-after'])
-      if (retryAfter) failure.retryAfter = retryAfter
-      this.#fail(true, 'rate_limited', failure)
-      return
+      const waitMs = retryAfterMsOf(this.#scrubbedHeader(this.#headers['retry-after-ms']), retryAfter)
+      if (waitMs !== null) failure.retryAfterMs = waitMs
+      if (status === 429) {
+        if (retryAfter) failure.retryAfter = retryAfter
+        this.#fail(true, 'rate_limited', failure)
+        return
+      }
     }
     if (status >= 500) {
       this.#fail(true, 'server_error', failure)

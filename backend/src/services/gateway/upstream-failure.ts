@@ -7,6 +7,8 @@ export interface Failure {
   contentType: string
   body: string
   retryAfter?: string
+  /** The wait a 429 or 503 asked for (`retry-after-ms` or `Retry-After`), in ms: when to retry it. */
+  retryAfterMs?: number
   /** The upstream's headers the client may see (forwarded-headers.ts), when the upstream answered. */
   headers?: OutgoingHttpHeaders
 }

@@ -30,12 +30,22 @@ export interface RequestLogStats {
   dropped: { queue_full: number; write_failed: number }
 }
 
+export interface PrometheusOptions {
+  /** Add a `key_id` label to the token and cost counters (BACKEND_METRICS_PER_KEY): one series per key. */
+  perKey?: boolean
+}
+
 export function createPrometheus(
   providers: () => Iterable<Provider>,
   backup?: () => BackupStatus,
   requestLog?: () => RequestLogStats,
+  options: PrometheusOptions = {},
 ) {
   const registry = new Registry()
+  // By provider and model; by key too only when asked: a label per key multiplies the series.
+  const usageLabels = options.perKey
+    ? (['provider_id', 'provider', 'model', 'key_id'] as const)
+    : (['provider_id', 'provider', 'model'] as const)
   const httpRequests = new Counter({
     name: 'switchboard_http_requests_total',
     help: 'HTTP requests by method, route pattern and status code',
@@ -79,6 +89,25 @@ export function createPrometheus(
     name: 'switchboard_gateway_overhead_seconds',
     help: "The gateway's own time per request: its duration less the time spent waiting on upstreams",
     buckets: OVERHEAD_BUCKETS,
+    registers: [registry],
+  })
+  const tokens = new Counter({
+    name: 'switchboard_gateway_tokens_total',
+    help: 'Tokens the upstreams reported, by type (input, output, cached_input, reasoning), provider and served model',
+    labelNames: ['type', ...usageLabels],
+    registers: [registry],
+  })
+  const cost = new Counter({
+    name: 'switchboard_gateway_cost_total',
+    help: 'Cost of the usage at the prices set (GET /api/prices), by provider and served model; unpriced models count nothing',
+    labelNames: usageLabels,
+    registers: [registry],
+  })
+  const ttft = new Histogram({
+    name: 'switchboard_gateway_ttft_seconds',
+    help: 'Streams: time from the request reaching the gateway to the first content sent to the client',
+    labelNames: ['provider_id', 'provider', 'model'] as const,
+    buckets: SECONDS_BUCKETS,
     registers: [registry],
   })
   const healthy = new Gauge({
@@ -156,5 +185,17 @@ export function createPrometheus(
       },
     })
   }
-  return { registry, httpRequests, httpDuration, attempts, attemptDuration, ttfb, gatewayRequests, overhead }
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    attempts,
+    attemptDuration,
+    ttfb,
+    gatewayRequests,
+    overhead,
+    tokens,
+    cost,
+    ttft,
+  }
 }
