@@ -3821,6 +3821,8 @@ export interface components {
                     outcome: string;
                     status: number | null;
                     duration_ms: number;
+                    /** @description the attempt was translated: client format->provider format, e.g. chat->messages */
+                    translated?: string;
                 }[];
                 latency_ms: number;
                 /** @description streams: arrival to the first content sent */
@@ -3867,6 +3869,8 @@ export interface components {
                 outcome: string;
                 status: number | null;
                 duration_ms: number;
+                /** @description the attempt was translated: client format->provider format, e.g. chat->messages */
+                translated?: string;
             }[];
             latency_ms: number;
             /** @description streams: arrival to the first content sent */
