@@ -49,10 +49,7 @@ import { buildModelList, type ModelList } from './model-list.js'
 import { type GatewayObserver, healthEffect, type RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
-<<<<<<< HEAD
 import type { ResponseStore } from './response-store.js'
-=======
->>>>>>> main
 import { AttemptQueue, waitForClient } from './retries.js'
 import {
   type AttemptTranslation,
@@ -277,19 +274,6 @@ export function createProxy(deps: ProxyDeps) {
         }
         return deferSlowStarters(planAttempts(route, snapshot.providers, options), circuits)
       }
-<<<<<<< HEAD
-      const attempts = planForModel(model, snapshot.providers, cooldowns, endpoint, circuits)
-      if (typeof endpoint === 'string') return deferSlowStarters(attempts, circuits)
-      // a bare model: the providers that speak the client's format first, then the translated ones
-      const native = endpoint[0]!
-      return deferSlowStarters(
-        [
-          ...attempts.filter((a) => servesEndpoint(a.provider, native)),
-          ...attempts.filter((a) => !servesEndpoint(a.provider, native)),
-        ],
-        circuits,
-      )
-=======
       const attempts = deferSlowStarters(
         planForModel(model, snapshot.providers, cooldowns, endpoint, circuits),
         circuits,
@@ -301,7 +285,6 @@ export function createProxy(deps: ProxyDeps) {
         ...attempts.filter((a) => servesEndpoint(a.provider, native)),
         ...attempts.filter((a) => !servesEndpoint(a.provider, native)),
       ]
->>>>>>> main
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
         const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
@@ -710,10 +693,7 @@ export function createProxy(deps: ProxyDeps) {
       const providerId =
         hasPrevious && earlier === null ? await deps.bindings.lookup(previous as string) : null
       if (providerId === null) {
-<<<<<<< HEAD
         if (hasPrevious && earlier === null) translatable.unknownPrevious = previous as string
-=======
->>>>>>> main
         call.session = sessionOf(call, sender)
         call.attempts = plan(call.model, servedChoice('responses'), call.session)
         return call
