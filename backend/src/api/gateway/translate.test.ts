@@ -402,6 +402,40 @@ describe('planning across kinds', () => {
     )
   })
 
+  it('an Anthropic error event before any content fails over (translated), the next attempt native', async () => {
+    const gw = await startGateway(FAST)
+    const a = await fakeUpstream(messages({ before: 'overloaded' }))
+    const b = await fakeUpstream(sse({ chunks: 2 }))
+    await gw.addProvider(a, { models: ['m'], fields: { kind: 'anthropic' } })
+    await gw.addProvider(b, { models: ['m'], fields: { kind: 'openai' } })
+    const idA = ((await gw.admin('GET', '/api/providers')).body as { id: number; kind: string }[]).find(
+      (p) => p.kind === 'anthropic',
+    )!.id
+    const idB = ((await gw.admin('GET', '/api/providers')).body as { id: number; kind: string }[]).find(
+      (p) => p.kind === 'openai',
+    )!.id
+    await gw.addRoute({
+      name: 'claude-first',
+      mode: 'specific',
+      config: { model: 'm' },
+      nodes: [
+        { api_id: idA, models: ['m'], priority: 1 },
+        { api_id: idB, models: ['m'], priority: 2 },
+      ],
+    })
+    const res = await rawPost(gw, '/chat/completions', {
+      model: 'claude-first',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-switchboard-attempts')).toBe('2')
+    expect(res.headers.get('x-switchboard-translated')).toBeNull()
+    expect(res.text).toContain('w0 ')
+    expect(res.text.trimEnd().endsWith('data: [DONE]')).toBe(true)
+    expect(a.requests[0]?.url).toBe('/v1/messages')
+  })
+
   it('a provider that speaks the client’s format is used natively', async () => {
     const { gw } = await gatewayWith('openai', ok('native'))
     const res = await rawPost(gw, '/chat/completions', {
