@@ -436,6 +436,42 @@ describe('planning across kinds', () => {
     expect(a.requests[0]?.url).toBe('/v1/messages')
   })
 
+  it('an Anthropic error event after content ends the chat stream with an error event in OpenAI’s shape', async () => {
+    const midError: Handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      const ev = (type: string, data: Record<string, unknown>) =>
+        res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)
+      ev('message_start', {
+        message: {
+          id: 'msg_e',
+          type: 'message',
+          role: 'assistant',
+          model: 'm',
+          content: [],
+          usage: { input_tokens: 3, output_tokens: 1 },
+        },
+      })
+      ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } })
+      ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'half' } })
+      ev('error', { error: { type: 'overloaded_error', message: 'Overloaded' } })
+      res.end()
+    }
+    const { gw } = await gatewayWith('anthropic', midError)
+    const res = await rawPost(gw, '/chat/completions', {
+      model: 'm',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    })
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('"content":"half"')
+    const last = res.text.trimEnd().split('\n\n').at(-1) ?? ''
+    expect(JSON.parse(last.replace(/^data: /, ''))).toEqual({
+      error: { message: 'Overloaded', type: 'upstream_error', code: 'overloaded_error' },
+    })
+    expect(res.text).not.toContain('[DONE]')
+    expect(res.text).not.toContain('event:')
+  })
+
   it('a provider that speaks the client’s format is used natively', async () => {
     const { gw } = await gatewayWith('openai', ok('native'))
     const res = await rawPost(gw, '/chat/completions', {
