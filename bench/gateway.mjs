@@ -12,12 +12,18 @@
  * rate (1000 requests/s over 32 connections, open loop, microsecond timing): the latency the
  * gateway adds when it is not queueing (at saturation, p50 is mostly connections / throughput).
  *
- *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream,responses,messages]
+ *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream,translated,responses,messages]
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
  *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
  *                          [--escapes (content with a line break, i.e. a `\n` escape, in every JSON chunk)]
  *                          [--log-compare (a second Switchboard with BACKEND_REQUEST_LOG=false, measured
  *                           beside the first in the same run: the request log's cost)]
+ *
+ * Mode `translated` (issue 14): a streaming Chat Completions client on the model only the
+ * `anthropic` provider offers, so Switchboard translates chat → messages and back (the mock answers
+ * its Messages stream); the table after the main one sets it beside `stream` (the same client,
+ * native) for Switchboard: the translation's extra CPU per request (the budget is +30 %). The
+ * direct and raw-proxy targets get the chat body at the mock's chat path (a floor, no translation).
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -371,6 +377,7 @@ function cpuTicks(pid) {
 const MODE_PATHS = {
   json: '/v1/chat/completions',
   stream: '/v1/chat/completions',
+  translated: '/v1/chat/completions',
   responses: '/v1/responses',
   messages: '/v1/messages',
 }
@@ -379,7 +386,7 @@ function requestBody(mode) {
   if (mode === 'responses')
     return JSON.stringify({ model: MODEL, input: 'Hello, how are you?', stream: true })
   return JSON.stringify({
-    model: mode === 'messages' ? ANTHROPIC_MODEL : MODEL,
+    model: mode === 'messages' || mode === 'translated' ? ANTHROPIC_MODEL : MODEL,
     ...(mode === 'messages' ? { max_tokens: 256 } : {}),
     messages: [{ role: 'user', content: 'Hello, how are you?' }],
     ...(mode === 'json' ? {} : { stream: true }),
@@ -543,6 +550,32 @@ function printLogTable(rows) {
   }
 }
 
+/** Switchboard's translated stream beside its native one (same run, same connections). */
+function printTranslatedTable(rows) {
+  const pairs = rows
+    .filter((r) => r.name === 'switchboard' && r.mode === 'translated')
+    .map((translated) => ({
+      translated,
+      native: rows.find(
+        (r) => r.name === 'switchboard' && r.mode === 'stream' && r.connections === translated.connections,
+      ),
+    }))
+    .filter((p) => p.native)
+  if (pairs.length === 0) return
+  console.log(
+    '\nTranslated (chat -> messages) vs native chat stream (issue 14: at most +30 % CPU per request):',
+  )
+  console.log(
+    '| conns | req/s native | req/s translated | CPU µs/req native | translated | translated / native | p99 ms native | translated |',
+  )
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+  for (const { translated, native } of pairs) {
+    console.log(
+      `| ${translated.connections} | ${native.rps} | ${translated.rps} | ${native.cpu_us_per_req} | ${translated.cpu_us_per_req} | ${(translated.cpu_us_per_req / native.cpu_us_per_req).toFixed(2)} | ${native.p99_ms} | ${translated.p99_ms} |`,
+    )
+  }
+}
+
 async function soak(seconds, target) {
   const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true })
   const samples = []
@@ -644,6 +677,7 @@ async function main() {
     }
     printTable(rows)
     printLogTable(rows)
+    printTranslatedTable(rows)
     const rate = Number(flag('rate', '1000'))
     const rateRows = []
     if (rate > 0) {

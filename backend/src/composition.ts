@@ -18,6 +18,7 @@ import { createLeaderLock, createReplicasRepo } from './db/replicas.repo.js'
 import { createRequestsRepo } from './db/requests.repo.js'
 import { createResponseBindingsRepo } from './db/response-bindings.repo.js'
 import { createRoutesRepo } from './db/routes.repo.js'
+import { createStoredResponsesRepo } from './db/stored-responses.repo.js'
 import { RoutingState } from './domain/routing.js'
 import { createBackup, removeBackupLeftovers } from './services/config/backup.js'
 import { createClientKeys } from './services/config/client-keys.js'
@@ -34,6 +35,7 @@ import { createLimits } from './services/gateway/limits.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
 import { createProxy } from './services/gateway/proxy.js'
 import { createResponseBindings } from './services/gateway/response-bindings.js'
+import { createResponseStore } from './services/gateway/response-store.js'
 import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
 import { createHealth } from './services/health/health.js'
 import { createHealthScheduler } from './services/health/health-scheduler.js'
@@ -212,9 +214,17 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     log,
   })
   responseBindings.start()
+  const responseStore = createResponseStore({
+    repo: createStoredResponsesRepo(db.kysely),
+    retentionDays: settings.responseStoreRetentionDays,
+    maxBytes: settings.responseStoreMaxBytes,
+    log,
+  })
+  responseStore.start()
   const proxy = createProxy({
     bindings: responseBindings,
     affinity,
+    responseStore,
     snapshot,
     roundRobin,
     cooldowns,
@@ -276,6 +286,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
       prices.stop()
       await upstreamAgent.close()
       await responseBindings.stop()
+      await responseStore.stop()
       snapshot.stop()
       await clientKeys.stop()
       await base.close()

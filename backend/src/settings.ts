@@ -34,6 +34,10 @@ export interface Settings {
   affinityTtlSeconds: number
   /** Session affinity: bindings kept in memory at most (least recently used go first). */
   affinityMaxBindings: number
+  /** Days a Responses response answered by translation (store: true) is kept for follow-ups. */
+  responseStoreRetentionDays: number
+  /** Largest stored response (its input items and the Response, as JSON); bigger ones are not kept. */
+  responseStoreMaxBytes: number
   host: string
   port: number
   adminToken: string | null
@@ -205,6 +209,15 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
     affinityMaxBindings: r.number('BACKEND_AFFINITY_MAX_BINDINGS', 100_000, {
       min: 1,
       max: 10_000_000,
+      integer: true,
+    }),
+    responseStoreRetentionDays: r.number('BACKEND_RESPONSE_STORE_RETENTION_DAYS', 30, {
+      min: 0.0001,
+      max: 3650,
+    }),
+    responseStoreMaxBytes: r.number('BACKEND_RESPONSE_STORE_MAX_BYTES', 4 * 1024 * 1024, {
+      min: 1024,
+      max: 256 * 1024 * 1024,
       integer: true,
     }),
     host: r.string('BACKEND_HOST', '127.0.0.1'),

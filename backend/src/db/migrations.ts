@@ -349,6 +349,34 @@ export function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
 }
 
+/** Responses answered by translation with store: true (issue 14): previous_response_id, GET, input_items. */
+const storedResponses: Builder = async (db) => {
+  await db.schema
+    .createTable('stored_responses')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('previous_response_id', 'text')
+    .addColumn('response', 'text', (c) => c.notNull())
+    .addColumn('input_items', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('stored_responses_created_at')
+    .on('stored_responses')
+    .column('created_at')
+    .execute()
+  await db.schema
+    .createTable('stored_response_items')
+    .addColumn('item_id', 'text', (c) => c.primaryKey())
+    .addColumn('response_id', 'text', (c) => c.notNull())
+    .addColumn('item', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('stored_response_items_response_id')
+    .on('stored_response_items')
+    .column('response_id')
+    .execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
@@ -358,6 +386,7 @@ const builders: Record<string, Builder> = {
   '0006_ops': ops,
   '0007_request_log': requestLog,
   '0008_key_limits': keyLimits,
+  '0010_stored_responses': storedResponses,
   '0011_request_log_scale': requestLogScale,
 }
 

@@ -161,6 +161,24 @@ export interface ResponseBindingsTable {
   created_at: string
 }
 
+/** A Responses response the gateway answered by translation (store: true), kept for follow-ups. */
+export interface StoredResponsesTable {
+  id: string
+  created_at: string
+  previous_response_id: string | null
+  /** The Response object as answered (JSON), its output items included. */
+  response: string
+  /** This request's input items, each with an id (JSON array). */
+  input_items: string
+}
+
+/** The output items of stored responses by id, for `item_reference` inputs. */
+export interface StoredResponseItemsTable {
+  item_id: string
+  response_id: string
+  item: string
+}
+
 export interface Database {
   providers: ProvidersTable
   model_routes: ModelRoutesTable
@@ -174,4 +192,6 @@ export interface Database {
   key_quota: KeyQuotaTable
   replicas: ReplicasTable
   response_bindings: ResponseBindingsTable
+  stored_responses: StoredResponsesTable
+  stored_response_items: StoredResponseItemsTable
 }

@@ -30,6 +30,11 @@ export const RequestRecordSchema = Type.Object(
         outcome: Type.String(),
         status: Nullable(Type.Integer()),
         duration_ms: Type.Number(),
+        translated: Type.Optional(
+          Type.String({
+            description: 'the attempt was translated: client format->provider format, e.g. chat->messages',
+          }),
+        ),
       }),
     ),
     latency_ms: Type.Number(),

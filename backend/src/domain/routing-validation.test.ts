@@ -18,6 +18,11 @@ describe('route input validation', () => {
     },
     { what: 'an empty config model', input: { config: { model: '' } }, fields: ['config.model'] },
     {
+      what: 'a drop_unsupported_params that is not a boolean',
+      input: { config: { drop_unsupported_params: 'yes' } },
+      fields: ['config.drop_unsupported_params'],
+    },
+    {
       what: 'a config model that is not a string',
       input: { config: { model: 3 } },
       fields: ['config.model'],

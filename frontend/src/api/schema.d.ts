@@ -3940,6 +3940,8 @@ export interface components {
                     outcome: string;
                     status: number | null;
                     duration_ms: number;
+                    /** @description the attempt was translated: client format->provider format, e.g. chat->messages */
+                    translated?: string;
                 }[];
                 latency_ms: number;
                 /** @description streams: arrival to the first content sent */
@@ -3986,6 +3988,8 @@ export interface components {
                 outcome: string;
                 status: number | null;
                 duration_ms: number;
+                /** @description the attempt was translated: client format->provider format, e.g. chat->messages */
+                translated?: string;
             }[];
             latency_ms: number;
             /** @description streams: arrival to the first content sent */

@@ -7,8 +7,9 @@ import Anthropic, { RateLimitError } from '@anthropic-ai/sdk'
 import type OpenAI from 'openai'
 import { describe, expect, it } from 'vitest'
 import { anthropicError, messages } from '../../../test/fake-anthropic.js'
+import { chatToolLoop } from '../../../test/fake-chat-tools.js'
 import { ADMIN_TOKEN, chunk, ok, rateLimited, rawPost, sse, startGateway } from '../../../test/fake-openai.js'
-import { fakeUpstream, type Handler, json } from '../../../test/fake-upstream.js'
+import { fakeUpstream, type Handler, json, waitFor } from '../../../test/fake-upstream.js'
 
 const FAST = {
   BACKEND_GATEWAY_TIMEOUT_SECONDS: '2',
@@ -266,6 +267,64 @@ describe('messages on a Chat-only provider', () => {
     })
   })
 
+  it('the Anthropic SDK tool loop (what Claude Code does) runs against a Chat-only upstream, streamed', async () => {
+    const { anthropic, up } = await gatewayWith('openai', chatToolLoop)
+    const tools: Anthropic.Tool[] = [
+      {
+        name: 'weather',
+        description: 'the weather of a city',
+        input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    ]
+    const history: Anthropic.MessageParam[] = [{ role: 'user', content: 'weather in Paris?' }]
+    const fragments: string[] = []
+    let final: Anthropic.Message | null = null
+    for (let turn = 0; turn < 3; turn++) {
+      const stream = anthropic.messages.stream({
+        model: 'm',
+        max_tokens: 256,
+        system: 'use tools',
+        tools,
+        messages: history,
+      })
+      stream.on('inputJson', (partial) => fragments.push(partial))
+      const message = await stream.finalMessage()
+      history.push({ role: 'assistant', content: message.content })
+      if (message.stop_reason !== 'tool_use') {
+        final = message
+        break
+      }
+      const results = message.content
+        .filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')
+        .map((b) => ({
+          type: 'tool_result' as const,
+          tool_use_id: b.id,
+          content: `sunny in ${(b.input as { city: string }).city}`,
+        }))
+      history.push({ role: 'user', content: results })
+    }
+    expect(fragments).toEqual(['{"city":', '"Paris"}'])
+    expect(final?.content).toEqual([{ type: 'text', text: 'The tool said: sunny in Paris' }])
+    expect(final?.stop_reason).toBe('end_turn')
+    expect(up.requests).toHaveLength(2)
+    expect((up.requests[1]?.json as { messages?: unknown[] } | undefined)?.messages).toEqual([
+      { role: 'system', content: 'use tools' },
+      { role: 'user', content: [{ type: 'text', text: 'weather in Paris?' }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_weather_1',
+            type: 'function',
+            function: { name: 'weather', arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_weather_1', content: 'sunny in Paris' },
+    ])
+  })
+
   it('messages.stream streams the text and ends with the final message', async () => {
     const { anthropic } = await gatewayWith('openai', sse({ chunks: 3 }))
     const stream = anthropic.messages.stream({
@@ -322,6 +381,95 @@ describe('planning across kinds', () => {
     expect(JSON.parse(res.text).content).toEqual([{ type: 'text', text: 'from chat' }])
     expect(a.requests[0]?.url).toBe('/v1/messages')
     expect(b.requests[0]?.url).toBe('/v1/chat/completions')
+    // the request log says which attempt was translated; /metrics counts it
+    let attempts: { translated?: string; outcome: string }[] = []
+    await waitFor(async () => {
+      await gw.app.core.requestLog.flushNow()
+      const page = (await gw.admin('GET', '/api/requests')).body as { data: { attempts: typeof attempts }[] }
+      attempts = page.data[0]?.attempts ?? []
+      return attempts.length === 2
+    })
+    expect(attempts.map((x) => [x.outcome, x.translated])).toEqual([
+      ['server_error', undefined],
+      ['success', 'messages->chat'],
+    ])
+    const metrics = await gw.app.inject({
+      url: '/metrics',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    expect(metrics.body).toContain(
+      'switchboard_gateway_translated_attempts_total{translation="messages->chat",outcome="success"} 1',
+    )
+  })
+
+  it('an Anthropic error event before any content fails over (translated), the next attempt native', async () => {
+    const gw = await startGateway(FAST)
+    const a = await fakeUpstream(messages({ before: 'overloaded' }))
+    const b = await fakeUpstream(sse({ chunks: 2 }))
+    await gw.addProvider(a, { models: ['m'], fields: { kind: 'anthropic' } })
+    await gw.addProvider(b, { models: ['m'], fields: { kind: 'openai' } })
+    const idA = ((await gw.admin('GET', '/api/providers')).body as { id: number; kind: string }[]).find(
+      (p) => p.kind === 'anthropic',
+    )!.id
+    const idB = ((await gw.admin('GET', '/api/providers')).body as { id: number; kind: string }[]).find(
+      (p) => p.kind === 'openai',
+    )!.id
+    await gw.addRoute({
+      name: 'claude-first',
+      mode: 'specific',
+      config: { model: 'm' },
+      nodes: [
+        { api_id: idA, models: ['m'], priority: 1 },
+        { api_id: idB, models: ['m'], priority: 2 },
+      ],
+    })
+    const res = await rawPost(gw, '/chat/completions', {
+      model: 'claude-first',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-switchboard-attempts')).toBe('2')
+    expect(res.headers.get('x-switchboard-translated')).toBeNull()
+    expect(res.text).toContain('w0 ')
+    expect(res.text.trimEnd().endsWith('data: [DONE]')).toBe(true)
+    expect(a.requests[0]?.url).toBe('/v1/messages')
+  })
+
+  it('an Anthropic error event after content ends the chat stream with an error event in OpenAI’s shape', async () => {
+    const midError: Handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      const ev = (type: string, data: Record<string, unknown>) =>
+        res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)
+      ev('message_start', {
+        message: {
+          id: 'msg_e',
+          type: 'message',
+          role: 'assistant',
+          model: 'm',
+          content: [],
+          usage: { input_tokens: 3, output_tokens: 1 },
+        },
+      })
+      ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } })
+      ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'half' } })
+      ev('error', { error: { type: 'overloaded_error', message: 'Overloaded' } })
+      res.end()
+    }
+    const { gw } = await gatewayWith('anthropic', midError)
+    const res = await rawPost(gw, '/chat/completions', {
+      model: 'm',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    })
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('"content":"half"')
+    const last = res.text.trimEnd().split('\n\n').at(-1) ?? ''
+    expect(JSON.parse(last.replace(/^data: /, ''))).toEqual({
+      error: { message: 'Overloaded', type: 'upstream_error', code: 'overloaded_error' },
+    })
+    expect(res.text).not.toContain('[DONE]')
+    expect(res.text).not.toContain('event:')
   })
 
   it('a provider that speaks the client’s format is used natively', async () => {

@@ -300,7 +300,8 @@ export function gatewayRoutes(deps: {
       )
     }
 
-    // Lookups of a response go to the provider that made it (the binding), or are a 404.
+    // Lookups of a response: the gateway's own store (answered by translation), else the provider
+    // that made it (the binding), else a 404.
     const lookups = [
       ['GET', '', 'Retrieve a response from the provider that made it'],
       ['DELETE', '', 'Delete a response at the provider that made it'],
@@ -322,6 +323,11 @@ export function gatewayRoutes(deps: {
         handler: async (req, reply) => {
           const { id } = req.params as { id: string }
           const at = req.url.indexOf('?')
+          // a response answered by translation is kept by the gateway itself
+          const stored = await proxy.storedLookup(method, id, rest, at === -1 ? '' : req.url.slice(at + 1))
+          // sent as text: the documented schema is a Response's, and input_items is a list
+          if (stored !== null)
+            return reply.header('x-request-id', req.id).type('application/json').send(JSON.stringify(stored))
           const call: PreparedCall = await proxy.prepareLookup(
             method,
             id,

@@ -9,6 +9,7 @@ import { ChatToMessagesStream, chatToMessagesResponse, messagesToChatRequest } f
 import {
   ChatToResponsesStream,
   chatToResponse,
+  inputItems,
   type ResponseShell,
   responsesToChatRequest,
 } from './responses-to-chat.js'
@@ -88,7 +89,7 @@ export function translation(client: FormatName, target: FormatName, ctx: Transla
     }
   if (client === 'responses' && ctx.shell) {
     const shell = ctx.shell
-    const items = ctx.items ?? []
+    const items = (body: Json) => ctx.items ?? inputItems(body.input)
     const toResponse = (chat: Json) => {
       result = chatToResponse(chat, shell)
       return result
@@ -107,7 +108,7 @@ export function translation(client: FormatName, target: FormatName, ctx: Transla
     if (target === 'chat')
       return {
         ...base,
-        request: (body) => responsesToChatRequest(body, items),
+        request: (body) => responsesToChatRequest(body, items(body)),
         answer: toResponse,
         stream: responses,
       }
@@ -115,7 +116,7 @@ export function translation(client: FormatName, target: FormatName, ctx: Transla
       return {
         ...base,
         request: (body) => {
-          const chat = responsesToChatRequest(body, items)
+          const chat = responsesToChatRequest(body, items(body))
           return merge(chat, chatToMessagesRequest(chat.body))
         },
         answer: (body) => toResponse(messagesToChatResponse(body, ctx.nowSeconds)),

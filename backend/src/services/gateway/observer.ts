@@ -25,6 +25,8 @@ export interface AttemptRecord {
   /** Time to the first byte of the body (streams: to the commit point), when reached. */
   ttfbMs: number | null
   stream: boolean
+  /** The attempt was translated (`chat->messages`: the client's format, then the provider's). */
+  translated?: string
 }
 
 /** What the request log keeps of one request (services/usage/); no bodies. */
@@ -49,6 +51,7 @@ export interface RequestDetail {
     outcome: AttemptOutcome
     status: number | null
     durationMs: number
+    translated?: string
   }[]
   /** Streams: from the request's arrival to the first content sent to the client. */
   ttftMs: number | null

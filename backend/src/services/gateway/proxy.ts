@@ -31,6 +31,7 @@ import {
   type TranslationContext,
   translation,
 } from '../../domain/translate/index.js'
+import { newId } from '../../domain/translate/types.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import type { AffinityBindings, BoundSession } from './affinity-bindings.js'
@@ -49,6 +50,7 @@ import { buildModelList, type ModelList } from './model-list.js'
 import { type GatewayObserver, healthEffect, type RequestDetail } from './observer.js'
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
+import type { ResponseStore } from './response-store.js'
 import { AttemptQueue, waitForClient } from './retries.js'
 import {
   type AttemptTranslation,
@@ -139,6 +141,12 @@ export interface TranslatableRequest {
   context: TranslationContext
   /** The route's `config.drop_unsupported_params` (default true). */
   dropsUnsupported: boolean
+  /** The conversation lives in the gateway's store (a stored previous response, a stored item): never native. */
+  forcesTranslation?: boolean
+  /** A Responses request with store: true: what to keep once it is answered by translation. */
+  store?: { inputItems: Json[]; previousResponseId: string | null }
+  /** A previous_response_id neither stored here nor bound: only a native provider may know it. */
+  unknownPrevious?: string
 }
 
 /** A request ready to forward: the body as received, what it asks for, and the providers to try. */
@@ -201,6 +209,8 @@ export interface ProxyDeps {
   bindings: ResponseBindings
   /** Session affinity: which provider each session of a route with `config.affinity` is bound to. */
   affinity: AffinityBindings
+  /** The Responses answered by translation with store: true (their conversation is kept here). */
+  responseStore: ResponseStore
   settings: Pick<
     Settings,
     | 'gatewayTimeoutSeconds'
@@ -341,7 +351,11 @@ export function createProxy(deps: ProxyDeps) {
   function attemptPlan(call: PreparedCall, attempt: Attempt<ProviderWithSecret>): AttemptPlan | Failure {
     const native = SERVED_AS[call.endpoint as Endpoint]
     const { translatable } = call
-    if (!translatable || native === undefined || servesEndpoint(attempt.provider, native)) {
+    const isNative =
+      !translatable ||
+      native === undefined ||
+      (!translatable.forcesTranslation && servesEndpoint(attempt.provider, native))
+    if (isNative) {
       const body = call.multipart
         ? withModel(call.multipart.bytes, call.multipart.field, attempt.model ?? call.model)
         : call.method === 'POST'
@@ -350,8 +364,8 @@ export function createProxy(deps: ProxyDeps) {
       return { path: call.endpoint, body }
     }
     const client = FORMAT_OF[native]!
-    const served = TRANSLATED_ENDPOINTS[call.endpoint as Endpoint]!.find((e) =>
-      servesEndpoint(attempt.provider, e),
+    const served = TRANSLATED_ENDPOINTS[call.endpoint as Endpoint]!.find(
+      (e) => e !== native && servesEndpoint(attempt.provider, e),
     )
     const target = served ? FORMAT_OF[served] : undefined
     if (!served || !target) {
@@ -360,6 +374,10 @@ export function createProxy(deps: ProxyDeps) {
         'endpoint_not_served',
         `the provider does not serve /v1/${call.endpoint}`,
       )
+    }
+    if (translatable.unknownPrevious !== undefined) {
+      const message = `previous_response_id '${translatable.unknownPrevious}' is not known to the gateway`
+      return call.format.failure(404, 'response_not_found', message)
     }
     const mappers = translation(client, target, translatable.context)
     try {
@@ -478,9 +496,11 @@ export function createProxy(deps: ProxyDeps) {
     settlement: Settlement,
     durationMs: number,
     stream: boolean,
+    translated: string | undefined,
   ) {
     circuits.record(provider.id, healthEffect(settlement.outcome))
     observer.attempt({
+      ...(translated ? { translated } : {}),
       providerId: provider.id,
       providerName: provider.name,
       outcome: settlement.outcome,
@@ -558,9 +578,10 @@ export function createProxy(deps: ProxyDeps) {
         }
         current = null
         upstreamMs += durationMs
-        recordAttempt(attempt.provider, settlement, durationMs, call.stream)
+        const translated = how.translation?.mappers.label
+        recordAttempt(attempt.provider, settlement, durationMs, call.stream, translated)
         logAttempt(io, attempt.provider, tried, settlement)
-        noteAttempt(detail, attempt, settlement, durationMs)
+        noteAttempt(detail, attempt, settlement, durationMs, translated)
         if (settlement.kind === 'answered') {
           if (call.stream && settlement.ttfbMs !== null)
             detail.ttftMs = attemptAt - startedAt + settlement.ttfbMs
@@ -570,6 +591,11 @@ export function createProxy(deps: ProxyDeps) {
           if (settlement.boundId) deps.bindings.record(settlement.boundId, attempt.provider.id)
           if (call.session && settlement.outcome === 'success')
             deps.affinity.bind(call.session, attempt.provider.id)
+          const kept = call.translatable?.store
+          const response = how.translation?.mappers.result()
+          if (kept && response && settlement.outcome === 'success') {
+            deps.responseStore.save({ id: String(response.id), response, ...kept })
+          }
           break
         }
         if (settlement.outcome === 'rate_limited') {
@@ -653,9 +679,29 @@ export function createProxy(deps: ProxyDeps) {
     async prepareResponse(parsed: unknown, text: string, sender?: CallSender): Promise<PreparedCall> {
       const call = checked('responses', parsed, text)
       const previous = call.body.previous_response_id
+      const hasPrevious = typeof previous === 'string' && previous !== ''
+      const translatable = call.translatable!
+      translatable.context.shell = {
+        id: newId('resp_'),
+        createdAt: translatable.context.nowSeconds,
+        request: call.body,
+      }
+      // a conversation the gateway keeps (answered by translation) continues on any provider, translated
+      const earlier = hasPrevious ? await deps.responseStore.conversation(previous as string) : null
+      const own = await deps.responseStore.resolveInput(call.body.input)
+      if (own) {
+        translatable.context.items = [...(earlier ?? []), ...own.items]
+        if (call.body.store !== false)
+          translatable.store = {
+            inputItems: own.items,
+            previousResponseId: hasPrevious ? (previous as string) : null,
+          }
+      }
+      translatable.forcesTranslation = earlier !== null || own?.referenced === true
       const providerId =
-        typeof previous === 'string' && previous !== '' ? await deps.bindings.lookup(previous) : null
+        hasPrevious && earlier === null ? await deps.bindings.lookup(previous as string) : null
       if (providerId === null) {
+        if (hasPrevious && earlier === null) translatable.unknownPrevious = previous as string
         call.session = sessionOf(call, sender)
         call.attempts = plan(call.model, servedChoice('responses'), call.session)
         return call
@@ -711,6 +757,12 @@ export function createProxy(deps: ProxyDeps) {
       if (!entry)
         throw new AppError('model_not_found', `model '${id}' is not a route name nor an offered model`)
       return entry
+    },
+
+    /** GET/DELETE /v1/responses/{id}[/…] of a response the gateway keeps: its answer, or null. */
+    storedLookup(method: string, responseId: string, rest: string, query: string): Promise<Json | null> {
+      if (!RESPONSE_ID.test(responseId)) return Promise.resolve(null)
+      return deps.responseStore.lookup(method, responseId, rest, new URLSearchParams(query))
     },
 
     /** GET/DELETE /v1/responses/{id}[/…]: to the provider bound to the response id, or a 404. */
@@ -831,6 +883,7 @@ function noteAttempt(
   attempt: Attempt<ProviderWithSecret>,
   settlement: Settlement,
   durationMs: number,
+  translated: string | undefined,
 ): void {
   detail.attempts.push({
     providerId: attempt.provider.id,
@@ -838,6 +891,7 @@ function noteAttempt(
     outcome: settlement.outcome,
     status: settlement.status,
     durationMs,
+    ...(translated ? { translated } : {}),
   })
   detail.providerId = attempt.provider.id
   detail.providerName = attempt.provider.name

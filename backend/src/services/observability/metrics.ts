@@ -242,6 +242,12 @@ export function createMetrics(deps: MetricsDeps) {
     prom.attempts.inc(cachedLabels(`a ${outcome} ${providerKey}`, () => ({ ...labels, outcome })))
     prom.attemptDuration.observe(labels, record.durationMs / 1000)
     if (record.stream && record.ttfbMs !== null) prom.ttfb.observe(labels, record.ttfbMs / 1000)
+    const { translated } = record
+    if (translated) {
+      prom.translatedAttempts.inc(
+        cachedLabels(`t ${translated} ${outcome}`, () => ({ translation: translated, outcome })),
+      )
+    }
   }
 
   function recordGatewayRequest(record: GatewayRequestRecord): void {

@@ -79,6 +79,12 @@ export function createPrometheus(
     buckets: SECONDS_BUCKETS,
     registers: [registry],
   })
+  const translatedAttempts = new Counter({
+    name: 'switchboard_gateway_translated_attempts_total',
+    help: 'Gateway attempts translated between wire formats, by translation (client->provider) and outcome',
+    labelNames: ['translation', 'outcome'] as const,
+    registers: [registry],
+  })
   const gatewayRequests = new Counter({
     name: 'switchboard_gateway_requests_total',
     help: 'Gateway requests by status code and whether they streamed',
@@ -204,5 +210,6 @@ export function createPrometheus(
     tokens,
     cost,
     ttft,
+    translatedAttempts,
   }
 }

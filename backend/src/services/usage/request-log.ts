@@ -61,6 +61,7 @@ function rowOf(p: Pending, priceOf: RequestLogDeps['priceOf']): NewRequestRow {
         outcome: a.outcome,
         status: a.status,
         duration_ms: Math.round(a.durationMs * 10) / 10,
+        ...(a.translated ? { translated: a.translated } : {}),
       })),
     ),
     latency_ms: p.durationMs,
