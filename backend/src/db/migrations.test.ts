@@ -1,7 +1,7 @@
 /** 0003_provider_kind: providers stored before it speak OpenAI's protocol with every endpoint; 0011: day rollups. */
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { isPostgresRun, tempDir, tempPostgresUrl } from '../../test/helpers.js'
@@ -93,5 +93,24 @@ describe('migration 0011_request_log_scale', () => {
     } finally {
       await db.close()
     }
+  })
+})
+
+describe('migration 0008_key_limits', () => {
+  it('runs on a database that already ran a later migration (numbers land out of order)', async () => {
+    const config = await databaseConfig()
+    const db = rawKysely(config)
+    await migrate(db, config.engine)
+    // as a database migrated before 0008 landed: 0011 ran, 0008 did not
+    await sql`DROP TABLE key_quota`.execute(db)
+    await sql`ALTER TABLE client_keys DROP COLUMN policy`.execute(db)
+    await sql`DELETE FROM kysely_migration WHERE name = '0008_key_limits'`.execute(db)
+    await migrate(db, config.engine)
+    const names = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db)
+    expect(names.rows.map((r) => r.name)).toContain('0008_key_limits')
+    await sql`INSERT INTO key_quota (key_id, kind, period, leased, granted) VALUES (1, 'requests', 'm1', 1, 1)`.execute(
+      db,
+    )
+    await db.destroy()
   })
 })

@@ -407,7 +407,10 @@ export async function migrate(db: Kysely<unknown>, engine: Engine, upTo?: string
     engine === 'postgres'
       ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]?.schema
       : undefined
-  const migrator = new Migrator({ db, provider, migrationTableSchema })
+  // Numbers are handed out to work in progress and land in any order (0011 landed before 0008): a
+  // database that already ran a later one still runs an earlier one that arrives after it. Each
+  // migration touches only its own tables and columns, so their order between them does not matter.
+  const migrator = new Migrator({ db, provider, migrationTableSchema, allowUnorderedMigrations: true })
   const { error, results } = await (upTo ? migrator.migrateTo(upTo) : migrator.migrateToLatest())
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'

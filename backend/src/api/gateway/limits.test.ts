@@ -4,6 +4,7 @@
  * under concurrent requests, streams and /v1/responses counted.
  */
 import type { ServerResponse } from 'node:http'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { messages } from '../../../test/fake-anthropic.js'
 import { completionBody, type Gateway, ok, rawPost, startGateway } from '../../../test/fake-openai.js'
@@ -262,6 +263,23 @@ describe('client-key limits on /v1', () => {
     // 6 left: one more reservation of 4 fits, a second does not until the first settles at 2
     expect((await chat(gw, key, { max_tokens: 4 })).status).toBe(200)
     expect((await usageOf(gw, id))?.spend_this_period).toBeCloseTo(6)
+  })
+
+  it('when the quota table cannot be read, serves what is leased and then answers 503 quota_unavailable, never unlimited', async () => {
+    const { gw } = await gateway()
+    await gw.addProvider(await fakeUpstream(ok()))
+    // 100 a minute: a lease is 10 requests (BACKEND_QUOTA_LEASE_PERCENT 10)
+    const { key } = await keyWith(gw, { requests_per_minute: 100 })
+    expect((await chat(gw, key)).status).toBe(200)
+    await sql`DROP TABLE key_quota`.execute(gw.app.core.db.kysely)
+    for (let i = 0; i < 9; i++) expect((await chat(gw, key)).status).toBe(200)
+    const refused = await chat(gw, key)
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get('retry-after')).toBe('1')
+    expect(JSON.parse(refused.text).error).toMatchObject({ code: 'quota_unavailable', type: 'api_error' })
+    // a key without limits does not need the table
+    const { key: free } = await keyWith(gw, {})
+    expect((await chat(gw, free)).status).toBe(200)
   })
 
   it('counts rejections by reason in /metrics', async () => {

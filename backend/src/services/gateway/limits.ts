@@ -181,12 +181,18 @@ export function createLimits(deps: LimitsDeps) {
     if (extra > EPSILON) {
       pool.available -= extra
       pool.clusterLeased -= extra
-      deps.quota
-        .giveBack({ keyId, kind, period }, extra)
-        .catch((error: unknown) =>
-          deps.log.warn({ err: error, keyId, kind }, 'limits: giving quota back failed'),
-        )
+      afterLock(pool, () => deps.quota.giveBack({ keyId, kind, period }, extra), 'giving quota back failed')
     }
+  }
+
+  /**
+   * Runs a write to the counter in the pool's queue: the pool's next lease waits for it, so what
+   * this replica gave back is in the database before it asks again (no refusal for its own chunk).
+   */
+  function afterLock(pool: Pool, write: () => Promise<unknown>, failure: string): void {
+    pool.lock = pool.lock
+      .then(write)
+      .catch((error: unknown) => deps.log.warn({ err: error }, `limits: ${failure}`))
   }
 
   /** Charges usage beyond the reservation: from the pool first, the rest straight to the database. */
@@ -198,9 +204,7 @@ export function createLimits(deps: LimitsDeps) {
     const rest = amount - fromPool
     if (rest <= EPSILON) return
     pool.clusterLeased += rest
-    deps.quota
-      .charge({ keyId, kind, period }, rest)
-      .catch((error: unknown) => deps.log.warn({ err: error, keyId, kind }, 'limits: charging usage failed'))
+    afterLock(pool, () => deps.quota.charge({ keyId, kind, period }, rest), 'charging usage failed')
   }
 
   function remaining(pool: Pool, limit: number): number {
@@ -379,7 +383,7 @@ export function createLimits(deps: LimitsDeps) {
     /**
      * Each key's consumption now: what the cluster has leased in the current windows less what this
      * replica's pools hold unused (other replicas' unused chunks count as used), and this replica's
-     * requests in flight.
+     * requests in flight. Without the database, only what this replica knows (never an error).
      */
     async usage(
       keys: { id: number; budget_period: KeyPolicy['budget_period'] }[],
@@ -388,7 +392,15 @@ export function createLimits(deps: LimitsDeps) {
       const minute = minuteWindow(now)
       const day = budgetWindow('day', now)
       const month = budgetWindow('month', now)
-      const rows = await deps.quota.leased([minute.period, day.period, month.period])
+      // the list still answers when the counters cannot be read: this replica's part only, logged
+      // writes this replica queued (give-backs, charges) land first
+      await Promise.all([...pools.values()].map((pool) => pool.lock))
+      const rows = await deps.quota
+        .leased([minute.period, day.period, month.period])
+        .catch((error: unknown) => {
+          deps.log.warn({ err: error }, 'limits: reading the counters for the key list failed')
+          return []
+        })
       const leased = new Map(rows.map((r) => [`${r.key_id}:${r.kind}:${r.period}`, r.leased]))
       const used = (keyId: number, kind: QuotaKind, period: string) => {
         const pool = pools.get(`${keyId}:${kind}`)
@@ -410,6 +422,7 @@ export function createLimits(deps: LimitsDeps) {
 
     /** Gives back every unused lease of the current windows (at shutdown). */
     async close(): Promise<void> {
+      await Promise.all([...pools.values()].map((pool) => pool.lock))
       const now = deps.now()
       const returns: Promise<void>[] = []
       for (const [name, pool] of pools) {
