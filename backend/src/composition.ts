@@ -10,6 +10,7 @@ import { logStoreFor } from './core/logger.js'
 import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
 import { createHealthRepo } from './db/health.repo.js'
+import { createHealthEventsRepo } from './db/health-events.repo.js'
 import { createKeysRepo } from './db/keys.repo.js'
 import { createPricesRepo } from './db/prices.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
@@ -33,6 +34,7 @@ import { createProxy } from './services/gateway/proxy.js'
 import { createResponseBindings } from './services/gateway/response-bindings.js'
 import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
 import { createHealth } from './services/health/health.js'
+import { createHealthEvents } from './services/health/health-events.js'
 import { createHealthScheduler } from './services/health/health-scheduler.js'
 import { createMetrics } from './services/observability/metrics.js'
 import { createPrices } from './services/usage/prices.js'
@@ -86,7 +88,17 @@ export async function createCore(settings: Settings, log: Logger) {
   // One per process: the admin select endpoint and the gateway advance the same positions and skip
   // the same providers cooling down after a 429.
   const roundRobin = new RoutingState()
-  const cooldowns = new Cooldowns()
+  const healthRepo = createHealthRepo(db.kysely)
+  const healthEvents = createHealthEvents({
+    repo: createHealthEventsRepo(db.kysely),
+    log,
+    providerExists: async (id) => (await healthRepo.getState(id)) !== undefined,
+  })
+  const cooldowns = new Cooldowns((providerId, model, until) => {
+    const seconds = Math.ceil((until - Date.now()) / 1000)
+    const reason = `429 from the provider: skipped for ${model ?? 'its model'} for ${seconds} s`
+    healthEvents.record({ providerId, kind: 'cooldown', state: 'cooling', reason, model, until })
+  })
   const circuits = new Circuits(circuitRuleOf(settings))
   const circuitLog = log.child({ logger: 'switchboard.health' })
   circuits.subscribe((providerId, change) => {
@@ -94,6 +106,7 @@ export async function createCore(settings: Settings, log: Logger) {
     const fields = { providerId, name, from: change.from, to: change.to, reason: change.reason }
     if (change.to === 'open') circuitLog.warn(fields, 'provider circuit opened')
     else circuitLog.info(fields, `provider circuit ${change.to === 'closed' ? 'closed' : 'half-open'}`)
+    healthEvents.record({ providerId, kind: 'circuit', state: change.to, reason: change.reason })
   })
   const modelRoutes = createModelRoutes({
     routes: repos.routes,
@@ -121,11 +134,14 @@ export async function createCore(settings: Settings, log: Logger) {
     backup: () => backup.status(),
     mode: settings.adminToken ? 'production' : 'development',
     requestLog: () => requestLog.stats(),
+    resilience: {
+      circuitState: (providerId) => circuits.stateOf(providerId),
+      cooldowns: () => cooldowns.running(),
+    },
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
   const upstreamAgent = createUpstreamAgent({ connectTimeoutMs: settings.gatewayTimeoutSeconds * 1000 })
-  const healthRepo = createHealthRepo(db.kysely)
   const health = createHealth({
     health: healthRepo,
     providers: repos.providers,
@@ -136,6 +152,7 @@ export async function createCore(settings: Settings, log: Logger) {
     log,
     failureThreshold: settings.healthCheckFailureThreshold,
     requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+    events: healthEvents,
   })
   // Built always, started by buildApp only when BACKEND_HEALTH_CHECK_ENABLED.
   // PostgreSQL: one replica (the holder of an advisory lock) probes; SQLite: always this process.
@@ -207,6 +224,7 @@ export async function createCore(settings: Settings, log: Logger) {
     modelRoutes,
     upstreamAgent,
     health,
+    healthEvents,
     healthScheduler,
     healthLeader,
     replicaSync,
@@ -223,6 +241,7 @@ export async function createCore(settings: Settings, log: Logger) {
       await replicaSync.stop()
       await replicaRegistry.stop()
       await health.close()
+      await healthEvents.close()
       await requestLog.close()
       prices.stop()
       await upstreamAgent.close()

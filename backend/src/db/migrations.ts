@@ -249,6 +249,32 @@ const responseBindings: Builder = async (db) => {
     .execute()
 }
 
+/**
+ * The health timeline (issue 16 item 5): every change of a provider's state — probe result, health
+ * flag, circuit, cooldown, override — with its reason and time; the newest EVENTS_KEPT per provider
+ * are kept (db/health-events.repo.ts).
+ */
+const healthEvents: Builder = async (db, engine) => {
+  const id = idColumn(engine)
+  await db.schema
+    .createTable('health_events')
+    .addColumn('id', id, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('provider_id', 'integer', (c) => c.notNull().references('providers.id').onDelete('cascade'))
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('model', 'text')
+    .addColumn('until', 'text')
+    .addColumn('actor', 'text')
+    .execute()
+  await db.schema
+    .createIndex('health_events_provider_id')
+    .on('health_events')
+    .columns(['provider_id', 'id'])
+    .execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
@@ -257,6 +283,7 @@ const builders: Record<string, Builder> = {
   '0005_route_strategy': routeStrategy,
   '0006_ops': ops,
   '0007_request_log': requestLog,
+  '0009_health_events': healthEvents,
 }
 
 /** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */

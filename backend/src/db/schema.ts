@@ -150,6 +150,18 @@ export interface ResponseBindingsTable {
   created_at: string
 }
 
+export interface HealthEventsTable {
+  id: Generated<number>
+  provider_id: number
+  at: string
+  kind: string
+  state: string
+  reason: string
+  model: string | null
+  until: string | null
+  actor: string | null
+}
+
 export interface Database {
   providers: ProvidersTable
   model_routes: ModelRoutesTable
@@ -162,4 +174,5 @@ export interface Database {
   prices: PricesTable
   replicas: ReplicasTable
   response_bindings: ResponseBindingsTable
+  health_events: HealthEventsTable
 }

@@ -21,7 +21,12 @@ import type {
   GatewayObserver,
   GatewayRequestRecord,
 } from '../gateway/observer.js'
-import { createPrometheus, getProcessRegistry, type RequestLogStats } from './prometheus.js'
+import {
+  createPrometheus,
+  getProcessRegistry,
+  type RequestLogStats,
+  type ResilienceState,
+} from './prometheus.js'
 import type { RecentRequest, Stats, StatsHistory, TrafficFigures } from './stats.js'
 import { createTrafficHistory, type TrafficClass } from './traffic-history.js'
 
@@ -123,6 +128,8 @@ export interface MetricsDeps {
   backup?: () => BackupStatus
   /** The request log writer's counts (services/usage/request-log.ts), read at scrape time. */
   requestLog?: () => RequestLogStats
+  /** The gateway's circuits and cooldowns, for the provider_state and cooldown gauges. */
+  resilience?: ResilienceState
   /** Milliseconds; injectable for tests. */
   now?: () => number
   /** Which mode the server runs in (no admin token: development), as the stats say. */
@@ -132,7 +139,7 @@ export interface MetricsDeps {
 export function createMetrics(deps: MetricsDeps) {
   const now = deps.now ?? Date.now
   const startedAt = now()
-  const prom = createPrometheus(deps.providers, deps.backup, deps.requestLog)
+  const prom = createPrometheus(deps.providers, deps.backup, deps.requestLog, deps.resilience)
   getProcessRegistry()
 
   let totalRequests = 0
