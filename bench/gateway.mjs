@@ -16,6 +16,8 @@
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
  *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
  *                          [--escapes (content with a line break, i.e. a `\n` escape, in every JSON chunk)]
+ *                          [--log-compare (a second Switchboard with BACKEND_REQUEST_LOG=false, measured
+ *                           beside the first in the same run: the request log's cost)]
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -314,13 +316,15 @@ async function api(base, method, path, body) {
   return res.json()
 }
 
-async function startSwitchboard(core, port, upstreamPort, dir) {
+/** `extraEnv`: e.g. BACKEND_REQUEST_LOG=false; `name` keeps each instance's files apart. */
+async function startSwitchboard(core, port, upstreamPort, dir, name = 'bench', extraEnv = {}) {
   const env = {
     ...process.env,
-    BACKEND_DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    ...extraEnv,
+    BACKEND_DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
     BACKEND_API_KEY_SECRET: 'bench-secret-0123456789abcdef',
-    BACKEND_BACKUP_FILE: join(dir, 'backup.json'),
-    BACKEND_LOG_DIR: join(dir, 'logs'),
+    BACKEND_BACKUP_FILE: join(dir, `${name}-backup.json`),
+    BACKEND_LOG_DIR: join(dir, `${name}-logs`),
     BACKEND_HEALTH_CHECK_ENABLED: 'false',
     BACKEND_ADMIN_TOKEN: ADMIN_TOKEN,
     BACKEND_HOST: '127.0.0.1',
@@ -507,10 +511,34 @@ function printTable(rows) {
     const raw = rows.find(
       (r) => r.name === 'raw-proxy' && r.mode === row.mode && r.connections === row.connections,
     )
-    const isSb = row.name === 'switchboard' && raw
+    const isSb = row.name.startsWith('switchboard') && raw
     const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '')
     console.log(
       `| ${row.mode} | ${row.connections} | ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.cpu_us_per_req} (${row.other_threads_us_per_req}) | ${row.rss_mb} | ${isSb ? ratio(row.rps, raw.rps) : ''} | ${isSb ? ratio(row.cpu_us_per_req, raw.cpu_us_per_req) : ''} | ${isSb ? (row.p50_ms - raw.p50_ms).toFixed(2) : ''} |`,
+    )
+  }
+}
+
+/** --log-compare: the request log on (switchboard) against off (switchboard-nolog), case by case. */
+function printLogTable(rows) {
+  const pairs = rows
+    .filter((r) => r.name === 'switchboard')
+    .map((on) => ({
+      on,
+      off: rows.find(
+        (r) => r.name === 'switchboard-nolog' && r.mode === on.mode && r.connections === on.connections,
+      ),
+    }))
+    .filter((p) => p.off)
+  if (pairs.length === 0) return
+  console.log('\nRequest log on vs off (issue 15: throughput with the log at least 90 % of without):')
+  console.log(
+    '| mode | conns | req/s log on | req/s log off | on / off | CPU µs/req on | off | p99 ms on | off |',
+  )
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+  for (const { on, off } of pairs) {
+    console.log(
+      `| ${on.mode} | ${on.connections} | ${on.rps} | ${off.rps} | ${(on.rps / off.rps).toFixed(2)} | ${on.cpu_us_per_req} | ${off.cpu_us_per_req} | ${on.p99_ms} | ${off.p99_ms} |`,
     )
   }
 }
@@ -590,6 +618,19 @@ async function main() {
       { name: 'raw-proxy', base: `http://127.0.0.1:${rawPort}`, pid: raw.pid, token: 'x' },
       { name: 'switchboard', base: `http://127.0.0.1:${sbPort}`, pid: sb.child.pid, token: sb.key },
     ]
+    const logCompare = args.includes('--log-compare')
+    if (logCompare) {
+      // the same server with the request log off, on the same core, measured right after the first
+      const offPort = await freePort()
+      const off = await startSwitchboard(0, offPort, upPort, dir, 'nolog', { BACKEND_REQUEST_LOG: 'false' })
+      children.push(off.child)
+      targets.push({
+        name: 'switchboard-nolog',
+        base: `http://127.0.0.1:${offPort}`,
+        pid: off.child.pid,
+        token: off.key,
+      })
+    }
     const only = flag('only', '').split(',').filter(Boolean)
     const modes = flag('modes', 'json,stream').split(',')
     const rows = []
@@ -602,6 +643,7 @@ async function main() {
       }
     }
     printTable(rows)
+    printLogTable(rows)
     const rate = Number(flag('rate', '1000'))
     const rateRows = []
     if (rate > 0) {
@@ -622,6 +664,7 @@ async function main() {
       duration_s: duration,
       chunks_per_stream: CHUNKS,
       escapes,
+      log_compare: logCompare,
       rows,
       fixed_rate: rateRows,
       soak: soakResult,

@@ -9,13 +9,15 @@
  * Prints per strategy p50/p95/p99 latency, share per node, cache-hit rate and cost, without and with
  * session affinity, then the cost of one selection with 16 nodes.
  *
- * Affinity here is the simulated binding rule of issue 17 item 2 (bind after a successful answer,
- * TTL refreshed on use, move when the node is unavailable): it is not in the gateway yet.
+ * Affinity here is the gateway's own (issue 17 item 2): the store of services/gateway/affinity-bindings.ts
+ * on the virtual clock (bind after each answer, TTL 5 min from the last one) and the planner's
+ * session choice (the bound node while available, else the rendezvous hash or the strategy).
  *
  * Options: --requests N (default 20000), --seed S (default 17).
  */
 import { planAttempts, RoutingState } from '../backend/src/domain/routing.ts'
 import { seededRandom } from '../backend/src/domain/routing-state.ts'
+import { AffinityBindings } from '../backend/src/services/gateway/affinity-bindings.ts'
 
 const args = process.argv.slice(2)
 const opt = (name, fallback) => {
@@ -128,7 +130,7 @@ function simulate(strategy, withAffinity) {
   const latencies = []
   const share = new Map(PROVIDERS.map((p) => [p.id, 0]))
   const conversations = new Map() // id → { turn, lastNode, lastAt, nodes: Map }
-  const bindings = new Map() // conversation → { node, until }
+  const bindings = new AffinityBindings({ ttlMs: CACHE_TTL_MS, max: 100_000, clock: () => now })
   let nextConversation = 0
   let hits = 0
   let cost = 0
@@ -140,7 +142,7 @@ function simulate(strategy, withAffinity) {
       now = done.at
       inFlight.set(done.provider, inFlight.get(done.provider) - 1)
       state.end(done.provider, done.latency)
-      if (withAffinity) bindings.set(done.conversation, { node: done.provider, until: now + CACHE_TTL_MS })
+      if (done.session) bindings.bind(done.session, done.provider)
     }
   }
 
@@ -158,14 +160,8 @@ function simulate(strategy, withAffinity) {
       conv = open[Math.floor(rand() * open.length)]
     }
     const c = conversations.get(conv)
-    let chosen
-    const bound = withAffinity ? bindings.get(conv) : undefined
-    if (bound && bound.until > now) {
-      chosen = bound.node
-      bound.until = now + CACHE_TTL_MS
-    } else {
-      chosen = planAttempts(r, providers, { state })[0].provider.id
-    }
+    const session = withAffinity ? bindings.session(r.id, null, `x-session-id:conversation-${conv}`) : null
+    const chosen = planAttempts(r, providers, { state, affinity: session?.affinity })[0].provider.id
     const p = PROVIDERS[chosen - 1]
     const isDegraded = p.degradesBy && n >= REQUESTS / 2
     const load = inFlight.get(chosen)
@@ -173,7 +169,7 @@ function simulate(strategy, withAffinity) {
     const latency = base * (1 + (0.5 * load) / p.capacity) // slower as it gets busier, without runaway queues
     inFlight.set(chosen, load + 1)
     state.begin(chosen)
-    completions.push({ at: now + latency, provider: chosen, latency, conversation: conv })
+    completions.push({ at: now + latency, provider: chosen, latency, session })
     latencies.push(latency)
     share.set(chosen, share.get(chosen) + 1)
     // prompt: 1500 tokens of system + history growing 400 a turn; cached if the same node had it warm
@@ -219,19 +215,21 @@ function simulate(strategy, withAffinity) {
 }
 const finished = []
 
-function selectionMicros(strategy) {
+function selectionMicros(strategy, withSession) {
   const many = Array.from({ length: 16 }, (_, i) => ({ id: i + 1, name: `p${i + 1}`, weight: 1 + (i % 4) }))
   const providers = new Map(many.map((p) => [p.id, providerRow(p)]))
   const r = route(strategy, many)
   let t = 0
   const state = new RoutingState({ clock: () => t, random: seededRandom(1) })
   for (const p of many) state.observe(p.id, 100 + p.id)
+  // a session bound to the 9th node, as the gateway hands it to the planner
+  const options = { state, affinity: withSession ? { hash: 0x9e3779b9, boundProviderId: 9 } : undefined }
   const calls = 300_000
-  for (let i = 0; i < 20_000; i++) planAttempts(r, providers, { state })
+  for (let i = 0; i < 20_000; i++) planAttempts(r, providers, options)
   const start = process.hrtime.bigint()
   for (let i = 0; i < calls; i++) {
     t += 1
-    planAttempts(r, providers, { state })
+    planAttempts(r, providers, options)
   }
   return Number(process.hrtime.bigint() - start) / 1000 / calls
 }
@@ -256,5 +254,10 @@ const rr = rows.find((r) => r.strategy === 'round-robin' && !r.affinity)
 const lat = rows.find((r) => r.strategy === 'latency' && !r.affinity)
 console.log(`\nlatency vs round-robin p95: ${pct(1 - lat.p95 / rr.p95)} lower (target >= 30%)`)
 console.log('\nselection with 16 nodes (planAttempts, µs per call; target < 2):')
-for (const strategy of ['failover', ...STRATEGIES])
-  console.log(`  ${strategy.padEnd(12)} ${selectionMicros(strategy).toFixed(3)}`)
+console.log(`  ${'strategy'.padEnd(12)} ${'alone'.padStart(7)} ${'bound session'.padStart(14)}`)
+for (const strategy of ['failover', ...STRATEGIES]) {
+  const alone = selectionMicros(strategy, false).toFixed(3)
+  console.log(
+    `  ${strategy.padEnd(12)} ${alone.padStart(7)} ${selectionMicros(strategy, true).toFixed(3).padStart(14)}`,
+  )
+}

@@ -51,6 +51,8 @@ export interface BuildOptions {
   logger?: Logger
   /** The built UI to serve (default frontend/dist; tests pass a folder of their own). */
   uiDir?: string
+  /** The session affinity clock (ms): tests drive it to expire bindings. */
+  clock?: () => number
 }
 
 /**
@@ -96,7 +98,7 @@ function createValidators() {
 
 export async function buildApp(settings: Settings, options: BuildOptions = {}): Promise<FastifyInstance> {
   const log = options.logger ?? createLogger(settings)
-  const core = await createCore(settings, log)
+  const core = await createCore(settings, log, options.clock ? { clock: options.clock } : {})
   // The server (not the CLI, whose commands write the file or not as they say) starts from a backup
   // that matches the database. A failure to compare does not stop the server: it is logged.
   await core.backup

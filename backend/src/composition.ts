@@ -27,6 +27,7 @@ import { createModelRoutes } from './services/config/model-routes.js'
 import { createReplicaRegistry } from './services/config/replica-registry.js'
 import { createReplicaSync } from './services/config/replica-sync.js'
 import { createSnapshot } from './services/config/snapshot.js'
+import { AffinityBindings } from './services/gateway/affinity-bindings.js'
 import { Circuits, circuitRuleOf } from './services/gateway/circuits.js'
 import { Cooldowns } from './services/gateway/cooldowns.js'
 import { type GatewayObserver, healthEffect } from './services/gateway/observer.js'
@@ -79,7 +80,12 @@ export async function createConfigCore(settings: Settings, log: Logger) {
 
 export type ConfigCore = Awaited<ReturnType<typeof createConfigCore>>
 
-export async function createCore(settings: Settings, log: Logger) {
+export interface CoreOptions {
+  /** Milliseconds for the session affinity TTL: `performance.now` by default, driven in tests. */
+  clock?: () => number
+}
+
+export async function createCore(settings: Settings, log: Logger, options: CoreOptions = {}) {
   const base = await createConfigCore(settings, log)
   const { db, keyBox, repos, backup, changes } = base
   const inventory = createInventory({ providers: repos.providers, keyBox, changes })
@@ -99,6 +105,12 @@ export async function createCore(settings: Settings, log: Logger) {
     const reason = `429 from the provider: skipped for ${model ?? 'its model'} for ${seconds} s`
     healthEvents.record({ providerId, kind: 'cooldown', state: 'cooling', reason, model, until })
   })
+  // Session affinity's bindings, per process: the gateway binds, the state endpoint counts them.
+  const affinity = new AffinityBindings({
+    ttlMs: settings.affinityTtlSeconds * 1000,
+    max: settings.affinityMaxBindings,
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
   const circuits = new Circuits(circuitRuleOf(settings))
   const circuitLog = log.child({ logger: 'switchboard.health' })
   circuits.subscribe((providerId, change) => {
@@ -114,13 +126,14 @@ export async function createCore(settings: Settings, log: Logger) {
     changes,
     roundRobin,
     coolingDown: cooldowns,
+    affinity,
     circuits,
   })
   const clientKeys = createClientKeys({ keys: createKeysRepo(db.kysely), changes, log })
   await clientKeys.reload()
   const prices = createPrices({ repo: createPricesRepo(db.kysely), changes, log })
   await prices.reload()
-  const requestsRepo = createRequestsRepo(db.kysely)
+  const requestsRepo = createRequestsRepo(db.kysely, db.engine)
   const requestLog = createRequestLog({
     repo: requestsRepo,
     log,
@@ -138,6 +151,8 @@ export async function createCore(settings: Settings, log: Logger) {
       circuitState: (providerId) => circuits.stateOf(providerId),
       cooldowns: () => cooldowns.running(),
     },
+    priceOf: prices.priceOf,
+    perKey: settings.metricsPerKey,
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
@@ -166,7 +181,8 @@ export async function createCore(settings: Settings, log: Logger) {
     shouldRunCycle: () => healthLeader.tryHold(),
     log,
   })
-  // Every gateway attempt feeds passive health and the metrics; every request, the metrics.
+  // Every gateway attempt feeds passive health and the metrics; every request, the metrics and
+  // (unless BACKEND_REQUEST_LOG=false) the request log.
   const gatewayObserver: GatewayObserver = {
     attempt(record) {
       health.recordOutcome(record.providerId, healthEffect(record.outcome))
@@ -174,9 +190,11 @@ export async function createCore(settings: Settings, log: Logger) {
     },
     request(record) {
       metrics.gatewayObserver.request(record)
-      requestLog.request(record)
+      if (settings.requestLog) requestLog.request(record)
     },
-    rejected: (detail, status, durationMs) => requestLog.rejected(detail, status, durationMs),
+    rejected(detail, status, durationMs) {
+      if (settings.requestLog) requestLog.rejected(detail, status, durationMs)
+    },
   }
   const responseBindings = createResponseBindings({
     repo: createResponseBindingsRepo(db.kysely),
@@ -186,6 +204,7 @@ export async function createCore(settings: Settings, log: Logger) {
   responseBindings.start()
   const proxy = createProxy({
     bindings: responseBindings,
+    affinity,
     snapshot,
     roundRobin,
     cooldowns,
@@ -220,6 +239,7 @@ export async function createCore(settings: Settings, log: Logger) {
     clientKeys,
     roundRobin,
     cooldowns,
+    affinity,
     circuits,
     modelRoutes,
     upstreamAgent,

@@ -30,6 +30,10 @@ export interface Settings {
   healthCheckFailureThreshold: number
   /** Days a Responses response id stays bound to the provider that made it. */
   responseBindingRetentionDays: number
+  /** Session affinity: how long a session stays bound to a node after its last successful answer. */
+  affinityTtlSeconds: number
+  /** Session affinity: bindings kept in memory at most (least recently used go first). */
+  affinityMaxBindings: number
   host: string
   port: number
   adminToken: string | null
@@ -60,6 +64,10 @@ export interface Settings {
   }
   /** Request log records (and their rollups) older than this many days are deleted. */
   requestLogRetentionDays: number
+  /** Whether gateway requests are written to the request log (and its usage rollups). */
+  requestLog: boolean
+  /** /metrics: token and cost counters with a key_id label too (one series per client key). */
+  metricsPerKey: boolean
   apiBodyLimitBytes: number
   gatewayBodyLimitBytes: number
   /** Replicas on one database: how often to look for changes made by the others (and their health). */
@@ -189,6 +197,12 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       min: 0.0001,
       max: 3650,
     }),
+    affinityTtlSeconds: r.number('BACKEND_AFFINITY_TTL_SECONDS', 300, { min: 1, max: 86400 }),
+    affinityMaxBindings: r.number('BACKEND_AFFINITY_MAX_BINDINGS', 100_000, {
+      min: 1,
+      max: 10_000_000,
+      integer: true,
+    }),
     host: r.string('BACKEND_HOST', '127.0.0.1'),
     port: r.number('BACKEND_PORT', 8000, { min: 0, max: 65535, integer: true }),
     adminToken: r.raw('BACKEND_ADMIN_TOKEN') ?? null,
@@ -240,6 +254,8 @@ export function loadSettings(env: Env = { ...readDotenv(), ...process.env }): Re
       max: 3650,
       integer: true,
     }),
+    requestLog: r.boolean('BACKEND_REQUEST_LOG', true),
+    metricsPerKey: r.boolean('BACKEND_METRICS_PER_KEY', false),
     syncIntervalSeconds: r.number('BACKEND_SYNC_INTERVAL_SECONDS', 1, { min: 0.05, max: 3600 }),
     shutdownGraceSeconds: r.number('BACKEND_SHUTDOWN_GRACE_SECONDS', 30, { min: 0, max: 3600 }),
     apiBodyLimitBytes: r.number('BACKEND_API_BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, integer: true }),

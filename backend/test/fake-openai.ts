@@ -190,7 +190,7 @@ let providerCount = 0
 /** The real app on 127.0.0.1:0 with an admin token; the openai client uses the token as its key. */
 export async function startGateway(
   env: Record<string, string> = {},
-  opts: { logger?: Logger } = {},
+  opts: { logger?: Logger; clock?: () => number } = {},
 ): Promise<Gateway> {
   const { app, dir } = await buildTestApp(
     { BACKEND_ADMIN_TOKEN: ADMIN_TOKEN, BACKEND_GATEWAY_MAX_ATTEMPTS: '3', ...env },

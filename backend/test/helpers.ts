@@ -73,13 +73,14 @@ export interface TestApp {
 /** The real app on a fresh database; closed when the test ends. */
 export async function buildTestApp(
   extra: Record<string, string> = {},
-  opts: { logger?: Logger; dir?: string; uiDir?: string } = {},
+  opts: { logger?: Logger; dir?: string; uiDir?: string; clock?: () => number } = {},
 ): Promise<TestApp> {
   const dir = opts.dir ?? tempDir()
   const settings = loadSettings(await testEnv(dir, extra))
   const app = await buildApp(settings, {
     logger: opts.logger ?? pino({ level: 'silent' }),
     ...(opts.uiDir ? { uiDir: opts.uiDir } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   })
   onTestFinished(() => app.close())
   await app.ready()

@@ -9,6 +9,8 @@ const pages = [
   { path: '/routes', heading: 'Routes' },
   { path: '/keys', heading: 'Client keys' },
   { path: '/observability', heading: 'Observability' },
+  { path: '/usage', heading: 'Usage' },
+  { path: '/requests', heading: 'Requests' },
   { path: '/playground', heading: 'Playground' },
   { path: '/backup', heading: 'Backup' },
 ]

@@ -27,6 +27,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Observability' },
   },
   {
+    path: '/usage',
+    name: 'usage',
+    component: () => import('./pages/usage/Usage.vue'),
+    meta: { title: 'Usage' },
+  },
+  {
+    path: '/requests',
+    name: 'requests',
+    component: () => import('./pages/requests/Requests.vue'),
+    meta: { title: 'Requests' },
+  },
+  {
     path: '/playground',
     name: 'playground',
     component: () => import('./pages/playground/Playground.vue'),

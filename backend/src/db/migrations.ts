@@ -275,6 +275,64 @@ const healthEvents: Builder = async (db, engine) => {
     .execute()
 }
 
+/**
+ * PostgreSQL: the request log becomes a table partitioned by day on `at` (issue 15, scale), so
+ * retention drops a day's partition in one step instead of deleting its rows. `at` is ISO-8601 text
+ * compared in the "C" collation (byte order, which is time order for these strings, whatever the
+ * database's locale). The primary key must hold the partition key: (id, at); ids keep their sequence.
+ * A DEFAULT partition takes what no day partition covers (a clock far off, a day not created yet).
+ * Rows already there are copied in this migration's transaction: an install keeps its log, and a
+ * failure leaves the old table as it was. SQLite keeps one table (retention deletes in batches).
+ * Day partitions are created ahead by the writer's maintenance (db/requests.repo.ts).
+ */
+const UTC_TODAY = sql`(now() AT TIME ZONE 'UTC')::date`
+
+const requestLogPartitions: Builder = async (db, engine) => {
+  if (engine !== 'postgres') return
+  await sql`ALTER TABLE request_log RENAME TO request_log_unpartitioned`.execute(db)
+  // its indexes go (the table goes at the end); "C" on the old column costs no rewrite without them
+  await sql`DROP INDEX request_log_at`.execute(db)
+  await sql`DROP INDEX request_log_key_at`.execute(db)
+  await sql`ALTER TABLE request_log_unpartitioned ALTER COLUMN at TYPE text COLLATE "C"`.execute(db)
+  await sql`ALTER TABLE request_log_unpartitioned RENAME CONSTRAINT request_log_pkey TO request_log_unpartitioned_pkey`.execute(
+    db,
+  )
+  // LIKE: every column as it is now (with the id's sequence default), whatever added one before
+  await sql`CREATE TABLE request_log (LIKE request_log_unpartitioned INCLUDING DEFAULTS) PARTITION BY RANGE (at)`.execute(
+    db,
+  )
+  await sql`ALTER TABLE request_log ADD CONSTRAINT request_log_pkey PRIMARY KEY (id, at)`.execute(db)
+  await sql`CREATE TABLE request_log_default PARTITION OF request_log DEFAULT`.execute(db)
+  // one partition per day that holds records, and today and the next two
+  const days = await sql<{ day: string }>`
+    SELECT to_char(d, 'YYYY-MM-DD') AS day FROM generate_series(
+      least(coalesce((SELECT min(left(at, 10))::date FROM request_log_unpartitioned), ${UTC_TODAY}), ${UTC_TODAY}),
+      ${UTC_TODAY} + 2, interval '1 day') AS d`.execute(db)
+  for (const { day } of days.rows) await sql.raw(partitionDdl(day)).execute(db)
+  await sql`INSERT INTO request_log SELECT * FROM request_log_unpartitioned`.execute(db)
+  await sql`ALTER SEQUENCE request_log_id_seq OWNED BY request_log.id`.execute(db)
+  await sql`DROP TABLE request_log_unpartitioned`.execute(db)
+  await sql`CREATE INDEX request_log_at ON request_log (at, id)`.execute(db)
+  await sql`CREATE INDEX request_log_key_at ON request_log (key_id, at)`.execute(db)
+}
+
+/** `2026-12-03` → the DDL of that day's partition of request_log (PostgreSQL). */
+export function partitionDdl(day: string): string {
+  const next = nextDay(day)
+  return `CREATE TABLE IF NOT EXISTS ${partitionName(day)} PARTITION OF request_log FOR VALUES FROM ('${day}') TO ('${next}')`
+}
+
+export function partitionName(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a day: ${day}`)
+  return `request_log_p${day.replace(/-/g, '')}`
+}
+
+/** `2026-12-31` → `2027-01-01`. */
+export function nextDay(day: string): string {
+  partitionName(day) // checks the shape: these strings go into DDL
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
@@ -284,6 +342,7 @@ const builders: Record<string, Builder> = {
   '0006_ops': ops,
   '0007_request_log': requestLog,
   '0009_health_events': healthEvents,
+  '0011_request_log_partitions': requestLogPartitions,
 }
 
 /** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */

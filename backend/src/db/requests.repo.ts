@@ -3,7 +3,8 @@
  * adds them to their minute and hour buckets; reads page by (at, id); retention deletes in batches.
  */
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
-import type { Database, RequestLogTable, UsageRollupsTable } from './schema.js'
+import { nextDay, partitionName } from './migrations.js'
+import type { Database, Engine, RequestLogTable, UsageRollupsTable } from './schema.js'
 
 export type RequestRow = Selectable<RequestLogTable>
 export type NewRequestRow = Insertable<RequestLogTable>
@@ -28,8 +29,63 @@ export type UsageGroup = 'key_id' | 'route' | 'provider_id' | 'model'
 /** One group's sums over one bucket: the counters, and the histogram columns by name. */
 export type UsageSums = { bucket: string; group: string | number; provider: string } & Record<string, number>
 
-export function createRequestsRepo(db: Kysely<Database>) {
+/**
+ * On PostgreSQL the log is partitioned by day (migration 0011): retention drops whole days, and
+ * row-by-row deletes only touch the default partition (records no day partition covered).
+ */
+export function createRequestsRepo(db: Kysely<Database>, engine: Engine = 'sqlite') {
+  const partitioned = engine === 'postgres'
   return {
+    partitioned,
+
+    /**
+     * PostgreSQL: the day partitions of `today` and the `ahead` days after it, made when missing.
+     * Records that went to the default partition for such a day move into it first, so attaching
+     * never fails on them. One replica at a time (an advisory lock held by the transaction).
+     */
+    async ensurePartitions(today: string, ahead = 2): Promise<string[]> {
+      if (!partitioned) return []
+      const made: string[] = []
+      let day = today
+      for (let i = 0; i <= ahead; i++, day = nextDay(day)) {
+        const name = partitionName(day)
+        const next = nextDay(day)
+        await db.transaction().execute(async (tx) => {
+          await sql`SELECT pg_advisory_xact_lock(hashtext('switchboard.request_log_partitions'))`.execute(tx)
+          const found = await sql<{ t: string | null }>`SELECT to_regclass(${name})::text AS t`.execute(tx)
+          if (found.rows[0]?.t) return
+          await sql.raw(`CREATE TABLE ${name} (LIKE request_log INCLUDING DEFAULTS)`).execute(tx)
+          await sql
+            .raw(
+              `WITH moved AS (DELETE FROM request_log_default WHERE at >= '${day}' AND at < '${next}' RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
+            )
+            .execute(tx)
+          await sql
+            .raw(`ALTER TABLE request_log ATTACH PARTITION ${name} FOR VALUES FROM ('${day}') TO ('${next}')`)
+            .execute(tx)
+          made.push(name)
+        })
+      }
+      return made
+    },
+
+    /** PostgreSQL: drops the day partitions wholly before `day` (one step per day); their names. */
+    async dropPartitionsBefore(day: string): Promise<string[]> {
+      if (!partitioned) return []
+      const parts = await sql<{ name: string }>`
+        SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'request_log'::regclass`.execute(db)
+      const old = parts.rows
+        .map((r) => r.name)
+        .filter((name) => {
+          const m = /^request_log_p(\d{4})(\d{2})(\d{2})$/.exec(name)
+          return m !== null && `${m[1]}-${m[2]}-${m[3]}` < day
+        })
+        .sort()
+      for (const name of old) await sql.raw(`DROP TABLE ${name}`).execute(db)
+      return old
+    },
+
     /** One batch: the rows and their rollups, together or not at all. */
     async insertBatch(rows: NewRequestRow[], rollups: RollupRow[]): Promise<void> {
       if (rows.length === 0) return
@@ -90,10 +146,12 @@ export function createRequestsRepo(db: Kysely<Database>) {
 
     /** Deletes up to `limit` records older than `before`; returns how many went. */
     async pruneBefore(before: string, limit: number): Promise<number> {
+      // PostgreSQL: whole days go with their partitions; only the default one is pruned by rows
+      const table = partitioned ? ('request_log_default' as 'request_log') : 'request_log'
       const result = await db
-        .deleteFrom('request_log')
+        .deleteFrom(table)
         .where('id', 'in', (eb) =>
-          eb.selectFrom('request_log').select('id').where('at', '<', before).orderBy('at').limit(limit),
+          eb.selectFrom(table).select('id').where('at', '<', before).orderBy('at').limit(limit),
         )
         .executeTakeFirst()
       return Number(result.numDeletedRows)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { affinityErrors, affinityOf, sessionKeyOf } from './affinity.js'
+import { affinityErrors, affinityOf, rendezvousChoice, sessionHash, sessionKeyOf } from './affinity.js'
 
 const on = affinityOf({ affinity: { enabled: true } })!
 
@@ -41,5 +41,37 @@ describe('session keys', () => {
       'config.affinity.sources',
       'config.affinity.ttl',
     ])
+  })
+})
+
+describe('rendezvous choice', () => {
+  const nodes = [1, 2, 3, 4].map((id) => ({ api_id: id, weight: 1 }))
+  const all = [0, 1, 2, 3]
+  const sessions = Array.from({ length: 4000 }, (_, i) => sessionHash(`-\u0000user:${i}`))
+
+  it('spreads sessions evenly, the same way every time', () => {
+    const counts = [0, 0, 0, 0]
+    for (const hash of sessions) counts[rendezvousChoice(hash, nodes, all, false)]! += 1
+    for (const count of counts) expect(count).toBeGreaterThan(850) // 1000 each, give or take
+    expect(sessions.map((h) => rendezvousChoice(h, nodes, all, false))).toEqual(
+      sessions.map((h) => rendezvousChoice(h, nodes, all, false)),
+    )
+  })
+
+  it('moves only the sessions of a node that leaves', () => {
+    const before = sessions.map((h) => rendezvousChoice(h, nodes, all, false))
+    const after = sessions.map((h) => rendezvousChoice(h, nodes, [0, 1, 3], false))
+    before.forEach((node, i) => {
+      if (node !== 2) expect(after[i]).toBe(node)
+      else expect(after[i]).not.toBe(2)
+    })
+  })
+
+  it('follows the weights when weighted', () => {
+    const weighted = [3, 1].map((weight, i) => ({ api_id: i + 1, weight }))
+    let heavy = 0
+    for (const hash of sessions) if (rendezvousChoice(hash, weighted, [0, 1], true) === 0) heavy += 1
+    expect(heavy / sessions.length).toBeGreaterThan(0.71)
+    expect(heavy / sessions.length).toBeLessThan(0.79)
   })
 })

@@ -1,9 +1,12 @@
 /**
  * Session affinity (issue 17 item 2): which session a request belongs to, read from what clients
- * already send, so a conversation goes back to the provider holding its prompt cache. Pure.
+ * already send, so a conversation goes back to the provider holding its prompt cache; and where a
+ * session with no binding goes first: a rendezvous hash of its key over the available nodes, so
+ * every replica makes the same first choice without sharing state. Pure.
  *
- * Not wired yet: a `config.affinity` key is stored and ignored, and the gateway binds nothing
- * (the bindings, an LRU per replica scoped per client key, are the next step; docs/routing.md).
+ * The bindings themselves (an LRU per process, scoped per client key, made after a successful
+ * answer, with a TTL) are the gateway's: services/gateway/affinity-bindings.ts. The planner
+ * (routing.ts) takes a request's `SessionAffinity` and prefers the bound node while it is available.
  */
 import { createHash } from 'node:crypto'
 
@@ -37,7 +40,7 @@ export function isSessionSource(value: unknown): value is SessionSource {
   return typeof value === 'string' && (SESSION_SOURCES as readonly string[]).includes(value)
 }
 
-/** Checks of `config.affinity`, for routing-validation.ts once the gateway acts on it. */
+/** Checks of `config.affinity` (routing-validation.ts): create, PATCH and restore refuse bad values with a 422. */
 export function affinityErrors(value: unknown): { field: string; message: string }[] {
   if (value === undefined || value === null) return []
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -87,4 +90,79 @@ export function sessionKeyOf(
   const messages = Array.isArray(body.messages) ? body.messages.slice(0, 2) : null
   if (!messages || messages.length === 0) return null
   return `messages:${createHash('sha256').update(JSON.stringify(messages)).digest('base64url').slice(0, 22)}`
+}
+
+/** What the planner needs to know of a request's session (PlanOptions.affinity). */
+export interface SessionAffinity {
+  /** `sessionHash` of the scoped session key: the same number on every replica. */
+  hash: number
+  /** The provider this process bound the session to, or null. */
+  boundProviderId: number | null
+}
+
+/** How the first node of a plan with a session was chosen (dry runs explain it). */
+export type AffinityChoice =
+  /** the node the session is bound to */
+  | 'bound'
+  /** no usable binding: the rendezvous hash of the session key over the available nodes */
+  | 'hash'
+  /** no usable binding, and the strategy's own choice (failover order, least-busy, latency) */
+  | 'strategy'
+
+/**
+ * The strategies whose first choice for an unbound session is the rendezvous hash: round-robin
+ * (even shares) and weighted (weighted hash, same shares as the weights). failover keeps its order
+ * (already the same on every replica); least-busy and latency keep their live choice, which is
+ * their point, so replicas may disagree on a session's first turn there (docs/routing.md).
+ */
+export function hashesFirstChoice(strategy: string): boolean {
+  return strategy === 'round-robin' || strategy === 'weighted'
+}
+
+/** FNV-1a over the UTF-16 units, 32 bits: cheap and the same everywhere. */
+export function sessionHash(key: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  return h >>> 0
+}
+
+/** murmur3's finaliser over the session hash and a provider id: a well-mixed 32-bit score. */
+function mix(hash: number, providerId: number): number {
+  let h = (hash ^ Math.imul(providerId, 0x9e3779b1)) >>> 0
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
+/**
+ * Highest random weight (rendezvous) hashing: each available node scores `-weight / ln(u)` with
+ * `u` the session's hash mixed with the node's provider id, mapped into (0, 1); the best score
+ * wins. Every replica computes the same winner from the same nodes, a node leaving moves only the
+ * sessions it held, and the shares follow the weights (all 1 unless `weighted`). Allocation-free.
+ * Returns an index into `nodes`, one of `eligible`.
+ */
+export function rendezvousChoice(
+  hash: number,
+  nodes: readonly { api_id: number; weight: number }[],
+  eligible: readonly number[],
+  isWeighted: boolean,
+): number {
+  let best = eligible[0]!
+  let bestScore = Number.NEGATIVE_INFINITY
+  for (const i of eligible) {
+    const node = nodes[i]!
+    const u = (mix(hash, node.api_id) + 0.5) / 4294967296
+    const score = (isWeighted ? node.weight : 1) / -Math.log(u)
+    if (score > bestScore) {
+      best = i
+      bestScore = score
+    }
+  }
+  return best
 }

@@ -30,7 +30,8 @@ export const ProviderKind = Type.Union(
       'the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai',
   },
 )
-export const ProviderEndpoints = Type.Array(Type.Union(PROVIDER_ENDPOINTS.map((e) => Type.Literal(e))), {
+export const ProviderEndpoint = Type.Union(PROVIDER_ENDPOINTS.map((e) => Type.Literal(e)))
+export const ProviderEndpoints = Type.Array(ProviderEndpoint, {
   uniqueItems: true,
   maxItems: PROVIDER_ENDPOINTS.length,
   description:

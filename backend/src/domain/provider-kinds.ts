@@ -91,6 +91,23 @@ export function isProviderKind(value: unknown): value is ProviderKind {
   return typeof value === 'string' && (PROVIDER_KINDS as readonly string[]).includes(value)
 }
 
+/** What a client of the admin API is told about each kind (`GET /api/provider-kinds`). */
+export interface KindDescription {
+  kind: ProviderKind
+  endpoints: ProviderEndpoint[]
+  /** The header that carries the provider's key. */
+  key_header: string
+}
+
+export function describeKinds(): KindDescription[] {
+  return PROVIDER_KINDS.map((kind) => ({
+    kind,
+    endpoints: [...KINDS[kind].endpoints],
+    // the header name as the kind's own rule writes it, not a second table of names
+    key_header: Object.keys(KINDS[kind].auth('key'))[0] ?? 'authorization',
+  }))
+}
+
 /** The endpoints a kind serves when its provider does not narrow them. */
 export function kindEndpoints(kind: ProviderKind): readonly ProviderEndpoint[] {
   return KINDS[kind].endpoints

@@ -1,8 +1,10 @@
 /**
  * What `GET /api/model-routes/{id}/state` shows (issue 17 item 3): per group its strategy, the
  * round-robin position and the weighted credits; per provider of the route its requests in flight
- * and latency EWMA, with the cost the latency strategy compares. Reads the state, never moves it.
+ * and latency EWMA, with the cost the latency strategy compares; the route's session affinity
+ * settings and its live bindings per node. Reads the state, never moves it.
  */
+import { affinityOf, type SessionSource } from './affinity.js'
 import type { ModelRoute } from './model.js'
 import type { ProviderIndex } from './routing.js'
 import { routeGroups } from './routing.js'
@@ -13,7 +15,14 @@ export interface GroupView {
   key: string
   strategy: StrategyName
   position: number
-  nodes: { node_id: number; provider_id: number; weight: number; credit: number }[]
+  nodes: {
+    node_id: number
+    provider_id: number
+    weight: number
+    credit: number
+    /** Sessions bound to this node's provider on this route. */
+    affinity_bindings: number
+  }[]
 }
 
 export interface ProviderLoadView {
@@ -24,19 +33,39 @@ export interface ProviderLoadView {
   samples: number
   /** The cost `latency` compares: EWMA × (in flight + 1); 0 for a node still to be explored. */
   latency_cost: number
+  /** Sessions of this route bound to this provider. */
+  affinity_bindings: number
+}
+
+export interface AffinityView {
+  enabled: boolean
+  sources: SessionSource[]
+  hash_messages: boolean
+  ttl_seconds: number
+  /** Live bindings of this route in this process. */
+  bindings: number
 }
 
 export interface RouteStateDetails {
   round_robin_indices: Record<string, number>
   groups: GroupView[]
   providers: ProviderLoadView[]
+  affinity: AffinityView
+}
+
+/** The route's live session bindings by provider id, and their TTL. */
+export interface AffinityCounts {
+  byProvider: ReadonlyMap<number, number>
+  ttlSeconds: number
 }
 
 export function routeStateView(
   route: ModelRoute,
   providers: ProviderIndex,
   state: RoutingState,
+  bindings: AffinityCounts = { byProvider: new Map(), ttlSeconds: 0 },
 ): RouteStateDetails {
+  const boundTo = (providerId: number) => bindings.byProvider.get(providerId) ?? 0
   const groups: GroupView[] = []
   for (const group of routeGroups(route)) {
     // specific mode keeps one state per model: show each model seen, else the empty default
@@ -51,7 +80,8 @@ export function routeStateView(
           node_id: node.id,
           provider_id: node.api_id,
           weight: node.weight,
-          credit: live?.credits.get(node.id) ?? 0,
+          credit: live?.credit(node.id) ?? 0,
+          affinity_bindings: boundTo(node.api_id),
         })),
       })
     }
@@ -70,7 +100,18 @@ export function routeStateView(
       ewma_ms: isKnown ? Math.round(stats.ewmaMs * 10) / 10 : null,
       samples: stats?.samples ?? 0,
       latency_cost: Math.round(latencyCost(state, stats, 1000) * 10) / 10,
+      affinity_bindings: boundTo(node.api_id),
     })
   }
-  return { ...state.stateOf(route.id), groups, providers: loads }
+  const settings = affinityOf(route.config)
+  let total = 0
+  for (const count of bindings.byProvider.values()) total += count
+  const affinity: AffinityView = {
+    enabled: settings !== null,
+    sources: settings ? [...settings.sources] : [],
+    hash_messages: settings?.hashMessages ?? false,
+    ttl_seconds: bindings.ttlSeconds,
+    bindings: total,
+  }
+  return { ...state.stateOf(route.id), groups, providers: loads, affinity }
 }

@@ -3,7 +3,7 @@
  * balances its own traffic). Pure data with an injected clock; no I/O.
  *
  * - Per route and group (the key is the route id in `auto`, the model in `specific`, the priority
- *   in `multi`): the round-robin position and the smooth-weighted credits, keyed by node id.
+ *   in `multi`): the round-robin position and the smooth-weighted credits, by node.
  * - Per provider, across routes: in-flight requests and a peak-EWMA of latency (time to first byte
  *   for streams). A provider is one upstream whichever route sends to it, so its load and speed are
  *   shared by every route that uses it.
@@ -31,13 +31,38 @@ export function seededRandom(seed: number): Random {
 export class GroupState {
   /** Round-robin: index into the group's full node list where the next scan starts. */
   next = 0
-  /** Smooth weighted round-robin: each node's current credit, by node id. */
-  readonly credits = new Map<number, number>()
+  /**
+   * Smooth weighted round-robin: each node's current credit, in the order of the group's node list
+   * (`#ids` says whose), so a pick reads and writes plain array slots: no Map operation and no
+   * allocation per call. Realigned by node id when the list changes.
+   */
+  #ids: number[] = []
+  #credits: number[] = []
+
+  /** The credits lined up with `nodes`: index i is `nodes[i]`'s. Write into it to move them. */
+  creditsFor(nodes: readonly { id: number }[]): number[] {
+    const ids = this.#ids
+    let isAligned = ids.length === nodes.length
+    for (let i = 0; isAligned && i < nodes.length; i++) isAligned = ids[i] === nodes[i]!.id
+    if (!isAligned) {
+      const credits = nodes.map((node) => this.credit(node.id))
+      this.#ids = nodes.map((node) => node.id)
+      this.#credits = credits
+    }
+    return this.#credits
+  }
+
+  /** One node's credit (0 when it has none yet): the state view and tests. */
+  credit(nodeId: number): number {
+    const at = this.#ids.indexOf(nodeId)
+    return at < 0 ? 0 : this.#credits[at]!
+  }
 
   copy(): GroupState {
     const copy = new GroupState()
     copy.next = this.next
-    for (const [id, credit] of this.credits) copy.credits.set(id, credit)
+    copy.#ids = [...this.#ids]
+    copy.#credits = [...this.#credits]
     return copy
   }
 }

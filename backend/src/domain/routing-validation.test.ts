@@ -27,6 +27,23 @@ describe('route input validation', () => {
       input: { config: { strategy: null, model: null } },
       fields: [],
     },
+    {
+      what: 'affinity settings routing understands',
+      input: {
+        config: { affinity: { enabled: true, sources: ['user', 'x-session-id'], hash_messages: true } },
+      },
+      fields: [],
+    },
+    {
+      what: 'affinity that is not an object',
+      input: { config: { affinity: true } },
+      fields: ['config.affinity'],
+    },
+    {
+      what: 'affinity with a session source routing does not read',
+      input: { config: { affinity: { enabled: true, sources: ['cookie'] } } },
+      fields: ['config.affinity.sources'],
+    },
     { what: 'a PATCH without nodes or config', input: {}, fields: [] },
   ])('reports $fields for $what', ({ input, fields }) => {
     expect(routeInputErrors(input, known).map((e) => e.field)).toEqual(fields)

@@ -1,9 +1,10 @@
 /**
  * Checks of a route input that need more than its schema (fields.ts): a name and models that are not
  * blank, nodes that name existing providers, and a free-form `config` holding only the keys routing
- * reads with values it understands. Create, PATCH and restore all check through `routeInputErrors`.
+ * reads with values it understands (strategies, `config.affinity`). Create, PATCH and restore all check through `routeInputErrors`.
  */
 import type { FieldError } from '../core/errors.js'
+import { affinityErrors } from './affinity.js'
 import { policyErrors } from './route-policy.js'
 import { isStrategy, STRATEGIES } from './strategies.js'
 
@@ -40,6 +41,7 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
     errors.push({ field: 'config.strategy', message: STRATEGY_MESSAGE })
   }
   errors.push(...groupStrategyErrors(groupStrategies))
+  errors.push(...affinityErrors(input.config?.affinity))
   errors.push(...policyErrors(input.config, 'config'))
   input.nodes?.forEach((node, i) => {
     errors.push(...policyErrors(node.metadata, `nodes[${i}].metadata`))

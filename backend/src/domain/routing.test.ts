@@ -506,3 +506,64 @@ describe('planForModel', () => {
     })
   })
 })
+
+describe('planAttempts with a session (affinity)', () => {
+  const ids = (attempts: { provider: { id: number } }[]) => attempts.map((a) => a.provider.id)
+  const four = () => providers(provider(1), provider(2), provider(3), provider(4))
+  const nodes4 = () => [node(1), node(2), node(3), node(4)]
+
+  it.each([
+    ['round-robin', 3, [3, 4, 1, 2]],
+    ['weighted', 3, [3, 1, 2, 4]],
+    ['failover', 2, [2, 3, 4, 1]],
+    ['least-busy', 4, [4, 1, 2, 3]],
+    ['latency', 1, [1, 2, 3, 4]],
+  ])('%s: the bound provider first (%i), then the usual order', (strategy, bound, expected) => {
+    const r = route('auto', nodes4(), { config: { strategy } })
+    const state = new RoundRobinState()
+    const attempts = planAttempts(r, four(), { state, affinity: { hash: 42, boundProviderId: bound } })
+    expect(ids(attempts)).toEqual(expected)
+    // the bound choice moves no strategy state
+    expect(state.groupsOf(r.id).size).toBe(0)
+  })
+
+  it('a bound provider that is unavailable: the hash (round-robin) or the strategy (failover) chooses', () => {
+    const snapshot = providers(provider(1), provider(2, { is_healthy: false }), provider(3), provider(4))
+    for (const [strategy, choice] of [
+      ['round-robin', 'hash'],
+      ['failover', 'strategy'],
+    ] as const) {
+      const explain = { skipped: [], groups: [] } as Parameters<typeof planAttempts>[2]['explain'] & object
+      const r = route('auto', nodes4(), { config: { strategy } })
+      const attempts = planAttempts(r, snapshot, {
+        state: new RoundRobinState(),
+        affinity: { hash: 42, boundProviderId: 2 },
+        explain,
+      })
+      expect(ids(attempts)).not.toContain(2)
+      expect(explain.affinity).toEqual({ group: String(r.id), bound_provider_id: 2, choice })
+      if (strategy === 'failover') expect(ids(attempts)[0]).toBe(1)
+    }
+  })
+
+  it('an unbound session: the same node for the same hash, whatever the round-robin position', () => {
+    const r = route('auto', nodes4(), { config: { strategy: 'round-robin' } })
+    const state = new RoundRobinState()
+    const first = planAttempts(r, four(), { state, affinity: { hash: 7, boundProviderId: null } })
+    planAttempts(r, four(), { state })
+    const again = planAttempts(r, four(), { state, affinity: { hash: 7, boundProviderId: null } })
+    expect(again[0]!.provider.id).toBe(first[0]!.provider.id)
+  })
+
+  it('multi: the session counts in the group that chooses; a bound node in a lower group waits', () => {
+    const r = route('multi', [node(1, { priority: 0 }), node(2, { priority: 10 })], {
+      config: { strategy: 'failover' },
+    })
+    const affinity = { hash: 1, boundProviderId: 2 }
+    expect(
+      ids(planAttempts(r, providers(provider(1), provider(2)), { state: new RoundRobinState(), affinity })),
+    ).toEqual([1, 2])
+    const down = providers(provider(1, { is_healthy: false }), provider(2))
+    expect(ids(planAttempts(r, down, { state: new RoundRobinState(), affinity }))).toEqual([2])
+  })
+})

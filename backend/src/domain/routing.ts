@@ -16,6 +16,7 @@
  * it rejoins at its own place once it is healthy again.
  */
 import { AppError, noProviderAvailable, validationFailed } from '../core/errors.js'
+import { type AffinityChoice, hashesFirstChoice, rendezvousChoice, type SessionAffinity } from './affinity.js'
 import type { ModelRoute, Provider, RouteNode } from './model.js'
 import { type NodePolicy, nodePolicy } from './route-policy.js'
 import { GroupState, RoutingState } from './routing-state.js'
@@ -56,6 +57,13 @@ export interface PlanOptions {
   dryRun?: boolean
   /** When given, collects why nodes were skipped and which strategy each group used. */
   explain?: Explanation
+  /**
+   * The request's session on a route with `config.affinity` (affinity.ts): the first choice is
+   * the bound provider's node while it is available, else (round-robin, weighted) the rendezvous
+   * hash of the session over the available nodes, else the strategy's. The attempts after it
+   * follow the usual order.
+   */
+  affinity?: SessionAffinity
 }
 
 /** Why a node took no part in the choice. */
@@ -81,6 +89,16 @@ export interface Explanation {
   skipped: SkippedNode[]
   /** Each group the plan looked at, with its strategy, in order. */
   groups: { key: string; strategy: StrategyName }[]
+  /** With a session (PlanOptions.affinity): how the first node was chosen. */
+  affinity?: AffinityExplanation
+}
+
+export interface AffinityExplanation {
+  /** The group the choice was made in. */
+  group: string
+  /** The provider the session was bound to (null: none); when the choice is not `bound`, it was unavailable. */
+  bound_provider_id: number | null
+  choice: AffinityChoice
 }
 
 /**
@@ -134,7 +152,7 @@ export function planAttempts<P extends Provider>(
   if (!route.is_active) throw new AppError('route_inactive', `Route '${route.name}' is inactive`)
   const compiled = compile(route)
   const model = options.model || (route.mode === 'specific' ? compiled.model : null)
-  const plan = new Planner(route, providers, options, model)
+  const plan = new Planner(route, providers, options, model, compiled.hasRepeatedProvider)
   switch (route.mode) {
     case 'auto':
       plan.pick(compiled.ordered, compiled.strategy ?? firstStrategy(compiled.ordered), compiled.routeKey)
@@ -235,6 +253,12 @@ function planSpecific<P extends Provider>(
   plan.pick(offering, compiled.strategy ?? firstStrategy(offering), model)
 }
 
+/**
+ * The eligible indices of the group being picked, reused by every plan: `pick` runs to its end
+ * synchronously and no strategy keeps the list, so one array serves all (no allocation per call).
+ */
+const ELIGIBLE: number[] = []
+
 /** The strategies that keep a position or credits per group; the others read only provider stats. */
 const STATEFUL: ReadonlySet<StrategyName> = new Set(['round-robin', 'weighted', 'least-busy'])
 const STATELESS_GROUP = new GroupState()
@@ -250,6 +274,7 @@ class Planner<P extends Provider> {
   readonly #isDryRun: boolean
   readonly #explain: Explanation | undefined
   readonly #endpoint: ProviderEndpoint | undefined
+  readonly #affinity: SessionAffinity | undefined
 
   constructor(
     route: ModelRoute,
@@ -257,6 +282,8 @@ class Planner<P extends Provider> {
     options: PlanOptions,
     /** The requested model (in `specific` mode, else `config.model`). */
     readonly model: string | null,
+    /** Whether a provider is on two nodes: only then can an attempt repeat (and is looked for). */
+    readonly hasRepeatedProvider: boolean,
   ) {
     this.#routeId = route.id
     this.#config = route.config
@@ -266,24 +293,23 @@ class Planner<P extends Provider> {
     this.#isDryRun = options.dryRun === true
     this.#explain = options.explain
     this.#endpoint = options.endpoint
+    this.#affinity = options.affinity
   }
 
   /** Chooses within `nodes` by `strategy`, then appends the chosen node and the rest after it. */
   pick(nodes: readonly RouteNode[], strategy: StrategyName, key: string): void {
     this.#explain?.groups.push({ key, strategy })
-    const eligible: number[] = []
+    const eligible = ELIGIBLE
+    eligible.length = 0
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!
       if (strategy === 'weighted' && node.weight <= 0) this.skip(node, key, 'drained')
       else if (this.#availableProvider(node, key)) eligible.push(i)
     }
     if (eligible.length === 0) return
-    const group = !STATEFUL.has(strategy)
-      ? STATELESS_GROUP
-      : this.#isDryRun
-        ? (this.#state.peekGroup(this.#routeId, key)?.copy() ?? new GroupState())
-        : this.#state.group(this.#routeId, key)
-    const chosen = choose(strategy, { nodes, eligible, group, routing: this.#state })
+    const chosen =
+      this.#affinityChoice(nodes, eligible, strategy, key) ??
+      choose(strategy, { nodes, eligible, group: this.#group(strategy, key), routing: this.#state })
     if (strategy === 'weighted' || strategy === 'latency') {
       this.#appendNode(nodes[chosen]!)
       for (const i of eligible) if (i !== chosen) this.#appendNode(nodes[i]!)
@@ -292,6 +318,46 @@ class Planner<P extends Provider> {
       for (let k = 0; k < eligible.length; k++)
         this.#appendNode(nodes[eligible[(at + k) % eligible.length]!]!)
     }
+  }
+
+  /** The group's state the strategy moves: a copy in a dry run, none for the stateless ones. */
+  #group(strategy: StrategyName, key: string): GroupState {
+    if (!STATEFUL.has(strategy)) return STATELESS_GROUP
+    if (this.#isDryRun) return this.#state.peekGroup(this.#routeId, key)?.copy() ?? new GroupState()
+    return this.#state.group(this.#routeId, key)
+  }
+
+  /**
+   * With a session, the first choice (index into `nodes`) when affinity makes it: the bound
+   * provider's node while available, else the rendezvous hash where the strategy allows; null
+   * leaves it to the strategy. Moves no strategy state.
+   */
+  #affinityChoice(
+    nodes: readonly RouteNode[],
+    eligible: readonly number[],
+    strategy: StrategyName,
+    key: string,
+  ): number | null {
+    const session = this.#affinity
+    if (!session) return null
+    const bound = session.boundProviderId
+    let chosen: number | null = null
+    let choice: AffinityChoice = 'strategy'
+    if (bound !== null) {
+      for (const i of eligible) {
+        if (nodes[i]!.api_id === bound) {
+          chosen = i
+          choice = 'bound'
+          break
+        }
+      }
+    }
+    if (chosen === null && hashesFirstChoice(strategy)) {
+      chosen = rendezvousChoice(session.hash, nodes, eligible, strategy === 'weighted')
+      choice = 'hash'
+    }
+    if (this.#explain) this.#explain.affinity = { group: key, bound_provider_id: bound, choice }
+    return chosen
   }
 
   /** Appends the available nodes, starting at `from` and wrapping round (lower groups of `multi`). */
@@ -345,10 +411,13 @@ class Planner<P extends Provider> {
     return this.model !== null && models.includes(this.model) ? this.model : (models[0] ?? null)
   }
 
-  // Plans hold a handful of attempts: a linear scan beats allocating a Set per request.
+  // Plans hold a handful of attempts: a linear scan beats allocating a Set per request, and a
+  // route whose providers are all different (the usual) needs none.
   #append(provider: P, model: string | null, policy: NodePolicy): void {
-    const isDuplicate = this.attempts.some((a) => a.provider.id === provider.id && a.model === model)
-    if (!isDuplicate) this.attempts.push({ provider, model, policy })
+    if (this.hasRepeatedProvider) {
+      for (const a of this.attempts) if (a.provider.id === provider.id && a.model === model) return
+    }
+    this.attempts.push({ provider, model, policy })
   }
 }
 
@@ -398,6 +467,8 @@ interface CompiledRoute {
   /** `config.group_strategies`, by priority key. */
   groupStrategies: ReadonlyMap<string, StrategyName>
   model: string | null
+  /** A provider is on more than one node (then a plan must skip repeated attempts). */
+  hasRepeatedProvider: boolean
 }
 
 interface Group {
@@ -434,6 +505,7 @@ function compile(route: ModelRoute): CompiledRoute {
     strategy: isStrategy(strategy) ? strategy : null,
     groupStrategies,
     model: typeof model === 'string' && model !== '' ? model : null,
+    hasRepeatedProvider: new Set(route.nodes.map((n) => n.api_id)).size < route.nodes.length,
   }
   compiledRoutes.set(route, compiled)
   return compiled

@@ -149,11 +149,20 @@ describe('routing state', () => {
 
   it('a copied group moves without touching the original (what a dry run uses)', () => {
     const group = new GroupState()
-    group.credits.set(100, 3)
+    const nodes = [{ id: 100 }, { id: 101 }]
+    group.creditsFor(nodes)[0] = 3
     const copy = group.copy()
-    copy.credits.set(100, -1)
+    copy.creditsFor(nodes)[0] = -1
     copy.next = 2
-    expect(group.credits.get(100)).toBe(3)
+    expect(group.credit(100)).toBe(3)
+    expect(copy.credit(100)).toBe(-1)
     expect(group.next).toBe(0)
+  })
+
+  it('credits follow their node when the node list changes', () => {
+    const group = new GroupState()
+    group.creditsFor([{ id: 1 }, { id: 2 }])[1] = 5
+    expect(group.creditsFor([{ id: 2 }, { id: 3 }])).toEqual([5, 0])
+    expect(group.credit(1)).toBe(0)
   })
 })

@@ -72,21 +72,21 @@ function chooseRoundRobin({ nodes, eligible, group }: ChoiceInput): number {
  * weight, interleaved rather than in bursts. Nodes not eligible neither gain nor pay.
  */
 function chooseWeighted({ nodes, eligible, group }: ChoiceInput): number {
+  const credits = group.creditsFor(nodes)
   let total = 0
   let best = -1
   let bestCredit = Number.NEGATIVE_INFINITY
   for (const i of eligible) {
-    const node = nodes[i]!
-    const credit = (group.credits.get(node.id) ?? 0) + node.weight
-    group.credits.set(node.id, credit)
-    total += node.weight
+    const weight = nodes[i]!.weight
+    const credit = credits[i]! + weight
+    credits[i] = credit
+    total += weight
     if (credit > bestCredit) {
       best = i
       bestCredit = credit
     }
   }
-  const chosen = nodes[best]!
-  group.credits.set(chosen.id, bestCredit - total)
+  credits[best] = bestCredit - total
   return best
 }
 

@@ -6,14 +6,25 @@ import type {
   ModelListing,
   Provider,
   ProviderInput,
+  ProviderKindInfo,
   ProviderPatch,
   TestResult,
 } from './types'
 
 const base = '/api/providers'
 
+/** The kinds' table changes only with the server's version: asked once per page load. */
+let kinds: Promise<ProviderKindInfo[]> | null = null
+
 export const providersApi = {
   list: () => request<Provider[]>(base),
+  kinds: (): Promise<ProviderKindInfo[]> => {
+    kinds ??= request<ProviderKindInfo[]>('/api/provider-kinds').catch((err: unknown) => {
+      kinds = null // a failed read is asked again next time
+      throw err
+    })
+    return kinds
+  },
   get: (id: number) => request<Provider>(`${base}/${id}`),
   create: (input: ProviderInput) => request<Provider>(base, { method: 'POST', body: input }),
   update: (id: number, patch: ProviderPatch) =>

@@ -136,6 +136,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/provider-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider kinds: the /v1 endpoints each serves and the header that carries its key */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderKindInfo"][];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/providers/{id}": {
         parameters: {
             query?: never;
@@ -1204,7 +1249,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The route's strategy state in this process: positions, credits, in-flight counts, latency EWMAs */
+        /** The route's strategy state in this process: positions, credits, in-flight counts, latency EWMAs, affinity bindings */
         get: {
             parameters: {
                 query?: never;
@@ -3338,6 +3383,15 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        /** ProviderKindInfo */
+        ProviderKindInfo: {
+            /** @description the wire protocol and auth: openai (Authorization: Bearer), anthropic (x-api-key), azure (api-key); default openai */
+            kind: "openai" | "anthropic" | "azure";
+            /** @description every /v1 endpoint the kind serves */
+            endpoints: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[];
+            /** @description the header that carries the provider's key */
+            key_header: string;
+        };
         /** HealthEvent */
         HealthEvent: {
             id: number;
@@ -3439,7 +3493,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}); a null value unsets a key */
             config: {
                 [key: string]: unknown;
             };
@@ -3658,7 +3712,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3688,7 +3742,7 @@ export interface components {
             name?: string;
             mode?: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3729,6 +3783,8 @@ export interface components {
                         weight: number;
                         /** @description smooth weighted round-robin credit */
                         credit: number;
+                        /** @description sessions bound to this node's provider */
+                        affinity_bindings: number;
                     }[];
                 }[];
                 /** @description the route's providers, load and speed shared with every route using them */
@@ -3741,12 +3797,36 @@ export interface components {
                     samples: number;
                     /** @description what the latency strategy compares; 0: to explore */
                     latency_cost: number;
+                    /** @description sessions of this route bound to this provider */
+                    affinity_bindings: number;
                 }[];
+                /** @description session affinity: settings and live bindings */
+                affinity: {
+                    enabled: boolean;
+                    /** @description where session keys are read, in order */
+                    sources: ("x-session-id" | "prompt_cache_key" | "user" | "safety_identifier" | "metadata.user_id")[];
+                    hash_messages: boolean;
+                    /** @description BACKEND_AFFINITY_TTL_SECONDS */
+                    ttl_seconds: number;
+                    /** @description this route's live session bindings in this process */
+                    bindings: number;
+                };
             };
         };
         /** SelectionRequest */
         SelectionRequest: {
             model?: string;
+            /** @description dry run on a route with affinity: the request whose session the choice is explained for */
+            session?: {
+                /** @description the x-session-id header */
+                session_id?: string;
+                /** @description the /v1 body fields a session is read from: prompt_cache_key, user, metadata… */
+                body?: {
+                    [key: string]: unknown;
+                };
+                /** @description the client key the call would use; bindings are per key */
+                client_key_id?: number | null;
+            };
         };
         /**
          * Selection
@@ -3777,6 +3857,14 @@ export interface components {
                 group: string;
                 reason: "provider_missing" | "provider_inactive" | "provider_unhealthy" | "cooling_down" | "circuit_open" | "drained" | "model_not_offered" | "endpoint_not_served";
             }[];
+            /** @description dry run on a route with affinity: how the session decided the first node */
+            affinity?: {
+                session_source: (("x-session-id" | "prompt_cache_key" | "user" | "safety_identifier" | "metadata.user_id") | "messages") | (never | null);
+                group: string | null;
+                /** @description the provider the session is bound to; not chosen: it is unavailable */
+                bound_provider_id: number | null;
+                choice: ("bound" | "hash" | "strategy") | (never | null);
+            };
         };
         /** NewClientKey */
         NewClientKey: {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { ADMIN_TOKEN, rawPost, sse, startGateway } from '../../../test/fake-openai.js'
+import { fakeUpstream, json } from '../../../test/fake-upstream.js'
 import { buildTestApp, sampleProvider } from '../../../test/helpers.js'
 
 interface Sample {
@@ -129,5 +131,96 @@ describe('GET /metrics', () => {
     expect(ok.body).toMatch(
       /switchboard_http_requests_total\{method="GET",route="\/metrics",status="401"\} 1/,
     )
+  })
+
+  describe('usage counters from real gateway traffic', () => {
+    const answer = json(200, {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'model-a',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+      usage: {
+        prompt_tokens: 10,
+        completion_tokens: 4,
+        prompt_tokens_details: { cached_tokens: 6 },
+        completion_tokens_details: { reasoning_tokens: 1 },
+      },
+    })
+
+    async function traffic(env: Record<string, string> = {}) {
+      const gw = await startGateway(env)
+      const upstream = await fakeUpstream(answer)
+      const streaming = await fakeUpstream(sse({ chunks: 2 }))
+      const id = await gw.addProvider(upstream, { name: 'priced', models: ['model-a'] })
+      const streamId = await gw.addProvider(streaming, { name: 'streams', models: ['model-s'] })
+      const priced = await gw.admin('PUT', '/api/prices', {
+        provider_id: id,
+        model: 'model-a',
+        input_per_million: 1000,
+        cached_input_per_million: 500,
+        output_per_million: 10_000,
+      })
+      expect(priced.status).toBe(200)
+      const key = (await gw.admin('POST', '/api/keys', { name: 'app' })).body as { id: number; key: string }
+      for (let i = 0; i < 2; i++) {
+        const res = await rawPost(
+          gw,
+          '/chat/completions',
+          { model: 'model-a', messages: [{ role: 'user', content: 'x' }] },
+          { authorization: `Bearer ${key.key}` },
+        )
+        expect(res.status).toBe(200)
+      }
+      const streamed = await rawPost(gw, '/chat/completions', {
+        model: 'model-s',
+        stream: true,
+        messages: [{ role: 'user', content: 'x' }],
+      })
+      expect(streamed.status).toBe(200)
+      const res = await gw.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+      expect(res.statusCode).toBe(200)
+      return { ...parsePrometheus(res.body), id, streamId, keyId: key.id }
+    }
+
+    it('counts tokens by type and cost by provider and model, and times TTFT', async () => {
+      const { samples, types, id, streamId } = await traffic()
+      const series = { provider_id: String(id), provider: 'priced', model: 'model-a' }
+      expect(types.get('switchboard_gateway_tokens_total')).toBe('counter')
+      const tokens = (type: string) =>
+        find(samples, 'switchboard_gateway_tokens_total', { ...series, type })[0]?.value
+      expect([tokens('input'), tokens('output'), tokens('cached_input'), tokens('reasoning')]).toEqual([
+        20, 8, 12, 2,
+      ])
+      // per request: 4 uncached input × 0.001 + 6 cached × 0.0005 + 4 output × 0.01 = 0.047
+      expect(find(samples, 'switchboard_gateway_cost_total', series)[0]?.value).toBeCloseTo(0.094, 9)
+      // no key label unless BACKEND_METRICS_PER_KEY
+      expect(samples.some((s) => s.labels.key_id !== undefined)).toBe(false)
+      expect(types.get('switchboard_gateway_ttft_seconds')).toBe('histogram')
+      expect(
+        find(samples, 'switchboard_gateway_ttft_seconds_count', {
+          provider_id: String(streamId),
+          model: 'model-s',
+        })[0]?.value,
+      ).toBe(1)
+      // only streams have a time to first token
+      expect(find(samples, 'switchboard_gateway_ttft_seconds_count', { model: 'model-a' })).toHaveLength(0)
+      expect(find(samples, 'switchboard_gateway_overhead_seconds_count')[0]?.value).toBe(3)
+    })
+
+    it('adds the key to the token and cost counters when BACKEND_METRICS_PER_KEY is on', async () => {
+      const { samples, keyId } = await traffic({ BACKEND_METRICS_PER_KEY: 'true' })
+      expect(
+        find(samples, 'switchboard_gateway_tokens_total', { key_id: String(keyId), type: 'input' })[0]?.value,
+      ).toBe(20)
+      expect(
+        find(samples, 'switchboard_gateway_cost_total', { key_id: String(keyId), model: 'model-a' })[0]
+          ?.value,
+      ).toBeCloseTo(0.094, 9)
+    })
   })
 })

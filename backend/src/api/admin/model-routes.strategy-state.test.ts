@@ -44,8 +44,8 @@ describe('GET /api/model-routes/{id}/state', () => {
         strategy: 'weighted',
         position: 0,
         nodes: [
-          { node_id: expect.any(Number), provider_id: ids[0], weight: 2, credit: -1 },
-          { node_id: expect.any(Number), provider_id: ids[1], weight: 1, credit: 1 },
+          { node_id: expect.any(Number), provider_id: ids[0], weight: 2, credit: -1, affinity_bindings: 0 },
+          { node_id: expect.any(Number), provider_id: ids[1], weight: 1, credit: 1, affinity_bindings: 0 },
         ],
       },
     ])
@@ -57,6 +57,7 @@ describe('GET /api/model-routes/{id}/state', () => {
         ewma_ms: null,
         samples: 0,
         latency_cost: 0,
+        affinity_bindings: 0,
       },
       {
         provider_id: ids[1],
@@ -65,8 +66,34 @@ describe('GET /api/model-routes/{id}/state', () => {
         ewma_ms: null,
         samples: 0,
         latency_cost: 0,
+        affinity_bindings: 0,
       },
     ])
+    expect(s.affinity).toEqual({
+      enabled: false,
+      sources: [],
+      hash_messages: false,
+      ttl_seconds: 300,
+      bindings: 0,
+    })
+  })
+
+  it('shows the affinity settings of a route that turns it on', async () => {
+    const { app } = await buildTestApp()
+    const ids = await createProviders(app, [['m']])
+    const route = await createRouteId(app, {
+      name: 'sticky',
+      mode: 'auto',
+      config: { affinity: { enabled: true, sources: ['user', 'x-session-id'], hash_messages: true } },
+      nodes: [{ api_id: ids[0] }],
+    })
+    expect((await state(app, route)).affinity).toEqual({
+      enabled: true,
+      sources: ['user', 'x-session-id'],
+      hash_messages: true,
+      ttl_seconds: 300,
+      bindings: 0,
+    })
   })
 
   it('shows one strategy per priority group in multi mode', async () => {
@@ -141,6 +168,56 @@ describe('POST /api/model-routes/{id}/select?dry_run=true', () => {
       'drained',
       'provider_unhealthy',
     ])
+  })
+
+  it('explains an affinity choice: the session source, no binding yet, the rendezvous hash', async () => {
+    const { app } = await buildTestApp()
+    const ids = await createProviders(app, [['m'], ['m'], ['m']])
+    const route = await createRouteId(app, {
+      name: 'sticky',
+      mode: 'auto',
+      config: { strategy: 'round-robin', affinity: { enabled: true } },
+      nodes: ids.map((api_id) => ({ api_id })),
+    })
+    const session = { session: { body: { user: 'u-1' } } }
+    const first = await select(app, route, '?dry_run=true', session)
+    expect(first.statusCode, first.body).toBe(200)
+    expect(first.json().affinity).toEqual({
+      session_source: 'user',
+      group: String(route),
+      bound_provider_id: null,
+      choice: 'hash',
+    })
+    // the hash is the session's: the same node every time, whatever round-robin's position
+    await select(app, route)
+    expect((await select(app, route, '?dry_run=true', session)).json().provider_id).toBe(
+      first.json().provider_id,
+    )
+    const none = await select(app, route, '?dry_run=true')
+    expect(none.json().affinity).toEqual({
+      session_source: null,
+      group: null,
+      bound_provider_id: null,
+      choice: null,
+    })
+  })
+
+  it('refuses affinity settings it cannot use with a 422 naming the field', async () => {
+    const { app } = await buildTestApp()
+    const ids = await createProviders(app, [['m']])
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/model-routes',
+      payload: {
+        name: 'bad',
+        mode: 'auto',
+        config: { affinity: { enabled: 'yes', sources: ['cookie'] } },
+        nodes: [{ api_id: ids[0] }],
+      },
+    })
+    expect(res.statusCode).toBe(422)
+    expect(res.body).toContain('config.affinity.enabled')
+    expect(res.body).toContain('config.affinity.sources')
   })
 
   it("answers the node's own model on an auto route asked for none, as a live select does", async () => {

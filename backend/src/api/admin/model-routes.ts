@@ -2,12 +2,45 @@
 
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { SESSION_SOURCES } from '../../domain/affinity.js'
 import { ModelRouteSchema, NewRouteBody, RoutePatchBody } from '../../domain/model.js'
 import type { ModelRoutes } from '../../services/config/model-routes.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
+const SESSION_SOURCE = Type.Union(SESSION_SOURCES.map((s) => Type.Literal(s)))
+
 const SelectBody = Type.Object(
-  { model: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })) },
+  {
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    session: Type.Optional(
+      Type.Object(
+        {
+          session_id: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 512, description: 'the x-session-id header' }),
+          ),
+          body: Type.Optional(
+            Type.Object(
+              {},
+              {
+                additionalProperties: true,
+                description: 'the /v1 body fields a session is read from: prompt_cache_key, user, metadata…',
+              },
+            ),
+          ),
+          client_key_id: Type.Optional(
+            Nullable(
+              Type.Integer({ description: 'the client key the call would use; bindings are per key' }),
+            ),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'dry run on a route with affinity: the request whose session the choice is explained for',
+        },
+      ),
+    ),
+  },
   { additionalProperties: false, title: 'SelectionRequest' },
 )
 
@@ -60,6 +93,33 @@ const SelectionAnswer = Type.Object(
     skipped: Type.Optional(
       Type.Array(SkippedNodeSchema, { description: 'dry run: the nodes left out of the choice and why' }),
     ),
+    affinity: Type.Optional(
+      Type.Object(
+        {
+          session_source: Nullable(
+            Type.Union([SESSION_SOURCE, Type.Literal('messages')], {
+              description: 'where the session key was read; null: the request names no session',
+            }),
+          ),
+          group: Nullable(Type.String()),
+          bound_provider_id: Nullable(
+            Type.Integer({
+              description: 'the provider the session is bound to; not chosen: it is unavailable',
+            }),
+          ),
+          choice: Nullable(
+            Type.Union(
+              ['bound', 'hash', 'strategy'].map((c) => Type.Literal(c)),
+              {
+                description:
+                  'bound: its node; hash: rendezvous hash of the session (no usable binding); strategy: the strategy chose; null: no session',
+              },
+            ),
+          ),
+        },
+        { description: 'dry run on a route with affinity: how the session decided the first node' },
+      ),
+    ),
   },
   { $id: 'Selection', description: 'the selection; a dry run adds the plan and its explanation' },
 )
@@ -89,6 +149,7 @@ const StateSchema = Type.Object(
               provider_id: Type.Integer(),
               weight: Type.Integer(),
               credit: Type.Number({ description: 'smooth weighted round-robin credit' }),
+              affinity_bindings: Type.Integer({ description: "sessions bound to this node's provider" }),
             }),
           ),
         }),
@@ -101,8 +162,19 @@ const StateSchema = Type.Object(
           ewma_ms: Nullable(Type.Number({ description: 'peak-EWMA latency; null: no recent sample' })),
           samples: Type.Integer(),
           latency_cost: Type.Number({ description: 'what the latency strategy compares; 0: to explore' }),
+          affinity_bindings: Type.Integer({ description: 'sessions of this route bound to this provider' }),
         }),
         { description: "the route's providers, load and speed shared with every route using them" },
+      ),
+      affinity: Type.Object(
+        {
+          enabled: Type.Boolean(),
+          sources: Type.Array(SESSION_SOURCE, { description: 'where session keys are read, in order' }),
+          hash_messages: Type.Boolean(),
+          ttl_seconds: Type.Number({ description: 'BACKEND_AFFINITY_TTL_SECONDS' }),
+          bindings: Type.Integer({ description: "this route's live session bindings in this process" }),
+        },
+        { description: 'session affinity: settings and live bindings' },
       ),
     }),
   },
@@ -188,7 +260,7 @@ export function modelRouteRoutes(deps: { modelRoutes: ModelRoutes }): FastifyPlu
         schema: {
           tags,
           summary:
-            "The route's strategy state in this process: positions, credits, in-flight counts, latency EWMAs",
+            "The route's strategy state in this process: positions, credits, in-flight counts, latency EWMAs, affinity bindings",
           params: IdParams,
           response: { 200: StateSchema, ...problems(404) },
         },
@@ -226,7 +298,7 @@ export function modelRouteRoutes(deps: { modelRoutes: ModelRoutes }): FastifyPlu
         },
         async (req) =>
           req.query.dry_run
-            ? modelRoutes.selectDryRun(req.params.id, req.body.model)
+            ? modelRoutes.selectDryRun(req.params.id, req.body.model, req.body.session)
             : modelRoutes.select(req.params.id, req.body.model),
       )
     })

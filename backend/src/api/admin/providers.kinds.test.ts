@@ -154,3 +154,34 @@ describe('provider kinds in the backup', () => {
     expect(res.json().errors[0].field).toBe('providers[0].endpoints[0]')
   })
 })
+
+describe('GET /api/provider-kinds', () => {
+  it("lists each kind with the endpoints the server accepts for it and its key's header", async () => {
+    const { app } = await buildTestApp()
+    const res = await app.inject({ method: 'GET', url: '/api/provider-kinds' })
+    expect(res.statusCode).toBe(200)
+    const kinds = res.json() as { kind: string; endpoints: string[]; key_header: string }[]
+    expect(kinds.map((k) => [k.kind, k.key_header])).toEqual([
+      ['openai', 'authorization'],
+      ['anthropic', 'x-api-key'],
+      ['azure', 'api-key'],
+    ])
+    // what the list says a kind serves is what a provider of that kind may be narrowed to
+    for (const { kind, endpoints } of kinds) {
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/api/providers',
+        payload: { ...anthropic, name: `all-${kind}`, kind, endpoints },
+      })
+      expect(ok.statusCode).toBe(201)
+    }
+    const anthropicKind = kinds.find((k) => k.kind === 'anthropic')
+    expect(anthropicKind?.endpoints).not.toContain('chat')
+  })
+
+  it('wants the admin credential like the rest of /api', async () => {
+    const { app } = await buildTestApp({ BACKEND_ADMIN_TOKEN: 'admin-token-0123456789abcdef' })
+    const res = await app.inject({ method: 'GET', url: '/api/provider-kinds' })
+    expect(res.statusCode).toBe(401)
+  })
+})

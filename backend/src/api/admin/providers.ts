@@ -2,11 +2,22 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { ProviderEndpoint, ProviderKind } from '../../domain/fields.js'
 import { NewProviderBody, ProviderPatchBody, ProviderSchema } from '../../domain/model.js'
+import { describeKinds } from '../../domain/provider-kinds.js'
 import type { Inventory } from '../../services/config/inventory.js'
 import { IdParams, problems } from './schemas.js'
 
 const tags = ['providers']
+
+const ProviderKindSchema = Type.Object(
+  {
+    kind: ProviderKind,
+    endpoints: Type.Array(ProviderEndpoint, { description: 'every /v1 endpoint the kind serves' }),
+    key_header: Type.String({ description: "the header that carries the provider's key" }),
+  },
+  { $id: 'ProviderKindInfo' },
+)
 
 export function providerRoutes(deps: { inventory: Inventory }): FastifyPluginAsyncTypebox {
   const { inventory } = deps
@@ -21,6 +32,18 @@ export function providerRoutes(deps: { inventory: Inventory }): FastifyPluginAsy
         },
       },
       async () => inventory.listProviders(),
+    )
+
+    app.get(
+      '/api/provider-kinds',
+      {
+        schema: {
+          tags,
+          summary: 'The provider kinds: the /v1 endpoints each serves and the header that carries its key',
+          response: { 200: Type.Array(ProviderKindSchema) },
+        },
+      },
+      async () => describeKinds(),
     )
 
     app.post(

@@ -216,6 +216,20 @@ describe('request log', () => {
     expect((await logged(gw)).data).toHaveLength(1)
   })
 
+  it('writes nothing with BACKEND_REQUEST_LOG=false, while the metrics still count', async () => {
+    const gw = await startGateway({ BACKEND_REQUEST_LOG: 'false' })
+    const fake = await fakeUpstream(ok())
+    await gw.addProvider(fake)
+    expect((await rawPost(gw, '/chat/completions', { model: 'gpt-test', messages: [] })).status).toBe(200)
+    expect((await rawPost(gw, '/chat/completions', { model: 'nope', messages: [] })).status).toBe(404)
+    await gw.app.core.requestLog.flushNow()
+    expect(gw.app.core.requestLog.stats()).toMatchObject({ queued: 0, written: 0 })
+    expect(((await gw.admin('GET', '/api/requests')).body as Page).data).toEqual([])
+    expect(await gw.app.core.metrics.prometheus()).toMatch(
+      /switchboard_gateway_tokens_total\{[^}]*type="input"[^}]*\} 3/,
+    )
+  })
+
   describe('Chat Completions streams', () => {
     /** Sends the usage chunk only when asked for it, as OpenAI does. */
     const usageWhenAsked: Handler = (_req, res, recorded) => {

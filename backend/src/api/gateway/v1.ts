@@ -160,10 +160,11 @@ export function gatewayRoutes(deps: {
           let call: ReturnType<GatewayProxy['prepare']>
           try {
             if (!body) throw new AppError('invalid_body', 'send a JSON body (application/json)')
+            const sender = { headers: req.headers, clientKeyId }
             call =
               endpoint === 'responses'
-                ? await proxy.prepareResponse(body.json, body.text)
-                : proxy.prepare(endpoint, body.json, body.text)
+                ? await proxy.prepareResponse(body.json, body.text, sender)
+                : proxy.prepare(endpoint, body.json, body.text, sender)
           } catch (error) {
             proxy.reportRejected(endpoint, body?.json, { requestId: req.id, clientKeyId }, error, startedAt)
             throw error
@@ -198,8 +199,9 @@ export function gatewayRoutes(deps: {
           if (!body || Buffer.isBuffer(body)) {
             throw new AppError('invalid_body', 'send a JSON body (application/json)')
           }
-          const call = proxy.prepare(endpoint, body.json, body.text)
-          await forward(call, req, reply)
+          const clientKeyId = keyIdOf(req, deps.clientKeyIdOf)
+          const call = proxy.prepare(endpoint, body.json, body.text, { headers: req.headers, clientKeyId })
+          await forward(call, req, reply, clientKeyId)
         },
       )
     }
@@ -224,8 +226,9 @@ export function gatewayRoutes(deps: {
           if (!body || Buffer.isBuffer(body)) {
             throw new AppError('invalid_body', 'send a JSON body (application/json)')
           }
-          const call = proxy.prepare(endpoint, body.json, body.text)
-          await forward(call, req, reply)
+          const clientKeyId = keyIdOf(req, deps.clientKeyIdOf)
+          const call = proxy.prepare(endpoint, body.json, body.text, { headers: req.headers, clientKeyId })
+          await forward(call, req, reply, clientKeyId)
         },
       )
     }

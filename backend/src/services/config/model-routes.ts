@@ -14,6 +14,7 @@ import {
 } from '../../core/errors.js'
 import { isForeignKeyViolation, isIdSpaceExhausted, isUniqueViolation } from '../../db/errors.js'
 import type { NewNodeRow, RouteRowPatch, RoutesRepo } from '../../db/routes.repo.js'
+import { affinityOf, type SessionSource, sessionKeyOf } from '../../domain/affinity.js'
 import type { ModelRoute, NewRoute, NodeInput, RoutePatch } from '../../domain/model.js'
 import { type RouteStateDetails, routeStateView } from '../../domain/route-state-view.js'
 import {
@@ -26,6 +27,7 @@ import {
   select,
 } from '../../domain/routing.js'
 import { routeInputErrors, storedConfig } from '../../domain/routing-validation.js'
+import type { AffinityBindings } from '../gateway/affinity-bindings.js'
 import type { ConfigChanges } from './config-changes.js'
 import type { SnapshotService } from './snapshot.js'
 
@@ -41,6 +43,25 @@ export interface DryRunSelection extends Selection {
   attempts: Selection[]
   groups: Explanation['groups']
   skipped: Explanation['skipped']
+  /** On a route with affinity: where the session came from and how the first node was chosen. */
+  affinity?: {
+    /** The source of the session key (`x-session-id`, `user`, `messages`…); null: the request names none. */
+    session_source: SessionSource | 'messages' | null
+    group: string | null
+    bound_provider_id: number | null
+    /** null: no session, the strategy chose as usual. */
+    choice: 'bound' | 'hash' | 'strategy' | null
+  }
+}
+
+/** The request a dry run explains the affinity choice for: what a /v1 call would carry. */
+export interface DryRunSession {
+  /** The `x-session-id` header. */
+  session_id?: string
+  /** The /v1 body's fields sessions are read from (`prompt_cache_key`, `user`, `messages`…). */
+  body?: Record<string, unknown>
+  /** The client key the call would authenticate with (bindings are per client key); absent: none. */
+  client_key_id?: number | null
 }
 
 export interface ModelRoutesDeps {
@@ -50,6 +71,8 @@ export interface ModelRoutesDeps {
   roundRobin: RoutingState
   /** Providers in a 429 cooldown: the gateway's tracker (one per process), skipped like the gateway skips them. */
   coolingDown: CoolingProviders
+  /** Session affinity's bindings, the gateway's (one per process): counted by `state`, read by dry runs. */
+  affinity: AffinityBindings
   circuits?: OpenCircuits
 }
 
@@ -198,9 +221,16 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
      * What `select` would answer and the whole plan behind it, moving nothing: the strategies run on
      * copies of the positions and credits. A plan with no node left is the usual 503, with `skipped`.
      */
-    async selectDryRun(id: number, model?: string): Promise<DryRunSelection> {
+    async selectDryRun(id: number, model?: string, request: DryRunSession = {}): Promise<DryRunSelection> {
       const { route, providers } = await routeFromSnapshot(id)
       const explain: Explanation = { skipped: [], groups: [] }
+      const settings = affinityOf(route.config)
+      const headers = request.session_id === undefined ? {} : { 'x-session-id': request.session_id }
+      const sessionKey = settings ? sessionKeyOf(settings, headers, request.body ?? {}) : null
+      const session =
+        sessionKey === null
+          ? undefined
+          : deps.affinity.session(route.id, request.client_key_id ?? null, sessionKey, { peek: true })
       const options = {
         model,
         state: deps.roundRobin,
@@ -208,6 +238,7 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
         circuits: deps.circuits,
         dryRun: true,
         explain,
+        affinity: session?.affinity,
       }
       let plan: ReturnType<typeof planAttempts>
       try {
@@ -223,7 +254,23 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
         provider_name: provider.name,
         model: chosen,
       }))
-      return { ...attempts[0]!, dry_run: true, attempts, groups: explain.groups, skipped: explain.skipped }
+      const answer: DryRunSelection = {
+        ...attempts[0]!,
+        dry_run: true,
+        attempts,
+        groups: explain.groups,
+        skipped: explain.skipped,
+      }
+      if (settings) {
+        answer.affinity = {
+          session_source:
+            sessionKey === null ? null : (sessionKey.slice(0, sessionKey.indexOf(':')) as SessionSource),
+          group: explain.affinity?.group ?? null,
+          bound_provider_id: explain.affinity?.bound_provider_id ?? null,
+          choice: explain.affinity?.choice ?? null,
+        }
+      }
+      return answer
     },
 
     async state(id: number): Promise<RouteStateView> {
@@ -231,7 +278,10 @@ export function createModelRoutes(deps: ModelRoutesDeps) {
       return {
         route_id: route.id,
         route_name: route.name,
-        state: routeStateView(route, providers, deps.roundRobin),
+        state: routeStateView(route, providers, deps.roundRobin, {
+          byProvider: deps.affinity.countsOf(route.id),
+          ttlSeconds: deps.affinity.ttlMs / 1000,
+        }),
       }
     },
   }

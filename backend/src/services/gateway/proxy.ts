@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici'
 import type { KeyBox } from '../../core/crypto.js'
 import { AppError } from '../../core/errors.js'
 import { FirstTokenTimes } from '../../domain/adaptive-timeout.js'
+import { affinityOf, sessionKeyOf } from '../../domain/affinity.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
 import {
   authHeaders,
@@ -23,6 +24,7 @@ import { attemptTimeouts } from '../../domain/route-policy.js'
 import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
+import type { AffinityBindings, BoundSession } from './affinity-bindings.js'
 import { type Circuits, deferSlowStarters } from './circuits.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
@@ -102,8 +104,17 @@ export interface PreparedCall extends CallBody {
   /** The gateway asked the upstream for a usage chunk the client did not ask for: hide it. */
   hidesUsage: boolean
   attempts: Attempt<ProviderWithSecret>[]
+  /** The session on a route with `config.affinity`: bound to the provider that answers it. */
+  session?: BoundSession
   /** A multipart body: its bytes, content type and where its model field is. */
   multipart?: { bytes: Buffer; contentType: string; field: { start: number; end: number } }
+}
+
+/** Who sent a request, as session affinity reads it: the headers and the client key. */
+export interface CallSender {
+  headers: IncomingHttpHeaders
+  /** The client key that authenticated the request (null: the admin token, or no auth). */
+  clientKeyId: number | null
 }
 
 /** The client side of one request. */
@@ -130,6 +141,8 @@ export interface ProxyDeps {
   observer: GatewayObserver
   /** Which provider made which Responses response id (follow-ups go there). */
   bindings: ResponseBindings
+  /** Session affinity: which provider each session of a route with `config.affinity` is bound to. */
+  affinity: AffinityBindings
   settings: Pick<
     Settings,
     | 'gatewayTimeoutSeconds'
@@ -176,12 +189,22 @@ export function createProxy(deps: ProxyDeps) {
     timeouts.maxDurationMs,
   )
 
-  function plan(model: string, endpoint: ProviderEndpoint): Attempt<ProviderWithSecret>[] {
+  function plan(
+    model: string,
+    endpoint: ProviderEndpoint,
+    session?: BoundSession,
+  ): Attempt<ProviderWithSecret>[] {
     const snapshot = deps.snapshot.current()
     const route = snapshot.routesByName.get(model)
     try {
       if (route?.is_active) {
-        const options = { state: deps.roundRobin, coolingDown: cooldowns, circuits, endpoint }
+        const options = {
+          state: deps.roundRobin,
+          coolingDown: cooldowns,
+          circuits,
+          endpoint,
+          affinity: session?.affinity,
+        }
         return deferSlowStarters(planAttempts(route, snapshot.providers, options), circuits)
       }
       return deferSlowStarters(
@@ -195,6 +218,16 @@ export function createProxy(deps: ProxyDeps) {
       }
       throw error
     }
+  }
+
+  /** The request's session when `model` names an active route with affinity and the request names one. */
+  function sessionOf(call: PreparedCall, sender: CallSender | undefined): BoundSession | undefined {
+    if (!sender || call.route === null) return undefined
+    const route = deps.snapshot.current().routesByName.get(call.route)
+    const affinity = route ? affinityOf(route.config) : null
+    const sessionKey = affinity ? sessionKeyOf(affinity, sender.headers, call.body) : null
+    if (!route || sessionKey === null) return undefined
+    return deps.affinity.session(route.id, sender.clientKeyId, sessionKey)
   }
 
   function checked(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
@@ -395,6 +428,8 @@ export function createProxy(deps: ProxyDeps) {
           if (isAdaptiveSample(call, attempt, settlement))
             firstTokens.record(attempt.provider.id, attempt.model, settlement.ttfbMs)
           if (settlement.boundId) deps.bindings.record(settlement.boundId, attempt.provider.id)
+          if (call.session && settlement.outcome === 'success')
+            deps.affinity.bind(call.session, attempt.provider.id)
           break
         }
         if (settlement.outcome === 'rate_limited') {
@@ -454,10 +489,14 @@ export function createProxy(deps: ProxyDeps) {
   }
 
   return {
-    /** Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent. */
-    prepare(endpoint: Endpoint, parsed: unknown, text: string): PreparedCall {
+    /**
+     * Checks the body and plans the attempts; throws the gateway's 4xx/5xx before anything is sent.
+     * With `sender`, a route with `config.affinity` sends the request's session to its bound node.
+     */
+    prepare(endpoint: Endpoint, parsed: unknown, text: string, sender?: CallSender): PreparedCall {
       const call = checked(endpoint, parsed, text)
-      call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint])
+      call.session = sessionOf(call, sender)
+      call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint], call.session)
       return call
     },
 
@@ -465,13 +504,14 @@ export function createProxy(deps: ProxyDeps) {
      * POST /v1/responses: as `prepare`, but a `previous_response_id` the gateway has seen pins the
      * call to the provider that made it (503 naming it when it is unavailable).
      */
-    async prepareResponse(parsed: unknown, text: string): Promise<PreparedCall> {
+    async prepareResponse(parsed: unknown, text: string, sender?: CallSender): Promise<PreparedCall> {
       const call = checked('responses', parsed, text)
       const previous = call.body.previous_response_id
       const providerId =
         typeof previous === 'string' && previous !== '' ? await deps.bindings.lookup(previous) : null
       if (providerId === null) {
-        call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint])
+        call.session = sessionOf(call, sender)
+        call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint], call.session)
         return call
       }
       const provider = boundProvider(previous as string, providerId)

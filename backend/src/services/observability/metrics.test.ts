@@ -181,6 +181,41 @@ describe('prometheus', () => {
     expect(text).toMatch(/^process_cpu_user_seconds_total \d/m)
   })
 
+  it('counts tokens and cost of a request by provider and served model, by key only when asked', async () => {
+    const detail = {
+      at: 0,
+      requestId: 'r1',
+      clientKeyId: 7,
+      endpoint: '/v1/chat/completions',
+      model: 'route-x',
+      route: 'route-x',
+      providerId: 3,
+      providerName: 'three',
+      servedModel: 'model-m',
+      errorCode: null,
+      attempts: [],
+      ttftMs: 250,
+      usage: { input: 100, output: 10, cachedInput: null, reasoning: null },
+    }
+    const price = { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: null }
+    const request = { status: 200, stream: true, attempts: 1, durationMs: 300, upstreamMs: 290, detail }
+    const plain = createMetrics({ providers: () => [], priceOf: () => price })
+    plain.recordGatewayRequest(request)
+    const text = await plain.prometheus()
+    const series = 'provider_id="3",provider="three",model="model-m"'
+    expect(text).toContain(`switchboard_gateway_tokens_total{${series},type="input"} 100`)
+    expect(text).toContain(`switchboard_gateway_tokens_total{${series},type="output"} 10`)
+    // zero counts leave no series
+    expect(text).not.toContain('type="reasoning"')
+    expect(text).toContain(`switchboard_gateway_cost_total{${series}} 0.00012`)
+    expect(text).toContain(`switchboard_gateway_ttft_seconds_sum{${series}} 0.25`)
+    const perKey = createMetrics({ providers: () => [], priceOf: () => price, perKey: true })
+    perKey.recordGatewayRequest(request)
+    expect(await perKey.prometheus()).toContain(
+      `switchboard_gateway_tokens_total{${series},key_id="7",type="input"} 100`,
+    )
+  })
+
   it('keeps apps apart: each has its own registry', async () => {
     const a = createMetrics({ providers: () => [] })
     const b = createMetrics({ providers: () => [] })

@@ -15,6 +15,7 @@
 
 import type { BackupStatus } from '../../domain/backup-document.js'
 import type { Provider } from '../../domain/model.js'
+import { costOf, type Price, type Usage } from '../../domain/usage.js'
 import type {
   AttemptOutcome,
   AttemptRecord,
@@ -121,6 +122,15 @@ function isProviderError(outcome: AttemptOutcome): boolean {
   return outcome !== 'success' && outcome !== 'aborted'
 }
 
+function tokenCounts(usage: Usage): [string, number][] {
+  return [
+    ['input', usage.input ?? 0],
+    ['output', usage.output ?? 0],
+    ['cached_input', usage.cachedInput ?? 0],
+    ['reasoning', usage.reasoning ?? 0],
+  ]
+}
+
 export interface MetricsDeps {
   /** The providers as the hot path sees them (the snapshot), read at scrape time for the gauges. */
   providers: () => Iterable<Provider>
@@ -130,6 +140,10 @@ export interface MetricsDeps {
   requestLog?: () => RequestLogStats
   /** The gateway's circuits and cooldowns, for the provider_state and cooldown gauges. */
   resilience?: ResilienceState
+  /** The price of a provider model (services/usage/prices.ts), for the cost counter. */
+  priceOf?: (providerId: number, model: string) => Price | undefined
+  /** Token and cost counters by client key too (BACKEND_METRICS_PER_KEY). */
+  perKey?: boolean
   /** Milliseconds; injectable for tests. */
   now?: () => number
   /** Which mode the server runs in (no admin token: development), as the stats say. */
@@ -139,7 +153,10 @@ export interface MetricsDeps {
 export function createMetrics(deps: MetricsDeps) {
   const now = deps.now ?? Date.now
   const startedAt = now()
-  const prom = createPrometheus(deps.providers, deps.backup, deps.requestLog, deps.resilience)
+  const prom = createPrometheus(deps.providers, deps.backup, deps.requestLog, {
+    perKey: deps.perKey,
+    resilience: deps.resilience,
+  })
   getProcessRegistry()
 
   let totalRequests = 0
@@ -243,6 +260,37 @@ export function createMetrics(deps: MetricsDeps) {
       cachedLabels(`g ${status} ${stream}`, () => ({ status: String(status), stream: String(stream) })),
     )
     prom.overhead.observe(Math.max(0, record.durationMs - record.upstreamMs) / 1000)
+    const detail = record.detail
+    if (!detail || detail.providerId === null) return
+    const providerId = detail.providerId
+    const provider = detail.providerName ?? ''
+    const model = detail.servedModel ?? detail.model
+    const keyId = deps.perKey ? String(detail.clientKeyId ?? '') : undefined
+    const seriesKey = `${providerId} ${provider} ${model} ${keyId ?? ''}`
+    const series = cachedLabels(`u ${seriesKey}`, () => ({
+      provider_id: String(providerId),
+      provider,
+      model,
+      ...(keyId === undefined ? {} : { key_id: keyId }),
+    }))
+    if (detail.ttftMs !== null && record.stream) {
+      const labels = cachedLabels(`t ${providerId} ${provider} ${model}`, () => ({
+        provider_id: String(providerId),
+        provider,
+        model,
+      }))
+      prom.ttft.observe(labels, detail.ttftMs / 1000)
+    }
+    if (!detail.usage) return
+    for (const [type, count] of tokenCounts(detail.usage)) {
+      if (count > 0)
+        prom.tokens.inc(
+          cachedLabels(`k ${type} ${seriesKey}`, () => ({ ...series, type })),
+          count,
+        )
+    }
+    const cost = costOf(detail.usage, deps.priceOf?.(providerId, model))
+    if (cost !== null && cost > 0) prom.cost.inc(series, cost)
   }
 
   function stats(): Stats {

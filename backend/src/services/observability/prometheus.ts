@@ -38,13 +38,24 @@ export interface ResilienceState {
 
 const CIRCUIT_STATES = ['open', 'half_open', 'closed'] as const
 
+export interface PrometheusOptions {
+  /** Add a `key_id` label to the token and cost counters (BACKEND_METRICS_PER_KEY): one series per key. */
+  perKey?: boolean
+  /** The provider_state and cooldown_seconds_remaining gauges read it at scrape time. */
+  resilience?: ResilienceState | undefined
+}
+
 export function createPrometheus(
   providers: () => Iterable<Provider>,
   backup?: () => BackupStatus,
   requestLog?: () => RequestLogStats,
-  resilience?: ResilienceState,
+  options: PrometheusOptions = {},
 ) {
   const registry = new Registry()
+  // By provider and model; by key too only when asked: a label per key multiplies the series.
+  const usageLabels = options.perKey
+    ? (['provider_id', 'provider', 'model', 'key_id'] as const)
+    : (['provider_id', 'provider', 'model'] as const)
   const httpRequests = new Counter({
     name: 'switchboard_http_requests_total',
     help: 'HTTP requests by method, route pattern and status code',
@@ -90,6 +101,25 @@ export function createPrometheus(
     buckets: OVERHEAD_BUCKETS,
     registers: [registry],
   })
+  const tokens = new Counter({
+    name: 'switchboard_gateway_tokens_total',
+    help: 'Tokens the upstreams reported, by type (input, output, cached_input, reasoning), provider and served model',
+    labelNames: ['type', ...usageLabels],
+    registers: [registry],
+  })
+  const cost = new Counter({
+    name: 'switchboard_gateway_cost_total',
+    help: 'Cost of the usage at the prices set (GET /api/prices), by provider and served model; unpriced models count nothing',
+    labelNames: usageLabels,
+    registers: [registry],
+  })
+  const ttft = new Histogram({
+    name: 'switchboard_gateway_ttft_seconds',
+    help: 'Streams: time from the request reaching the gateway to the first content sent to the client',
+    labelNames: ['provider_id', 'provider', 'model'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  })
   const healthy = new Gauge({
     name: 'switchboard_provider_healthy',
     help: 'Whether a provider is healthy (1) or not (0)',
@@ -114,6 +144,7 @@ export function createPrometheus(
   })
   void healthy
   void failures
+  const { resilience } = options
   if (resilience) {
     new Gauge({
       name: 'switchboard_provider_state',
@@ -197,5 +228,17 @@ export function createPrometheus(
       },
     })
   }
-  return { registry, httpRequests, httpDuration, attempts, attemptDuration, ttfb, gatewayRequests, overhead }
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    attempts,
+    attemptDuration,
+    ttfb,
+    gatewayRequests,
+    overhead,
+    tokens,
+    cost,
+    ttft,
+  }
 }

@@ -3,7 +3,7 @@
  * only pushes it on a bounded queue (no I/O, no await). A timer drains the queue in batches, one
  * transaction each (records and their rollups). A failing or slow database never reaches the
  * request: the queue stays bounded, what does not fit or fails to write is dropped and counted
- * (`/metrics`: switchboard_request_log_dropped_total). Retention deletes old records in batches.
+ * (`/metrics`: switchboard_request_log_dropped_total). Retention: see prune().
  */
 import type { Logger } from 'pino'
 import type { NewRequestRow, RequestsRepo } from '../../db/requests.repo.js'
@@ -21,7 +21,7 @@ export type DropReason = 'queue_full' | 'write_failed'
 
 export interface RequestLogDeps {
   repo: RequestsRepo
-  log: Pick<Logger, 'warn' | 'debug'>
+  log: Pick<Logger, 'warn' | 'info' | 'debug'>
   retentionDays: number
   /** The price of a provider model, from memory (services/usage/prices.ts). */
   priceOf: (providerId: number, model: string) => Price | undefined
@@ -123,8 +123,19 @@ export function createRequestLog(deps: RequestLogDeps) {
     }
   }
 
+  /**
+   * Retention. PostgreSQL (a partition per day): makes the partitions of today and the next two
+   * days, drops those of the days wholly older than the retention — one step a day, so a record
+   * lives up to a day past it — and deletes by rows only what the default partition holds. SQLite:
+   * deletes the old records in batches. Returns the records deleted row by row.
+   */
   async function prune(): Promise<number> {
     const cutoff = new Date(now() - deps.retentionDays * 86_400_000).toISOString()
+    if (deps.repo.partitioned) {
+      await deps.repo.ensurePartitions(new Date(now()).toISOString().slice(0, 10))
+      const dropped = await deps.repo.dropPartitionsBefore(cutoff.slice(0, 10))
+      if (dropped.length > 0) deps.log.info({ partitions: dropped }, 'request log: dropped old days')
+    }
     let total = 0
     for (;;) {
       const n = await deps.repo.pruneBefore(cutoff, PRUNE_BATCH)

@@ -2,16 +2,33 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { NMessageProvider } from 'naive-ui'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
-import type { Provider } from '../../api/types'
+import { providersApi } from '../../api/providers'
+import type { Provider, ProviderKindInfo } from '../../api/types'
 import ProviderForm from './ProviderForm.vue'
 
 const fetchMock = vi.fn<typeof fetch>()
 
+/** What the server's GET /api/provider-kinds answers (backend/src/domain/provider-kinds.ts). */
+const KIND_TABLE: ProviderKindInfo[] = [
+  {
+    kind: 'openai',
+    endpoints: ['chat', 'completions', 'embeddings', 'models', 'responses'],
+    key_header: 'authorization',
+  },
+  { kind: 'anthropic', endpoints: ['messages', 'count_tokens', 'models'], key_header: 'x-api-key' },
+  { kind: 'azure', endpoints: ['chat', 'embeddings', 'models'], key_header: 'api-key' },
+]
+
 beforeEach(() => {
   fetchMock.mockReset()
   vi.stubGlobal('fetch', fetchMock)
+  // the kinds' table is read once per page load; each test here counts only the form's own calls
+  vi.spyOn(providersApi, 'kinds').mockResolvedValue(KIND_TABLE)
 })
-afterEach(() => vi.unstubAllGlobals())
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.restoreAllMocks()
+})
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), {
@@ -173,6 +190,7 @@ describe('ProviderForm', () => {
 
   it("shows a provider's kind and narrowed endpoints, and says how its key is sent", async () => {
     const wrapper = mountForm({ ...saved, kind: 'anthropic', endpoints: ['messages'], has_api_key: false })
+    await flushPromises() // the kinds' table
     expect(fieldText(wrapper, 'provider-kind')).toContain('Anthropic')
     expect(fieldText(wrapper, 'provider-endpoints')).toContain('messages')
     expect((wrapper.find('#provider-api-key').element as HTMLInputElement).placeholder).toContain('x-api-key')

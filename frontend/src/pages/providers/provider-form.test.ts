@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { Provider } from '../../api/types'
+import type { Provider, ProviderKindInfo } from '../../api/types'
 import {
   emptyProviderForm,
   formToCreate,
   formToPatch,
+  keyHintOf,
+  type ProviderFormState,
   providerToForm,
   validateProviderForm,
 } from './provider-form'
@@ -39,14 +41,20 @@ describe('the provider form state', () => {
     })
   })
 
-  it('refuses an endpoint the kind does not serve before sending', () => {
+  it("refuses an endpoint the kind does not serve by the server's table, before sending", () => {
     const form = { ...emptyProviderForm(), name: 'x', base_url: 'https://x.io/v1' }
-    expect(validateProviderForm({ ...form, kind: 'anthropic', endpoints: ['chat'] }).endpoints).toBe(
-      'Anthropic providers do not serve chat.',
-    )
+    const kinds: ProviderKindInfo[] = [
+      { kind: 'anthropic', endpoints: ['messages', 'count_tokens', 'models'], key_header: 'x-api-key' },
+    ]
+    const check = (endpoints: ProviderFormState['endpoints']) =>
+      validateProviderForm({ ...form, kind: 'anthropic', endpoints }, undefined, kinds).endpoints
+    expect(check(['chat'])).toBe('Anthropic providers do not serve chat.')
+    expect(check(['messages'])).toBeUndefined()
+    // the table not loaded yet: the server's check answers instead of a guess here
     expect(
-      validateProviderForm({ ...form, kind: 'anthropic', endpoints: ['messages'] }).endpoints,
+      validateProviderForm({ ...form, kind: 'anthropic', endpoints: ['chat'] }).endpoints,
     ).toBeUndefined()
+    expect(keyHintOf(kinds, 'anthropic')).toBe('Optional; sent as x-api-key')
   })
 
   it('patches kind and endpoints only when they changed; an emptied list means every endpoint', () => {

@@ -1,55 +1,34 @@
-import type { Provider, ProviderInput, ProviderPatch } from '../../api/types'
+import type { Provider, ProviderInput, ProviderKindInfo, ProviderPatch } from '../../api/types'
 
 export type ProviderKind = Provider['kind']
 export type ProviderEndpoint = NonNullable<Provider['endpoints']>[number]
 
-/**
- * What each kind serves and how its key travels: the server's table (backend/src/domain/provider-kinds.ts),
- * repeated here so the form offers only endpoints the server accepts for the kind.
- */
-export const KINDS: Record<ProviderKind, { label: string; keyHint: string; endpoints: ProviderEndpoint[] }> =
-  {
-    openai: {
-      label: 'OpenAI-compatible',
-      keyHint: 'Optional; sent as a Bearer token',
-      endpoints: [
-        'chat',
-        'completions',
-        'embeddings',
-        'models',
-        'responses',
-        'moderations',
-        'images',
-        'audio_speech',
-        'audio_transcriptions',
-        'rerank',
-      ],
-    },
-    anthropic: {
-      label: 'Anthropic',
-      keyHint: 'Optional; sent as x-api-key',
-      endpoints: ['messages', 'count_tokens', 'models'],
-    },
-    azure: {
-      label: 'Azure OpenAI',
-      keyHint: 'Optional; sent as api-key',
-      endpoints: [
-        'chat',
-        'completions',
-        'embeddings',
-        'models',
-        'responses',
-        'images',
-        'audio_speech',
-        'audio_transcriptions',
-      ],
-    },
-  }
+/** How the form names each kind; what a kind serves comes from the server (`GET /api/provider-kinds`). */
+export const KIND_LABELS: Record<ProviderKind, string> = {
+  openai: 'OpenAI-compatible',
+  anthropic: 'Anthropic',
+  azure: 'Azure OpenAI',
+}
 
-export const KIND_OPTIONS = (Object.keys(KINDS) as ProviderKind[]).map((k) => ({
-  label: KINDS[k].label,
+export const KIND_OPTIONS = (Object.keys(KIND_LABELS) as ProviderKind[]).map((k) => ({
+  label: KIND_LABELS[k],
   value: k,
 }))
+
+/** The endpoints `kind` serves by the server's table; null while it has not loaded. */
+export function servedBy(
+  kinds: readonly ProviderKindInfo[] | undefined,
+  kind: ProviderKind,
+): ProviderEndpoint[] | null {
+  return kinds?.find((k) => k.kind === kind)?.endpoints ?? null
+}
+
+/** The key field's hint: the header the server says this kind's key travels in. */
+export function keyHintOf(kinds: readonly ProviderKindInfo[] | undefined, kind: ProviderKind): string {
+  const header = kinds?.find((k) => k.kind === kind)?.key_header
+  if (!header) return 'Optional'
+  return header === 'authorization' ? 'Optional; sent as a Bearer token' : `Optional; sent as ${header}`
+}
 
 export interface ProviderFormState {
   name: string
@@ -124,15 +103,20 @@ function hostOf(value: string): string | null {
 }
 
 /** The same rules the server applies, checked before sending so mistakes show at once. */
-export function validateProviderForm(form: ProviderFormState, original?: Provider): FieldErrors {
+export function validateProviderForm(
+  form: ProviderFormState,
+  original?: Provider,
+  kinds?: readonly ProviderKindInfo[],
+): FieldErrors {
   const errors: FieldErrors = {}
   if (form.name.trim() === '') errors.name = 'Give the provider a name.'
   const url = form.base_url.trim()
   if (url === '') errors.base_url = 'Enter the base URL, e.g. https://api.openai.com/v1.'
   else if (!isHttpUrl(url)) errors.base_url = 'Use an absolute http:// or https:// URL.'
-  const served = KINDS[form.kind].endpoints
-  const foreign = form.endpoints.find((e) => !served.includes(e))
-  if (foreign) errors.endpoints = `${KINDS[form.kind].label} providers do not serve ${foreign}.`
+  // until the server's table has loaded, the server's own check is the one that answers
+  const served = servedBy(kinds, form.kind)
+  const foreign = served && form.endpoints.find((e) => !served.includes(e))
+  if (foreign) errors.endpoints = `${KIND_LABELS[form.kind]} providers do not serve ${foreign}.`
   if (form.models.some((m) => m.trim() === '')) errors.models = 'Model names cannot be empty.'
   const path = form.health_check_path.trim()
   if (path !== '' && !path.startsWith('/'))
