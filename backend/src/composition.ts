@@ -112,6 +112,10 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     ...(options.clock ? { clock: options.clock } : {}),
   })
   const circuits = new Circuits(circuitRuleOf(settings))
+  // a deleted provider's circuit goes with it (the snapshot has reloaded when this runs)
+  changes.subscribe((kind) => {
+    if (kind === 'config') circuits.retain(snapshot.current().providers)
+  })
   const circuitLog = log.child({ logger: 'switchboard.health' })
   circuits.subscribe((providerId, change) => {
     const name = snapshot.current().providers.get(providerId)?.name
