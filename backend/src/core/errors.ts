@@ -17,6 +17,7 @@ export const errorCodes = {
   empty_body: { status: 400, title: 'Bad Request' },
   malformed_json: { status: 400, title: 'Bad Request' },
   invalid_body: { status: 400, title: 'Bad Request' },
+  unsupported_parameter: { status: 400, title: 'Bad Request' },
   model_required: { status: 400, title: 'Bad Request' },
   host_invalid: { status: 400, title: 'Bad Request' },
   unauthorized: { status: 401, title: 'Unauthorized' },

@@ -111,7 +111,7 @@ export type ProviderPatch = Static<typeof ProviderPatchBody>
 // Field bounds are the backup document's (fields.ts): whatever the API accepts restores.
 const Models = Type.Array(ModelName, { maxItems: 5000, description: "empty: the provider's models" })
 const Config = JsonObject(
-  'optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}); a null value unsets a key',
+  'optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it); a null value unsets a key',
 )
 
 export const RouteNodeSchema = Type.Object(

@@ -113,11 +113,18 @@ export function kindEndpoints(kind: ProviderKind): readonly ProviderEndpoint[] {
   return KINDS[kind].endpoints
 }
 
+/**
+ * An endpoint a request may be served by: one, or any of a list (the client's own first, then the
+ * ones the gateway translates it to: domain/translate/).
+ */
+export type EndpointChoice = ProviderEndpoint | readonly ProviderEndpoint[]
+
 /** Whether the provider takes part in a request to `endpoint`: its kind serves it, and its list (if any) names it. */
 export function servesEndpoint(
   provider: Pick<KindedProvider, 'kind' | 'endpoints'>,
-  endpoint: ProviderEndpoint,
+  endpoint: EndpointChoice,
 ): boolean {
+  if (typeof endpoint !== 'string') return endpoint.some((one) => servesEndpoint(provider, one))
   if (!KINDS[provider.kind].endpoints.includes(endpoint)) return false
   return provider.endpoints === null || provider.endpoints.includes(endpoint)
 }

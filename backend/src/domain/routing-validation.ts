@@ -37,6 +37,10 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
     }
   })
   const { strategy, group_strategies: groupStrategies, model } = input.config ?? {}
+  const drop = input.config?.drop_unsupported_params
+  if (drop !== undefined && drop !== null && typeof drop !== 'boolean') {
+    errors.push({ field: 'config.drop_unsupported_params', message: 'Must be true or false' })
+  }
   if (strategy !== undefined && strategy !== null && !isStrategy(strategy)) {
     errors.push({ field: 'config.strategy', message: STRATEGY_MESSAGE })
   }

@@ -27,7 +27,7 @@ export { RoutingState }
 export const RoundRobinState = RoutingState
 export type RoundRobinState = RoutingState
 
-import { ENDPOINT_PATHS, type ProviderEndpoint, servesEndpoint } from './provider-kinds.js'
+import { ENDPOINT_PATHS, type EndpointChoice, servesEndpoint } from './provider-kinds.js'
 
 /** The providers a selection may use, by id: the gateway keeps one per snapshot. */
 export type ProviderIndex<P extends Provider = Provider> = ReadonlyMap<number, P>
@@ -51,8 +51,8 @@ export interface PlanOptions {
   state: RoutingState
   coolingDown?: CoolingProviders
   circuits?: OpenCircuits
-  /** The /v1 endpoint called: nodes whose provider does not serve it take no part. Absent: any. */
-  endpoint?: ProviderEndpoint
+  /** The /v1 endpoint called (or any of a list): nodes whose provider serves none take no part. Absent: any. */
+  endpoint?: EndpointChoice
   /** Choose on copies of the state: nothing moves (`POST …/select?dry_run=true`). */
   dryRun?: boolean
   /** When given, collects why nodes were skipped and which strategy each group used. */
@@ -184,7 +184,7 @@ export function planForModel<P extends Provider>(
   modelName: string,
   providers: ProviderIndex<P>,
   coolingDown?: CoolingProviders,
-  endpoint?: ProviderEndpoint,
+  endpoint?: EndpointChoice,
   circuits?: OpenCircuits,
 ): Attempt<P>[] {
   const attempts: Attempt<P>[] = []
@@ -215,15 +215,16 @@ function isAvailable(provider: Provider, model: string | null, coolingDown?: Coo
   return provider.is_active && provider.is_healthy && !coolingDown?.has(provider.id, model)
 }
 
-function servedBy(provider: Provider | undefined, endpoint: ProviderEndpoint): boolean {
+function servedBy(provider: Provider | undefined, endpoint: EndpointChoice): boolean {
   return provider !== undefined && servesEndpoint(provider, endpoint)
 }
 
 /** Not a passing state (no retry helps): the configuration has no provider for this endpoint. */
-function endpointNotServed(who: string, endpoint: ProviderEndpoint): AppError {
+function endpointNotServed(who: string, endpoint: EndpointChoice): AppError {
+  const names = (typeof endpoint === 'string' ? [endpoint] : endpoint).map((e) => `/v1/${ENDPOINT_PATHS[e]}`)
   return new AppError(
     'endpoint_not_served',
-    `${who} serves /v1/${ENDPOINT_PATHS[endpoint]} (see the providers' kind and endpoints)`,
+    `${who} serves ${names.join(' or ')} (see the providers' kind and endpoints)`,
   )
 }
 
@@ -273,7 +274,7 @@ class Planner<P extends Provider> {
   readonly #circuits: OpenCircuits | undefined
   readonly #isDryRun: boolean
   readonly #explain: Explanation | undefined
-  readonly #endpoint: ProviderEndpoint | undefined
+  readonly #endpoint: EndpointChoice | undefined
   readonly #affinity: SessionAffinity | undefined
 
   constructor(

@@ -85,14 +85,15 @@ describe('nodes take part only in requests whose endpoint their provider serves'
     const fake = await fakeUpstream(ok())
     const id = await gw.addProvider(fake, { fields: { kind: 'anthropic' } })
     await gw.addRoute({ name: 'claude', mode: 'auto', nodes: [{ api_id: id }] })
-    const res = await rawPost(gw, '/chat/completions', { ...chat, model: 'claude' })
+    // embeddings have no translation (chat completions would be translated to Messages)
+    const res = await rawPost(gw, '/embeddings', { model: 'claude', input: 'hi' })
     expect(res.status).toBe(404)
     expect(JSON.parse(res.text).error).toMatchObject({ code: 'endpoint_not_served' })
-    expect(JSON.parse(res.text).error.message).toContain('/v1/chat/completions')
+    expect(JSON.parse(res.text).error.message).toContain('/v1/embeddings')
     expect(fake.requests).toHaveLength(0)
   })
 
-  it('leaves out a provider offering a bare model at an endpoint it does not serve', async () => {
+  it('tries the providers of a bare model that serve the endpoint natively first', async () => {
     const gw = await startGateway()
     const anthropic = await fakeUpstream(ok('wrong'))
     const openai = await fakeUpstream(ok('right'))

@@ -14,14 +14,23 @@ import { affinityOf, sessionKeyOf } from '../../domain/affinity.js'
 import type { ProviderWithSecret } from '../../domain/model.js'
 import {
   authHeaders,
+  ENDPOINT_PATHS,
+  type EndpointChoice,
   joinUpstream,
   kindDefaultHeaders,
   type ProviderEndpoint,
+  servesEndpoint,
   type UpstreamBase,
   upstreamBase,
 } from '../../domain/provider-kinds.js'
 import { attemptTimeouts } from '../../domain/route-policy.js'
 import { type Attempt, planAttempts, planForModel, type RoutingState } from '../../domain/routing.js'
+import {
+  type FormatName,
+  type Json,
+  type TranslationContext,
+  translation,
+} from '../../domain/translate/index.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import type { AffinityBindings, BoundSession } from './affinity-bindings.js'
@@ -40,7 +49,13 @@ import { type GatewayObserver, healthEffect, type RequestDetail } from './observ
 import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
 import { AttemptQueue, waitForClient } from './retries.js'
-import { Exchange, type ExchangeOptions, type Settlement, type Target } from './upstream-exchange.js'
+import {
+  type AttemptTranslation,
+  Exchange,
+  type ExchangeOptions,
+  type Settlement,
+  type Target,
+} from './upstream-exchange.js'
 import { errorCodeOf, type Failure } from './upstream-failure.js'
 
 export const GATEWAY_ENDPOINTS = ['chat/completions', 'completions', 'embeddings'] as const
@@ -92,6 +107,39 @@ const SERVED_AS: Record<Endpoint, ProviderEndpoint> = {
   'audio/translations': 'audio_transcriptions',
 }
 
+/**
+ * The endpoints a provider of another format can answer, through a translation (domain/translate/):
+ * the client's own first (native, no translation), then the ones translated to, in that order.
+ */
+const TRANSLATED_ENDPOINTS: Partial<Record<Endpoint, readonly ProviderEndpoint[]>> = {
+  'chat/completions': ['chat', 'messages'],
+  messages: ['messages', 'chat'],
+  responses: ['responses', 'chat', 'messages'],
+}
+const FORMAT_OF: Partial<Record<ProviderEndpoint, FormatName>> = {
+  chat: 'chat',
+  messages: 'messages',
+  responses: 'responses',
+}
+const WIRE_FORMATS: Record<FormatName, WireFormat> = {
+  chat: chatFormat,
+  messages: messagesFormat,
+  responses: responsesFormat,
+}
+
+function servedChoice(endpoint: Endpoint): EndpointChoice {
+  return TRANSLATED_ENDPOINTS[endpoint] ?? SERVED_AS[endpoint]
+}
+
+/** What a translated attempt needs of the client's request (a call to a translatable endpoint). */
+export interface TranslatableRequest {
+  /** The body as the client sent it (before the gateway asked for a usage chunk). */
+  body: Json
+  context: TranslationContext
+  /** The route's `config.drop_unsupported_params` (default true). */
+  dropsUnsupported: boolean
+}
+
 /** A request ready to forward: the body as received, what it asks for, and the providers to try. */
 export interface PreparedCall extends CallBody {
   /** The upstream path below the provider's base URL (`chat/completions`, `responses/resp_1`). */
@@ -108,6 +156,15 @@ export interface PreparedCall extends CallBody {
   session?: BoundSession
   /** A multipart body: its bytes, content type and where its model field is. */
   multipart?: { bytes: Buffer; contentType: string; field: { start: number; end: number } }
+  /** Set on chat/completions, messages and responses: a provider of another format may answer. */
+  translatable?: TranslatableRequest
+}
+
+/** How one attempt goes: the upstream path and body, and its translation if it needs one. */
+interface AttemptPlan {
+  path: string
+  body: string | Buffer | null
+  translation?: AttemptTranslation
 }
 
 /** Who sent a request, as session affinity reads it: the headers and the client key. */
@@ -191,7 +248,7 @@ export function createProxy(deps: ProxyDeps) {
 
   function plan(
     model: string,
-    endpoint: ProviderEndpoint,
+    endpoint: EndpointChoice,
     session?: BoundSession,
   ): Attempt<ProviderWithSecret>[] {
     const snapshot = deps.snapshot.current()
@@ -207,10 +264,17 @@ export function createProxy(deps: ProxyDeps) {
         }
         return deferSlowStarters(planAttempts(route, snapshot.providers, options), circuits)
       }
-      return deferSlowStarters(
+      const attempts = deferSlowStarters(
         planForModel(model, snapshot.providers, cooldowns, endpoint, circuits),
         circuits,
       )
+      if (typeof endpoint === 'string') return attempts
+      // a bare model: the providers that speak the client's format first, then the translated ones
+      const native = endpoint[0]!
+      return [
+        ...attempts.filter((a) => servesEndpoint(a.provider, native)),
+        ...attempts.filter((a) => !servesEndpoint(a.provider, native)),
+      ]
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
         const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
@@ -246,7 +310,72 @@ export function createProxy(deps: ProxyDeps) {
     const options = body.stream_options as { include_usage?: unknown } | undefined
     const hidesUsage = stream && endpoint === 'chat/completions' && options?.include_usage !== true
     const sent = hidesUsage ? withStreamUsage(text, body) : { text, body }
-    return { endpoint, method: 'POST', format, ...sent, model, stream, route, hidesUsage, attempts: [] }
+    const call: PreparedCall = {
+      endpoint,
+      method: 'POST',
+      format,
+      ...sent,
+      model,
+      stream,
+      route,
+      hidesUsage,
+      attempts: [],
+    }
+    if (TRANSLATED_ENDPOINTS[endpoint]) {
+      const config = named?.is_active ? named.config : {}
+      call.translatable = {
+        body,
+        context: { nowSeconds: Math.floor(Date.now() / 1000), includeUsage: options?.include_usage === true },
+        dropsUnsupported: config.drop_unsupported_params !== false,
+      }
+    }
+    return call
+  }
+
+  /**
+   * The attempt's path, body and translation: native when the provider serves the client's endpoint,
+   * else translated to the first format it serves. A parameter the target cannot take, on a route
+   * that does not drop them, or content it has no equivalent for, is the client's 400 (no request).
+   */
+  function attemptPlan(call: PreparedCall, attempt: Attempt<ProviderWithSecret>): AttemptPlan | Failure {
+    const native = SERVED_AS[call.endpoint as Endpoint]
+    const { translatable } = call
+    if (!translatable || native === undefined || servesEndpoint(attempt.provider, native)) {
+      const body = call.multipart
+        ? withModel(call.multipart.bytes, call.multipart.field, attempt.model ?? call.model)
+        : call.method === 'POST'
+          ? bodyFor(call, attempt.model)
+          : null
+      return { path: call.endpoint, body }
+    }
+    const client = FORMAT_OF[native]!
+    const served = TRANSLATED_ENDPOINTS[call.endpoint as Endpoint]!.find((e) =>
+      servesEndpoint(attempt.provider, e),
+    )
+    const target = served ? FORMAT_OF[served] : undefined
+    if (!served || !target) {
+      return call.format.failure(
+        404,
+        'endpoint_not_served',
+        `the provider does not serve /v1/${call.endpoint}`,
+      )
+    }
+    const mappers = translation(client, target, translatable.context)
+    try {
+      const { body, dropped } = mappers.request({ ...translatable.body, model: attempt.model ?? call.model })
+      if (dropped.length > 0 && !translatable.dropsUnsupported) {
+        const message = `${dropped.join(', ')}: not supported by the ${target} format of provider '${attempt.provider.name}' (the route's config.drop_unsupported_params is false)`
+        return call.format.failure(400, 'unsupported_parameter', message)
+      }
+      return {
+        path: ENDPOINT_PATHS[served],
+        body: JSON.stringify(body),
+        translation: { upstream: WIRE_FORMATS[target], mappers, dropped },
+      }
+    } catch (error) {
+      if (error instanceof AppError) return call.format.failure(error.status, error.code, error.message)
+      throw error
+    }
   }
 
   /** The provider a response id is bound to, when it can take the request now. */
@@ -287,9 +416,15 @@ export function createProxy(deps: ProxyDeps) {
     return target
   }
 
-  function startAttempt(call: PreparedCall, attempt: Attempt<ProviderWithSecret>, io: ClientIo, n: number) {
+  function startAttempt(
+    call: PreparedCall,
+    attempt: Attempt<ProviderWithSecret>,
+    io: ClientIo,
+    n: number,
+    how: AttemptPlan,
+  ) {
     const base = targetFor(attempt.provider)
-    const url = joinUpstream(base.base, call.endpoint)
+    const url = joinUpstream(base.base, how.path)
     const target: Target = {
       providerId: attempt.provider.id,
       origin: url.origin,
@@ -305,7 +440,7 @@ export function createProxy(deps: ProxyDeps) {
       log: io.log,
       stream: call.stream,
       format: call.format,
-      hideUsageChunk: call.hidesUsage,
+      hideUsageChunk: call.hidesUsage && !how.translation,
       attemptNumber: n,
       headersTimeoutMs: own.headersTimeoutMs,
       firstTokenTimeoutMs: own.firstTokenTimeoutMs,
@@ -313,6 +448,7 @@ export function createProxy(deps: ProxyDeps) {
       maxDurationMs: timeouts.maxDurationMs,
       deadlines,
     }
+    if (how.translation) options.translation = how.translation
     const exchange = new Exchange(target, options)
     const dispatch: Dispatcher.DispatchOptions = {
       origin: url.origin,
@@ -323,11 +459,7 @@ export function createProxy(deps: ProxyDeps) {
         io.headers,
         io.requestId,
       ),
-      body: call.multipart
-        ? withModel(call.multipart.bytes, call.multipart.field, attempt.model ?? call.model)
-        : call.method === 'POST'
-          ? bodyFor(call, attempt.model)
-          : null,
+      body: how.body,
       headersTimeout: own.headersTimeoutMs,
       // streams watch silence themselves (first token, then idle); a JSON body may idle this long
       bodyTimeout: call.stream ? 0 : own.idleTimeoutMs,
@@ -383,6 +515,12 @@ export function createProxy(deps: ProxyDeps) {
         // another request may have put this provider in a cooldown since the plan was made (a
         // retry waited out its own 429's cooldown)
         if (tried > 0 && attempt.retry === 0 && cooldowns.has(attempt.provider.id, attempt.model)) continue
+        const how = attemptPlan(call, attempt)
+        if (!('path' in how)) {
+          // the provider was not asked: no attempt, no health outcome; a later one may take it natively
+          last = { providerId: attempt.provider.id, failure: how }
+          continue
+        }
         if (attempt.waitMs > 0 && !(await waitForClient(res, attempt.waitMs))) break
         // an open circuit, or a half-open one whose one trial another request took meanwhile
         if (!circuits.admit(attempt.provider)) continue
@@ -392,7 +530,7 @@ export function createProxy(deps: ProxyDeps) {
         deps.roundRobin.begin(attempt.provider.id)
         const attemptAt = performance.now()
         try {
-          current = startAttempt(call, attempt, io, tried)
+          current = startAttempt(call, attempt, io, tried, how)
           settlement = await current.settled
           durationMs = current.elapsedMs
           deps.roundRobin.end(attempt.provider.id, latencySample(settlement, durationMs, call.stream))
@@ -496,7 +634,7 @@ export function createProxy(deps: ProxyDeps) {
     prepare(endpoint: Endpoint, parsed: unknown, text: string, sender?: CallSender): PreparedCall {
       const call = checked(endpoint, parsed, text)
       call.session = sessionOf(call, sender)
-      call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint], call.session)
+      call.attempts = plan(call.model, servedChoice(endpoint), call.session)
       return call
     },
 
@@ -511,9 +649,11 @@ export function createProxy(deps: ProxyDeps) {
         typeof previous === 'string' && previous !== '' ? await deps.bindings.lookup(previous) : null
       if (providerId === null) {
         call.session = sessionOf(call, sender)
-        call.attempts = plan(call.model, SERVED_AS[call.endpoint as Endpoint], call.session)
+        call.attempts = plan(call.model, servedChoice('responses'), call.session)
         return call
       }
+      // bound to the provider that made it: native only (its conversation is kept there)
+      call.translatable = undefined
       const provider = boundProvider(previous as string, providerId)
       let planned: Attempt<ProviderWithSecret> | undefined
       try {

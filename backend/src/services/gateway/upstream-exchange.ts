@@ -22,9 +22,11 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'n
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { retryAfterMsOf } from '../../domain/retry.js'
+import type { StreamEvent, StreamTranslator, Translation } from '../../domain/translate/index.js'
+import { readError } from '../../domain/translate/types.js'
 import { mergeUsage, readTrailingUsage, readUsage, type Usage } from '../../domain/usage.js'
 import type { Deadlines, Timed } from './deadlines.js'
-import type { WireFormat } from './formats/types.js'
+import type { EventKind, WireFormat } from './formats/types.js'
 import { copyUpstreamHeaders } from './forwarded-headers.js'
 import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
 import type { AttemptOutcome } from './observer.js'
@@ -57,6 +59,17 @@ export interface ExchangeOptions {
   /** Longest an attempt may last from the request to the end of its answer; Infinity: no limit. */
   maxDurationMs: number
   deadlines: Deadlines
+  /** The provider speaks another format: the answer is translated to the client's (`format`). */
+  translation?: AttemptTranslation
+}
+
+/** One attempt's translation: the target's wire format and the mappers (domain/translate/). */
+export interface AttemptTranslation {
+  /** How the target's streams end and fail. */
+  upstream: WireFormat
+  mappers: Translation
+  /** The client's parameters the target cannot take, left out of its body. */
+  dropped: readonly string[]
 }
 
 export type Settlement =
@@ -86,6 +99,9 @@ export type Settlement =
  */
 const USAGE_BODY_BYTES = 64 * 1024
 const USAGE_TAIL_BYTES = 16 * 1024
+
+/** A translated JSON answer is read whole before it is translated; past this size it is refused. */
+const MAX_TRANSLATED_BODY_BYTES = 16 * 1024 * 1024
 
 /** What is read of an error body; past it the upstream is cut off and the status passed on. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024
@@ -147,6 +163,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #isDraining = false
   /** The first bytes of a passed-through body, while the format looks for its id in them. */
   #idPrefix: string | null = null
+  /** The translation's stream state (sse mode of a translated attempt). */
+  #translator: StreamTranslator | null = null
+  #isTranslatorEnded = false
 
   constructor(
     readonly target: Target,
@@ -206,6 +225,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     if (this.opts.stream && contentType.includes('text/event-stream')) {
       this.#mode = 'sse'
       this.#parser = new SseParser()
+      if (this.opts.translation) this.#translator = this.opts.translation.mappers.stream()
       this.#armDeadline(this.#startedAt + this.opts.firstTokenTimeoutMs)
       return
     }
@@ -215,6 +235,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     )
     this.#lastDataAt = performance.now()
     this.#mode = 'pass'
+    // a translated answer is read whole, then translated and sent (nothing is committed before)
+    if (this.opts.translation) return
     if (this.opts.format.idOfBody) this.#idPrefix = ''
     this.#commitHead(status, contentType || 'application/json', headers)
   }
@@ -223,6 +245,10 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     switch (this.#mode) {
       case 'pass':
         this.#lastDataAt = performance.now()
+        if (this.opts.translation) {
+          this.#collectTranslated(chunk)
+          return
+        }
         this.#copyBody(chunk)
         if (this.#idPrefix !== null) this.#lookForId(chunk)
         if (!this.#scrubber) this.#write(chunk)
@@ -255,6 +281,10 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     if (this.#isDraining) this.#stopDeadline()
     switch (this.#mode) {
       case 'pass': {
+        if (this.opts.translation) {
+          this.#sendTranslated()
+          return
+        }
         const rest = this.#scrubber?.end()
         if (rest && rest.length > 0) this.opts.res.end(rest)
         else this.opts.res.end()
@@ -321,9 +351,15 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     }
     const body = Buffer.concat(this.#errorChunks)
     const text = (this.target.key ? this.target.key.scrub(body) : body).toString('utf8')
-    const contentType = this.#scrubbedHeader(this.#headers['content-type']) || 'application/json'
     const headers: OutgoingHttpHeaders = {}
     copyUpstreamHeaders(this.#headers, headers, this.#cleanHeader)
+    const { translation } = this.opts
+    if (translation) {
+      // the client's SDK reads its own error shape; the status (and Retry-After) stay the target's
+      const translated = translation.mappers.errorBody(status, text)
+      return { failure: { status, contentType: 'application/json', body: translated, headers }, text }
+    }
+    const contentType = this.#scrubbedHeader(this.#headers['content-type']) || 'application/json'
     return { failure: { status, contentType, body: text, headers }, text }
   }
 
@@ -373,6 +409,10 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   }
 
   #onEvent(raw: string, data: string | null): void {
+    if (this.#translator) {
+      this.#onTargetEvent(raw, data, this.#translator)
+      return
+    }
     if (data === null) {
       if (this.#isCommitted) this.#write(raw)
       else this.#held.push(raw)
@@ -404,12 +444,20 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       }
       if (kind === 'content') this.#contentEvents += 1
     }
+    if (kind === 'error') {
+      this.#onErrorEvent(raw, chunk, data)
+      return
+    }
+    this.#route(raw, chunk, kind)
+  }
+
+  /** An event in the client's format, by what it is: held, committing, finishing or ending the stream. */
+  #route(raw: string, chunk: Record<string, unknown>, kind: Exclude<EventKind, 'error'>): void {
+    const { format } = this.opts
     switch (kind) {
-      case 'error':
-        this.#onErrorEvent(raw, chunk, data)
-        return
       case 'held':
-        if (this.#boundId === null && format.idOfEvent) this.#boundId = format.idOfEvent(chunk)
+        if (this.#boundId === null && format.idOfEvent && !this.opts.translation)
+          this.#boundId = format.idOfEvent(chunk)
         if (this.#isCommitted) this.#write(raw)
         else this.#held.push(raw)
         return
@@ -417,21 +465,124 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
         this.#hasFinish = true
         if (this.#isCommitted) this.#write(raw)
         else this.#commitStream(raw)
-        this.#endStreamComplete()
-        // the format's last event: what follows is dropped; an upstream that does not end soon
-        // after it is cut off (one that does keeps its connection for the next request)
-        if (!this.#hasUpstreamEnded) {
-          this.#mode = 'ignore'
-          this.#isDraining = true
-          this.deadline = performance.now() + Math.min(this.opts.idleTimeoutMs, 5000)
-          this.opts.deadlines.watch(this)
-        }
+        this.#endAtTerminal()
         return
       default:
         if (kind === 'finish') this.#hasFinish = true
         if (this.#isCommitted) this.#write(raw)
         else this.#commitStream(raw)
     }
+  }
+
+  /**
+   * The format's last event was sent: what follows is dropped; an upstream that does not end soon
+   * after it is cut off (one that does keeps its connection for the next request).
+   */
+  #endAtTerminal(): void {
+    this.#endStreamComplete()
+    if (!this.#hasUpstreamEnded) {
+      this.#mode = 'ignore'
+      this.#isDraining = true
+      this.deadline = performance.now() + Math.min(this.opts.idleTimeoutMs, 5000)
+      this.opts.deadlines.watch(this)
+    }
+  }
+
+  // ---- translated streams ----
+
+  /**
+   * An event of the target's stream: its end and its errors by the target's rules, its usage
+   * counted, then each event its translation gives goes out by the client format's rules.
+   */
+  #onTargetEvent(raw: string, data: string | null, translator: StreamTranslator): void {
+    if (data === null) return // comments and bare event names mean nothing in the client's format
+    const { upstream } = this.opts.translation!
+    if (data === upstream.doneMarker) {
+      this.#endTranslator()
+      if (this.#mode === 'sse') this.#onDone()
+      return
+    }
+    let chunk: Record<string, unknown>
+    try {
+      chunk = JSON.parse(data) as Record<string, unknown>
+    } catch {
+      this.opts.log.warn(
+        { providerId: this.target.providerId },
+        'dropped a stream event that is not valid JSON',
+      )
+      return
+    }
+    if (chunk === null || typeof chunk !== 'object') return
+    const kind = upstream.classify(chunk)
+    if (kind === 'error') {
+      this.#onErrorEvent(raw, chunk, data)
+      return
+    }
+    const usage = readUsage(chunk)
+    if (usage) this.#usage = mergeUsage(this.#usage, usage)
+    if (kind === 'content') this.#contentEvents += 1
+    this.#sendTranslatedEvents(translator.push(chunk))
+    if (kind === 'terminal' && this.#mode === 'sse') {
+      this.#endTranslator()
+      if (this.#mode === 'sse') this.#endAtTerminal()
+    }
+  }
+
+  #sendTranslatedEvents(events: StreamEvent[]): void {
+    const { format } = this.opts
+    for (const event of events) {
+      if (this.#mode !== 'sse') return
+      const json = JSON.stringify(event.data)
+      const raw = event.event ? `event: ${event.event}\ndata: ${json}\n\n` : `data: ${json}\n\n`
+      const kind = format.classify(event.data)
+      if (kind !== 'error') this.#route(raw, event.data, kind)
+    }
+  }
+
+  /** The target's stream ended cleanly: what its translation still has to say goes out. */
+  #endTranslator(): void {
+    if (!this.#translator || this.#isTranslatorEnded) return
+    this.#isTranslatorEnded = true
+    this.#sendTranslatedEvents(this.#translator.end())
+  }
+
+  // ---- translated JSON answers ----
+
+  #collectTranslated(chunk: Buffer): void {
+    this.#bodyCopy.push(chunk)
+    this.#bodyCopyBytes += chunk.length
+    if (this.#bodyCopyBytes <= MAX_TRANSLATED_BODY_BYTES) return
+    this.#abort(new ClientGoneAbort('translated answer too large'))
+    const message = `the upstream answer is over ${MAX_TRANSLATED_BODY_BYTES / 1024 / 1024} MB, too large to translate`
+    this.#fail(false, 'server_error', this.opts.format.failure(502, 'upstream_answer_too_large', message))
+  }
+
+  #sendTranslated(): void {
+    const bytes = Buffer.concat(this.#bodyCopy)
+    this.#bodyCopy = []
+    const text = (this.target.key ? this.target.key.scrub(bytes) : bytes).toString('utf8')
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      parsed = null
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      const failure = this.opts.format.failure(
+        502,
+        'upstream_invalid_answer',
+        'the upstream answer is not a JSON object',
+      )
+      this.#fail(true, 'server_error', failure)
+      return
+    }
+    const body = Buffer.from(
+      JSON.stringify(this.opts.translation!.mappers.answer(parsed as Record<string, unknown>)),
+    )
+    this.#usage = readUsage(parsed)
+    this.#commitHead(this.#status, 'application/json', this.#headers, body.length)
+    this.opts.res.end(body)
+    this.#settle(this.#answered('success'))
   }
 
   #commitStream(raw: string): void {
@@ -451,19 +602,29 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
 
   /** `raw` and `data` come from scrubbed bytes: the key is already masked in them. */
   #onErrorEvent(raw: string, chunk: Record<string, unknown>, data: string): void {
+    const { translation } = this.opts
     if (!this.#isCommitted) {
       this.#abortUpstream()
-      this.#fail(true, 'server_error', this.opts.format.errorEventFailure(chunk, data))
+      let failure = (translation?.upstream ?? this.opts.format).errorEventFailure(chunk, data)
+      if (translation) failure = { ...failure, body: translation.mappers.errorBody(failure.status, data) }
+      this.#fail(true, 'server_error', failure)
       return
     }
     this.#mode = 'ignore'
     this.#stopDeadline()
     this.#abortUpstream()
-    this.opts.res.end(raw)
+    if (translation) {
+      const info = readError(502, data)
+      this.opts.res.end(
+        this.opts.format.streamError(info.code ?? info.type ?? 'upstream_error', info.message),
+      )
+    } else this.opts.res.end(raw)
     this.#settle(this.#answered('stream_error'))
   }
 
   #onStreamEnd(): void {
+    this.#endTranslator()
+    if (this.#mode !== 'sse' && this.#translator) return
     if (!this.#isCommitted) {
       this.#fail(
         true,
@@ -581,7 +742,7 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     return this.target.key ? this.target.key.scrubText(text) : text
   }
 
-  #commitHead(status: number, contentType: string, upstream: IncomingHttpHeaders): void {
+  #commitHead(status: number, contentType: string, upstream: IncomingHttpHeaders, length?: number): void {
     this.#isCommitted = true
     const headers: OutgoingHttpHeaders = {}
     copyUpstreamHeaders(upstream, headers, this.#cleanHeader)
@@ -589,7 +750,14 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     headers['x-request-id'] = this.opts.requestId
     headers['x-switchboard-provider'] = String(this.target.providerId)
     headers['x-switchboard-attempts'] = String(this.opts.attemptNumber)
-    if (this.#mode === 'pass') {
+    const { translation } = this.opts
+    if (translation) {
+      headers['x-switchboard-translated'] = translation.mappers.label
+      if (translation.dropped.length > 0)
+        headers['x-switchboard-dropped-params'] = translation.dropped.join(', ')
+    }
+    if (length !== undefined) headers['content-length'] = String(length)
+    else if (this.#mode === 'pass') {
       if (upstream['content-length'] !== undefined) headers['content-length'] = upstream['content-length']
       if (upstream['content-encoding'] !== undefined)
         headers['content-encoding'] = upstream['content-encoding']
