@@ -18,6 +18,8 @@
  *                          [--escapes (content with a line break, i.e. a `\n` escape, in every JSON chunk)]
  *                          [--log-compare (a second Switchboard with BACKEND_REQUEST_LOG=false, measured
  *                           beside the first in the same run: the request log's cost)]
+ *                          [--route-config '{"retries":2,"first_token_timeout":"adaptive"}' (json and
+ *                           stream go through a route with that config: its happy-path cost)]
  *
  * Mode `translated` (issue 14): a streaming Chat Completions client on the model only the
  * `anthropic` provider offers, so Switchboard translates chat → messages and back (the mock answers
@@ -44,6 +46,9 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789'
 const MODEL = 'bench-model'
 /** Served by a second provider of kind `anthropic` on the same mock: the messages mode's model. */
 const ANTHROPIC_MODEL = 'bench-model-anthropic'
+/** --route-config: json and stream ask for this route (over the bench upstream) instead of the model. */
+const ROUTE_CONFIG = flag('route-config', '')
+const ROUTE = 'bench-route'
 
 // ---------------------------------------------------------------- roles run as child processes
 
@@ -344,7 +349,7 @@ async function startSwitchboard(core, port, upstreamPort, dir, name = 'bench', e
   })
   const base = `http://127.0.0.1:${port}`
   await waitForHttp(`${base}/ping`)
-  await api(base, 'POST', '/api/providers', {
+  const upstream = await api(base, 'POST', '/api/providers', {
     name: 'bench-upstream',
     base_url: `http://127.0.0.1:${upstreamPort}/v1`,
     api_key: 'sk-bench-upstream-key-0123456789',
@@ -358,6 +363,15 @@ async function startSwitchboard(core, port, upstreamPort, dir, name = 'bench', e
     api_key: 'sk-ant-bench-upstream-key-0123456789',
     models: [ANTHROPIC_MODEL],
   })
+  if (ROUTE_CONFIG) {
+    const config = JSON.parse(ROUTE_CONFIG)
+    await api(base, 'POST', '/api/model-routes', {
+      name: ROUTE,
+      mode: 'auto',
+      config,
+      nodes: [{ api_id: upstream.id, models: [MODEL] }],
+    })
+  }
   const { key } = await api(base, 'POST', '/api/keys', { name: 'bench' })
   return { child, key }
 }
@@ -386,7 +400,7 @@ function requestBody(mode) {
   if (mode === 'responses')
     return JSON.stringify({ model: MODEL, input: 'Hello, how are you?', stream: true })
   return JSON.stringify({
-    model: mode === 'messages' || mode === 'translated' ? ANTHROPIC_MODEL : MODEL,
+    model: mode === 'messages' || mode === 'translated' ? ANTHROPIC_MODEL : ROUTE_CONFIG ? ROUTE : MODEL,
     ...(mode === 'messages' ? { max_tokens: 256 } : {}),
     messages: [{ role: 'user', content: 'Hello, how are you?' }],
     ...(mode === 'json' ? {} : { stream: true }),

@@ -219,7 +219,13 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     if (settings.adminToken) documentUnauthorized(admin)
     const typed = admin.withTypeProvider<TypeBoxTypeProvider>()
     await typed.register(providerRoutes({ inventory: core.inventory }))
-    await typed.register(providerHealthRoutes({ health: core.health }))
+    await typed.register(
+      providerHealthRoutes({
+        health: core.health,
+        events: core.healthEvents,
+        actor: settings.adminToken ? 'admin_token' : 'no_auth',
+      }),
+    )
     await typed.register(adminRoutes({ metrics: core.metrics, logs: core.logs }))
     await admin.register(metricsRoutes({ metrics: core.metrics }))
     await typed.register(modelRouteRoutes({ modelRoutes: core.modelRoutes }))

@@ -10,6 +10,7 @@ import { logStoreFor } from './core/logger.js'
 import { createConfigRepo } from './db/config.repo.js'
 import { openDatabase } from './db/database.js'
 import { createHealthRepo } from './db/health.repo.js'
+import { createHealthEventsRepo } from './db/health-events.repo.js'
 import { createKeysRepo } from './db/keys.repo.js'
 import { createPricesRepo } from './db/prices.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
@@ -38,6 +39,7 @@ import { createResponseBindings } from './services/gateway/response-bindings.js'
 import { createResponseStore } from './services/gateway/response-store.js'
 import { createUpstreamAgent } from './services/gateway/upstream-agent.js'
 import { createHealth } from './services/health/health.js'
+import { createHealthEvents } from './services/health/health-events.js'
 import { createHealthScheduler } from './services/health/health-scheduler.js'
 import { createMetrics } from './services/observability/metrics.js'
 import { createPrices } from './services/usage/prices.js'
@@ -98,7 +100,17 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
   // One per process: the admin select endpoint and the gateway advance the same positions and skip
   // the same providers cooling down after a 429.
   const roundRobin = new RoutingState()
-  const cooldowns = new Cooldowns()
+  const healthRepo = createHealthRepo(db.kysely)
+  const healthEvents = createHealthEvents({
+    repo: createHealthEventsRepo(db.kysely),
+    log,
+    providerExists: async (id) => (await healthRepo.getState(id)) !== undefined,
+  })
+  const cooldowns = new Cooldowns((providerId, model, until) => {
+    const seconds = Math.ceil((until - Date.now()) / 1000)
+    const reason = `429 from the provider: skipped for ${model ?? 'its model'} for ${seconds} s`
+    healthEvents.record({ providerId, kind: 'cooldown', state: 'cooling', reason, model, until })
+  })
   // Session affinity's bindings, per process: the gateway binds, the state endpoint counts them.
   const affinity = new AffinityBindings({
     ttlMs: settings.affinityTtlSeconds * 1000,
@@ -106,12 +118,17 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     ...(options.clock ? { clock: options.clock } : {}),
   })
   const circuits = new Circuits(circuitRuleOf(settings))
+  // a deleted provider's circuit goes with it (the snapshot has reloaded when this runs)
+  changes.subscribe((kind) => {
+    if (kind === 'config') circuits.retain(snapshot.current().providers)
+  })
   const circuitLog = log.child({ logger: 'switchboard.health' })
   circuits.subscribe((providerId, change) => {
     const name = snapshot.current().providers.get(providerId)?.name
     const fields = { providerId, name, from: change.from, to: change.to, reason: change.reason }
     if (change.to === 'open') circuitLog.warn(fields, 'provider circuit opened')
     else circuitLog.info(fields, `provider circuit ${change.to === 'closed' ? 'closed' : 'half-open'}`)
+    healthEvents.record({ providerId, kind: 'circuit', state: change.to, reason: change.reason })
   })
   const modelRoutes = createModelRoutes({
     routes: repos.routes,
@@ -163,13 +180,16 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     backup: () => backup.status(),
     mode: settings.adminToken ? 'production' : 'development',
     requestLog: () => requestLog.stats(),
+    resilience: {
+      circuitState: (providerId) => circuits.stateOf(providerId),
+      cooldowns: () => cooldowns.running(),
+    },
     priceOf: prices.priceOf,
     perKey: settings.metricsPerKey,
   })
   const logs = logStoreFor(log, settings.logDir)
   // The one pooled client for upstreams: health probes and the gateway share it.
   const upstreamAgent = createUpstreamAgent({ connectTimeoutMs: settings.gatewayTimeoutSeconds * 1000 })
-  const healthRepo = createHealthRepo(db.kysely)
   const health = createHealth({
     health: healthRepo,
     providers: repos.providers,
@@ -180,6 +200,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     log,
     failureThreshold: settings.healthCheckFailureThreshold,
     requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+    events: healthEvents,
   })
   // Built always, started by buildApp only when BACKEND_HEALTH_CHECK_ENABLED.
   // PostgreSQL: one replica (the holder of an advisory lock) probes; SQLite: always this process.
@@ -265,6 +286,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     modelRoutes,
     upstreamAgent,
     health,
+    healthEvents,
     healthScheduler,
     healthLeader,
     replicaSync,
@@ -282,6 +304,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
       await replicaRegistry.stop()
       await health.close()
       await limits.close()
+      await healthEvents.close()
       await requestLog.close()
       prices.stop()
       await upstreamAgent.close()

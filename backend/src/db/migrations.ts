@@ -273,6 +273,32 @@ const keyLimits: Builder = async (db, engine) => {
 }
 
 /**
+ * The health timeline (issue 16 item 5): every change of a provider's state — probe result, health
+ * flag, circuit, cooldown, override — with its reason and time; the newest EVENTS_KEPT per provider
+ * are kept (db/health-events.repo.ts).
+ */
+const healthEvents: Builder = async (db, engine) => {
+  const id = idColumn(engine)
+  await db.schema
+    .createTable('health_events')
+    .addColumn('id', id, (c) => (engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('provider_id', 'integer', (c) => c.notNull().references('providers.id').onDelete('cascade'))
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('model', 'text')
+    .addColumn('until', 'text')
+    .addColumn('actor', 'text')
+    .execute()
+  await db.schema
+    .createIndex('health_events_provider_id')
+    .on('health_events')
+    .columns(['provider_id', 'id'])
+    .execute()
+}
+
+/**
  * Day rollups for long ranges, then, on PostgreSQL, the request log becomes a table partitioned by day on `at` (issue 15, scale), so
  * retention drops a day's partition in one step instead of deleting its rows. `at` is ISO-8601 text
  * compared in the "C" collation (byte order, which is time order for these strings, whatever the
@@ -386,6 +412,7 @@ const builders: Record<string, Builder> = {
   '0006_ops': ops,
   '0007_request_log': requestLog,
   '0008_key_limits': keyLimits,
+  '0009_health_events': healthEvents,
   '0010_stored_responses': storedResponses,
   '0011_request_log_scale': requestLogScale,
 }

@@ -179,6 +179,18 @@ export interface StoredResponseItemsTable {
   item: string
 }
 
+export interface HealthEventsTable {
+  id: Generated<number>
+  provider_id: number
+  at: string
+  kind: string
+  state: string
+  reason: string
+  model: string | null
+  until: string | null
+  actor: string | null
+}
+
 export interface Database {
   providers: ProvidersTable
   model_routes: ModelRoutesTable
@@ -194,4 +206,5 @@ export interface Database {
   response_bindings: ResponseBindingsTable
   stored_responses: StoredResponsesTable
   stored_response_items: StoredResponseItemsTable
+  health_events: HealthEventsTable
 }

@@ -3,6 +3,7 @@ import type {
   DirectModelsInput,
   DirectTestInput,
   HealthChecks,
+  HealthEvents,
   ModelListing,
   Provider,
   ProviderInput,
@@ -40,4 +41,7 @@ export const providersApi = {
   setHealth: (id: number, isHealthy: boolean | null) =>
     request<Provider>(`${base}/${id}/health`, { method: 'PATCH', body: { is_healthy: isHealthy } }),
   checks: async (id: number) => (await request<HealthChecks>(`${base}/${id}/checks`)).checks,
+  /** The health timeline, newest first. */
+  events: async (id: number, limit = 50) =>
+    (await request<HealthEvents>(`${base}/${id}/events?limit=${limit}`)).events,
 }

@@ -655,6 +655,73 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/providers/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health timeline, newest first: every change of state with its reason (the last 500 are kept) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HealthEvents"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/providers/{id}/checks": {
         parameters: {
             query?: never;
@@ -3398,6 +3465,22 @@ export interface components {
             /** @description the header that carries the provider's key */
             key_header: string;
         };
+        /** HealthEvent */
+        HealthEvent: {
+            id: number;
+            at: string;
+            /** @description probe: a result unlike the last; health: the flag turned; circuit: the breaker moved; cooldown: a 429 cooldown began; override: held or released */
+            kind: "probe" | "health" | "circuit" | "cooldown" | "override";
+            /** @description the state entered: a probe status, healthy/unhealthy, open/half_open/closed, cooling, healthy/unhealthy/released */
+            state: string;
+            reason: string;
+            /** @description the model a cooldown is for */
+            model: string | null;
+            /** @description when a cooldown ends */
+            until: string | null;
+            /** @description who set or released an override: admin_token, or no_auth (no token configured) */
+            actor: string | null;
+        };
         /** HealthCheck */
         HealthCheck: {
             checked_at: string;
@@ -3652,6 +3735,10 @@ export interface components {
         HealthOverride: {
             /** @description true/false holds the flag; null returns to automatic */
             is_healthy: boolean | null;
+        };
+        /** HealthEvents */
+        HealthEvents: {
+            events: components["schemas"]["HealthEvent"][];
         };
         /** HealthChecks */
         HealthChecks: {

@@ -20,6 +20,8 @@ export type ModelListing = Schemas['ModelListing']
 export type ProbeStatus = TestResult['status']
 export type HealthCheck = Schemas['HealthCheck']
 export type HealthChecks = Schemas['HealthChecks']
+export type HealthEvent = Schemas['HealthEvent']
+export type HealthEvents = Schemas['HealthEvents']
 
 export type ModelRoute = Schemas['ModelRoute']
 export type RouteNode = Schemas['RouteNode']

@@ -2,9 +2,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CHECKS_KEPT } from '../../db/health.repo.js'
+import { EVENTS_KEPT } from '../../db/health-events.repo.js'
 import { ProviderEndpoints, ProviderKind } from '../../domain/fields.js'
 import { ProviderSchema } from '../../domain/model.js'
 import type { HealthService } from '../../services/health/health.js'
+import { type Actor, HEALTH_EVENT_KINDS, type HealthEvents } from '../../services/health/health-events.js'
 import { IdParams, Nullable, problems } from './schemas.js'
 
 const ProbeStatus = Type.Union(
@@ -83,10 +85,43 @@ const HealthOverrideBody = Type.Object(
   { additionalProperties: false, title: 'HealthOverride' },
 )
 
+const HealthEventSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    at: Type.String(),
+    kind: Type.Union(
+      HEALTH_EVENT_KINDS.map((k) => Type.Literal(k)),
+      {
+        description:
+          'probe: a result unlike the last; health: the flag turned; circuit: the breaker moved; cooldown: a 429 cooldown began; override: held or released',
+      },
+    ),
+    state: Type.String({
+      description:
+        'the state entered: a probe status, healthy/unhealthy, open/half_open/closed, cooling, healthy/unhealthy/released',
+    }),
+    reason: Type.String(),
+    model: Nullable(Type.String({ description: 'the model a cooldown is for' })),
+    until: Nullable(Type.String({ description: 'when a cooldown ends' })),
+    actor: Nullable(
+      Type.String({
+        description: 'who set or released an override: admin_token, or no_auth (no token configured)',
+      }),
+    ),
+  },
+  { $id: 'HealthEvent' },
+)
+const HealthEventsSchema = Type.Object({ events: Type.Array(HealthEventSchema) }, { $id: 'HealthEvents' })
+
 const tags = ['providers']
 
-export function providerHealthRoutes(deps: { health: HealthService }): FastifyPluginAsyncTypebox {
-  const { health } = deps
+export function providerHealthRoutes(deps: {
+  health: HealthService
+  events: HealthEvents
+  /** Who an override is recorded as made by: the admin token when one is configured. */
+  actor: Actor
+}): FastifyPluginAsyncTypebox {
+  const { health, events, actor } = deps
   return async (app) => {
     app.post(
       '/api/providers/test-direct',
@@ -151,7 +186,23 @@ export function providerHealthRoutes(deps: { health: HealthService }): FastifyPl
           response: { 200: ProviderSchema, ...problems(404, 422) },
         },
       },
-      async (req) => health.setOverride(req.params.id, req.body.is_healthy),
+      async (req) => health.setOverride(req.params.id, req.body.is_healthy, actor),
+    )
+
+    app.get(
+      '/api/providers/:id/events',
+      {
+        schema: {
+          tags,
+          summary: `The health timeline, newest first: every change of state with its reason (the last ${EVENTS_KEPT} are kept)`,
+          params: IdParams,
+          querystring: Type.Object({
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: EVENTS_KEPT, default: 100 })),
+          }),
+          response: { 200: HealthEventsSchema, ...problems(404, 422) },
+        },
+      },
+      async (req) => events.list(req.params.id, req.query.limit ?? 100),
     )
 
     app.get(

@@ -84,6 +84,21 @@ describe('circuit breaker through /v1', () => {
     expect(after.headers.get('x-switchboard-provider')).toBe(String(aId))
   })
 
+  it('answers 503 with a Retry-After of the cool-off when every node is held out', async () => {
+    const gw = await startGateway({ ...CIRCUIT, BACKEND_CIRCUIT_COOL_OFF_SECONDS: '20' })
+    const a = await fakeUpstream(serverError)
+    const aId = await gw.addProvider(a)
+    await gw.addRoute({ name: 'r', mode: 'auto', config: {}, nodes: [{ api_id: aId }] })
+    await ask(gw)
+    await ask(gw)
+    const res = await ask(gw)
+    expect(res.status).toBe(503)
+    const seconds = Number(res.headers.get('retry-after'))
+    expect(seconds).toBeGreaterThan(15)
+    expect(seconds).toBeLessThanOrEqual(20)
+    expect(a.requests).toHaveLength(2)
+  })
+
   it('a provider held healthy by the override gets traffic whatever its circuit says', async () => {
     const gw = await startGateway(CIRCUIT)
     const { a, aId } = await primaryAndBackup(gw, serverError)

@@ -96,6 +96,18 @@ export class Circuits {
     return circuit.state
   }
 
+  /** Whole seconds until the first open circuit lets its trial through; null when none is open. */
+  soonestReopenSeconds(): number | null {
+    if (this.#notPlain === 0) return null
+    const now = this.now()
+    let soonest = Number.POSITIVE_INFINITY
+    for (const circuit of this.#byId.values()) {
+      const at = circuit.reopensAt
+      if (at !== null) soonest = Math.min(soonest, at)
+    }
+    return Number.isFinite(soonest) ? Math.max(1, Math.ceil((soonest - now) / 1000)) : null
+  }
+
   /** Forgets providers that no longer exist (a config reload). */
   retain(ids: { has(id: number): boolean }): void {
     for (const id of this.#byId.keys()) if (!ids.has(id)) this.#byId.delete(id)

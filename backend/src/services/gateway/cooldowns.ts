@@ -23,13 +23,39 @@ function keyOf(providerId: number, model: string | null): string {
   return model === null ? `${providerId}` : `${providerId}:${model}`
 }
 
+/** Told when a provider and model start cooling (not when a running cooldown is extended). */
+export type CooldownListener = (providerId: number, model: string | null, until: number) => void
+
 export class Cooldowns {
   readonly #until = new Map<string, number>()
 
+  constructor(readonly onStart?: CooldownListener) {}
+
   start(providerId: number, model: string | null, ms: number): void {
     const key = keyOf(providerId, model)
-    const until = Date.now() + ms
-    if (until > (this.#until.get(key) ?? 0)) this.#until.set(key, until)
+    const now = Date.now()
+    const until = now + ms
+    const before = this.#until.get(key) ?? 0
+    if (until <= before) return
+    this.#until.set(key, until)
+    if (before <= now) this.onStart?.(providerId, model, until)
+  }
+
+  /** The cooldowns running now, with the seconds left (the metrics read them at scrape time). */
+  running(): { providerId: number; model: string | null; secondsLeft: number }[] {
+    const now = Date.now()
+    const out: { providerId: number; model: string | null; secondsLeft: number }[] = []
+    for (const [key, until] of this.#until) {
+      if (until <= now) continue
+      const colon = key.indexOf(':')
+      const providerId = Number(colon < 0 ? key : key.slice(0, colon))
+      out.push({
+        providerId,
+        model: colon < 0 ? null : key.slice(colon + 1),
+        secondsLeft: (until - now) / 1000,
+      })
+    }
+    return out
   }
 
   has(providerId: number, model: string | null): boolean {

@@ -245,6 +245,13 @@ export function createProxy(deps: ProxyDeps) {
     // 0 turns the limit off
     maxDurationMs: settings.gatewayStreamMaxDurationSeconds * 1000 || Number.POSITIVE_INFINITY,
   }
+  /** When to come back after a 503 of the gateway's own: the first cooldown or open circuit to end. */
+  function retryAfterSeconds(): number {
+    const cooling = cooldowns.soonestEndSeconds()
+    const open = circuits.soonestReopenSeconds()
+    if (cooling === null) return open ?? 5
+    return open === null ? cooling : Math.min(cooling, open)
+  }
   // what `first_token_timeout: "adaptive"` learns: each node's time to first token
   const firstTokens = new FirstTokenTimes({
     multiplier: settings.gatewayAdaptiveFirstTokenMultiplier,
@@ -288,7 +295,7 @@ export function createProxy(deps: ProxyDeps) {
       ]
     } catch (error) {
       if (error instanceof AppError && error.status === 503) {
-        const retryAfter = String(cooldowns.soonestEndSeconds() ?? 5)
+        const retryAfter = String(retryAfterSeconds())
         throw new AppError(error.code, error.message, { headers: { 'retry-after': retryAfter } })
       }
       throw error
@@ -411,7 +418,7 @@ export function createProxy(deps: ProxyDeps) {
       throw new AppError(
         'bound_provider_unavailable',
         `response '${responseId}' belongs to provider '${provider.name}' (id ${provider.id}), which is ${why} now`,
-        { headers: { 'retry-after': String(cooldowns.soonestEndSeconds() ?? 5) } },
+        { headers: { 'retry-after': String(retryAfterSeconds()) } },
       )
     }
     return provider
@@ -655,7 +662,7 @@ export function createProxy(deps: ProxyDeps) {
       'x-switchboard-attempts': String(tried),
     }
     if (failure.retryAfter) headers['retry-after'] = failure.retryAfter
-    if (failure.status === 503 && !last) headers['retry-after'] = String(cooldowns.soonestEndSeconds() ?? 5)
+    if (failure.status === 503 && !last) headers['retry-after'] = String(retryAfterSeconds())
     io.res.writeHead(failure.status, headers)
     io.res.end(failure.body)
   }

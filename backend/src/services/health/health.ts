@@ -24,12 +24,13 @@ import {
   type HealthTransition,
   signalOfProbe,
 } from '../../domain/health.js'
-import type { PublicProvider } from '../../domain/model.js'
+import type { ProbeStatus, PublicProvider } from '../../domain/model.js'
 import type { ProviderKind } from '../../domain/provider-kinds.js'
 import { checkProviderUrl, originOf } from '../../domain/url-policy.js'
 import type { ConfigChanges } from '../config/config-changes.js'
 import { toPublicProvider } from '../config/inventory.js'
 import type { SnapshotService } from '../config/snapshot.js'
+import type { Actor, HealthEvents } from './health-events.js'
 import { listModels, type ModelListing } from './model-listing.js'
 import { type ProbeResult, probe } from './probe.js'
 
@@ -62,11 +63,15 @@ export interface HealthDeps {
   failureThreshold: number
   /** For `/test` and test-direct (BACKEND_REQUEST_TIMEOUT_SECONDS). */
   requestTimeoutMs: number
+  /** The health timeline (health-events.ts): probe changes, flag turns, overrides. */
+  events?: Pick<HealthEvents, 'record'>
 }
 
 export function createHealth(deps: HealthDeps) {
   const entries = new Map<number, Entry>()
   const log = deps.log.child({ logger: 'switchboard.health' })
+  /** Each provider's last probe status, for the timeline: only a different one is an event. */
+  const lastStatus = new Map<number, ProbeStatus | null>()
   let closed = false
 
   function newEntry(state: HealthState): Entry {
@@ -142,6 +147,36 @@ export function createHealth(deps: HealthDeps) {
     }
     if (t.turned === 'unhealthy') log.warn(fields, 'provider turned unhealthy')
     else log.info(fields, 'provider recovered')
+    const failures = t.state.consecutive_failures
+    const why =
+      reason.source === 'probe'
+        ? `probe ${String(reason.status)}`
+        : reason.outcome === 'success'
+          ? 'a successful gateway attempt'
+          : 'failed gateway attempts'
+    deps.events?.record({
+      providerId: id,
+      kind: 'health',
+      state: t.turned === 'unhealthy' ? 'unhealthy' : 'healthy',
+      reason: t.turned === 'unhealthy' ? `${why}: ${failures} consecutive failures` : why,
+    })
+  }
+
+  /** A probe result unlike the provider's last one goes on the timeline. */
+  function noteProbe(id: number, result: ProbeResult): void {
+    const before = lastStatus.has(id)
+      ? lastStatus.get(id)
+      : (deps.snapshot.current().providers.get(id)?.status ?? null)
+    lastStatus.set(id, result.status)
+    if (before === result.status) return
+    const code = result.status_code === null ? '' : ` (HTTP ${result.status_code})`
+    const detail = result.detail ? `: ${result.detail}` : ''
+    deps.events?.record({
+      providerId: id,
+      kind: 'probe',
+      state: result.status,
+      reason: `probe ${before ?? 'never run'} → ${result.status}${code}${detail}`.slice(0, 500),
+    })
   }
 
   /** Applies a probe's result and records it; resolves once written. */
@@ -149,6 +184,7 @@ export function createHealth(deps: HealthDeps) {
     if (closed) return
     const entry = await entryFromDatabase(id)
     if (!entry) return
+    noteProbe(id, result)
     const t = applySignal(entry.state, signalOfProbe(result.status), deps.failureThreshold)
     apply(id, entry, t, { source: 'probe', status: result.status, detail: result.detail })
     const checkedAt = nowIso()
@@ -254,7 +290,7 @@ export function createHealth(deps: HealthDeps) {
     },
 
     /** `true`/`false` holds the flag (counter reset to 0); `null` hands it back to the rules. */
-    async setOverride(id: number, isHealthy: boolean | null): Promise<PublicProvider> {
+    async setOverride(id: number, isHealthy: boolean | null, actor?: Actor): Promise<PublicProvider> {
       const entry = await entryFromDatabase(id)
       if (!entry) throw providerNotFound(id)
       const t = applyOverride(entry.state, isHealthy, deps.failureThreshold)
@@ -270,6 +306,18 @@ export function createHealth(deps: HealthDeps) {
         isHealthy === null ? 'provider health override released' : 'provider health overridden',
       )
       if (t.changed) entry.flagChanged = true
+      if (overrideChanged) {
+        const held = t.state.health_override
+        deps.events?.record({
+          providerId: id,
+          kind: 'override',
+          state: held ?? 'released',
+          reason: held
+            ? `held ${held} by an operator`
+            : `override released: the flag follows the checks again (${t.state.is_healthy ? 'healthy' : 'unhealthy'})`,
+          actor: actor ?? null,
+        })
+      }
       await enqueue(id, entry, async () => {
         await deps.health.saveState(id, entry.state, { kind: 'set' })
       })

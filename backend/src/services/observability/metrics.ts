@@ -22,7 +22,12 @@ import type {
   GatewayObserver,
   GatewayRequestRecord,
 } from '../gateway/observer.js'
-import { createPrometheus, getProcessRegistry, type RequestLogStats } from './prometheus.js'
+import {
+  createPrometheus,
+  getProcessRegistry,
+  type RequestLogStats,
+  type ResilienceState,
+} from './prometheus.js'
 import type { RecentRequest, Stats, StatsHistory, TrafficFigures } from './stats.js'
 import { createTrafficHistory, type TrafficClass } from './traffic-history.js'
 
@@ -133,6 +138,8 @@ export interface MetricsDeps {
   backup?: () => BackupStatus
   /** The request log writer's counts (services/usage/request-log.ts), read at scrape time. */
   requestLog?: () => RequestLogStats
+  /** The gateway's circuits and cooldowns, for the provider_state and cooldown gauges. */
+  resilience?: ResilienceState
   /** The price of a provider model (services/usage/prices.ts), for the cost counter. */
   priceOf?: (providerId: number, model: string) => Price | undefined
   /** Token and cost counters by client key too (BACKEND_METRICS_PER_KEY). */
@@ -146,7 +153,10 @@ export interface MetricsDeps {
 export function createMetrics(deps: MetricsDeps) {
   const now = deps.now ?? Date.now
   const startedAt = now()
-  const prom = createPrometheus(deps.providers, deps.backup, deps.requestLog, { perKey: deps.perKey })
+  const prom = createPrometheus(deps.providers, deps.backup, deps.requestLog, {
+    perKey: deps.perKey,
+    resilience: deps.resilience,
+  })
   getProcessRegistry()
 
   let totalRequests = 0

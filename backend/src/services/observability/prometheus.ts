@@ -30,9 +30,19 @@ export interface RequestLogStats {
   dropped: { queue_full: number; write_failed: number }
 }
 
+/** The gateway's circuits and cooldowns, read at scrape time. */
+export interface ResilienceState {
+  circuitState(providerId: number): 'open' | 'half_open' | 'closed'
+  cooldowns(): { providerId: number; model: string | null; secondsLeft: number }[]
+}
+
+const CIRCUIT_STATES = ['open', 'half_open', 'closed'] as const
+
 export interface PrometheusOptions {
   /** Add a `key_id` label to the token and cost counters (BACKEND_METRICS_PER_KEY): one series per key. */
   perKey?: boolean
+  /** The provider_state and cooldown_seconds_remaining gauges read it at scrape time. */
+  resilience?: ResilienceState | undefined
 }
 
 export function createPrometheus(
@@ -146,6 +156,39 @@ export function createPrometheus(
   })
   void healthy
   void failures
+  const { resilience } = options
+  if (resilience) {
+    new Gauge({
+      name: 'switchboard_provider_state',
+      help: "A provider's circuit breaker: 1 for the state it is in (open, half_open, closed), 0 for the others",
+      labelNames: ['provider_id', 'provider', 'state'] as const,
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const p of providers()) {
+          const current = resilience.circuitState(p.id)
+          for (const state of CIRCUIT_STATES)
+            this.set({ provider_id: String(p.id), provider: p.name, state }, state === current ? 1 : 0)
+        }
+      },
+    })
+    new Gauge({
+      name: 'switchboard_cooldown_seconds_remaining',
+      help: 'Seconds left of a 429 cooldown, per provider and model (only running cooldowns are shown)',
+      labelNames: ['provider_id', 'provider', 'model'] as const,
+      registers: [registry],
+      collect() {
+        this.reset()
+        const names = new Map<number, string>()
+        for (const p of providers()) names.set(p.id, p.name)
+        for (const c of resilience.cooldowns()) {
+          const provider = names.get(c.providerId)
+          if (provider === undefined) continue
+          this.set({ provider_id: String(c.providerId), provider, model: c.model ?? '' }, c.secondsLeft)
+        }
+      },
+    })
+  }
   if (backup) {
     // Read from the backup's own counts at each scrape, like the provider gauges.
     new Counter({
