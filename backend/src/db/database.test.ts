@@ -1,11 +1,12 @@
 /** The SQLite files hold encrypted keys and key hashes: 0600, and the folders made for them 0700. */
 import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import SQLite from 'better-sqlite3'
 import { type Kysely, sql } from 'kysely'
 import pino from 'pino'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { tempDir } from '../../test/helpers.js'
-import { openDatabase } from './database.js'
+import { keepingStatements, openDatabase } from './database.js'
 import type { Database } from './schema.js'
 
 const modeOf = (path: string) => statSync(path).mode & 0o777
@@ -69,5 +70,21 @@ describe('the SQLite database files', () => {
     } finally {
       await db.close()
     }
+  })
+})
+
+describe('kept SQLite statements', () => {
+  it('prepare each SQL text once, and still see a schema that changed after', () => {
+    const sqlite = new SQLite(':memory:')
+    onTestFinished(() => {
+      sqlite.close()
+    })
+    const db = keepingStatements(sqlite, 2)
+    db.prepare('CREATE TABLE t (a INTEGER)').run([])
+    const select = db.prepare('SELECT * FROM t')
+    expect(db.prepare('SELECT * FROM t')).toBe(select)
+    db.prepare('INSERT INTO t (a) VALUES (?)').run([1])
+    db.prepare('ALTER TABLE t ADD COLUMN b TEXT').run([])
+    expect(db.prepare('SELECT * FROM t').all([])).toEqual([{ a: 1, b: null }])
   })
 })

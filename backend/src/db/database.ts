@@ -1,7 +1,8 @@
 /** Opens the database named by the settings (SQLite file or PostgreSQL URL) and migrates it. */
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely'
+import { LRUCache } from 'lru-cache'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import { createPrivateFile, ensurePrivateDir, narrowToPrivate } from '../core/file-modes.js'
@@ -39,6 +40,30 @@ function prepareSqliteFiles(path: string, log?: Logger): void {
   }
 }
 
+/** Statements kept per connection: the usual queries are far fewer, so every one stays prepared. */
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * better-sqlite3 as Kysely's SQLite dialect takes it, with its statements kept by SQL text: Kysely
+ * prepares each query's SQL anew, and preparing cost more than running the request log's batch
+ * insert (bench: 49 µs per logged row, 16 µs with the statement prepared once). A kept statement is
+ * safe to run again; SQLite prepares it again itself if a migration changed the schema.
+ */
+export function keepingStatements(sqlite: SQLite.Database, max = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new LRUCache<string, SQLite.Statement>({ max })
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let statement = statements.get(sql)
+      if (statement === undefined) {
+        statement = sqlite.prepare(sql)
+        statements.set(sql, statement)
+      }
+      return statement
+    },
+  }
+}
+
 function openSqlite(path: string, log?: Logger): Kysely<Database> {
   if (path !== ':memory:') prepareSqliteFiles(path, log)
   const sqlite = new SQLite(path)
@@ -47,7 +72,7 @@ function openSqlite(path: string, log?: Logger): Kysely<Database> {
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('synchronous = NORMAL')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) })
 }
 
 function openPostgres(url: string): Kysely<Database> {

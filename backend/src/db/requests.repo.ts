@@ -3,7 +3,7 @@
  * adds them to their minute, hour and day buckets; reads page by (at, id); retention deletes in batches
  * (SQLite) or drops day partitions (PostgreSQL).
  */
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely'
+import { CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely'
 import { nextDay, partitionName } from './migrations.js'
 import type { Database, Engine, RequestLogTable, UsageRollupsTable } from './schema.js'
 
@@ -34,6 +34,49 @@ export type UsageSums = { bucket: string; group: string | number; provider: stri
  * On PostgreSQL the log is partitioned by day (migration 0011): retention drops whole days, and
  * row-by-row deletes only touch the default partition (records no day partition covered).
  */
+/** Every column of a rollup but its unique key and the provider's name: the counts an upsert adds up. */
+function sumColumns(row: RollupRow): string[] {
+  const keys: readonly string[] = ROLLUP_KEY
+  return Object.keys(row).filter((c) => !keys.includes(c) && c !== 'provider')
+}
+
+/** Compiled single-row statements by table and column list. */
+const compiledByColumns = new Map<string, CompiledQuery>()
+
+/**
+ * Runs a single-row statement once per row, with that row's values in its columns' order: the
+ * statement is compiled once per table and column list (`compile` gets the row, undefined values
+ * as null so every column is a parameter), and SQLite keeps it prepared.
+ */
+async function runEach<R extends object>(
+  tx: Kysely<Database>,
+  table: string,
+  rows: readonly R[],
+  compile: (row: R) => CompiledQuery,
+): Promise<void> {
+  for (const row of rows) {
+    const values = row as Record<string, unknown>
+    const columns = Object.keys(values)
+    const key = `${table}:${columns.join(',')}`
+    let compiled = compiledByColumns.get(key)
+    if (compiled === undefined) {
+      const nulled = Object.fromEntries(columns.map((c) => [c, values[c] ?? null])) as R
+      compiled = compile(nulled)
+      if (compiled.parameters.length !== columns.length)
+        throw new Error(
+          `${table}: compiled ${compiled.parameters.length} parameters for ${columns.length} columns`,
+        )
+      compiledByColumns.set(key, compiled)
+    }
+    await tx.executeQuery(
+      CompiledQuery.raw(
+        compiled.sql,
+        columns.map((c) => values[c] ?? null),
+      ),
+    )
+  }
+}
+
 export function createRequestsRepo(db: Kysely<Database>, engine: Engine = 'sqlite') {
   const partitioned = engine === 'postgres'
   return {
@@ -91,33 +134,31 @@ export function createRequestsRepo(db: Kysely<Database>, engine: Engine = 'sqlit
     async insertBatch(rows: NewRequestRow[], rollups: RollupRow[]): Promise<void> {
       if (rows.length === 0) return
       await db.transaction().execute(async (tx) => {
-        // SQLite allows 32766 variables per statement: 24 columns × 500 rows stays well below
-        for (let i = 0; i < rows.length; i += 500) {
-          await tx
-            .insertInto('request_log')
-            .values(rows.slice(i, i + 500))
-            .execute()
-        }
-        const first = rollups[0]
-        if (!first) return
-        const keys: readonly string[] = ROLLUP_KEY
-        // every column but the unique key (and the provider's name) is a count to add up
-        const sums = Object.keys(first).filter((c) => !keys.includes(c) && c !== 'provider')
-        for (let i = 0; i < rollups.length; i += 200) {
-          await tx
+        const insert = (part: NewRequestRow[]) => tx.insertInto('request_log').values(part)
+        const upsert = (part: RollupRow[]) =>
+          tx
             .insertInto('usage_rollups')
-            .values(rollups.slice(i, i + 200))
+            .values(part)
             .onConflict((oc) =>
               oc.columns([...ROLLUP_KEY]).doUpdateSet(() => {
                 const set: Record<string, unknown> = {}
-                for (const c of sums)
+                for (const c of sumColumns(part[0] as RollupRow))
                   set[c] = sql`${sql.ref(`usage_rollups.${c}`)} + ${sql.ref(`excluded.${c}`)}`
                 set.provider = sql.ref('excluded.provider')
                 return set as never
               }),
             )
-            .execute()
+        if (engine === 'postgres') {
+          // one statement per 500 records (and 200 rollups): a round trip each
+          for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500)).execute()
+          for (let i = 0; i < rollups.length; i += 200) await upsert(rollups.slice(i, i + 200)).execute()
+          return
         }
+        // SQLite, in process: one row per statement, its SQL compiled once per column list and its
+        // statement kept prepared (database.ts), so a row costs its execution only — building and
+        // preparing a multi-row statement each batch cost more than running it.
+        await runEach(tx, 'request_log', rows, (row) => insert([row]).compile())
+        await runEach(tx, 'usage_rollups', rollups, (row) => upsert([row]).compile())
       })
     },
 
