@@ -296,15 +296,16 @@ export function createLimits(deps: LimitsDeps) {
         undo.push(() => putBack(keyId, 'requests', minute.period, 1, rpm))
       }
 
-      const routeDefault = call.route !== null ? deps.routeMaxTokens(call.route) : undefined
-      const worst = worstCaseTokens(
-        call.endpoint,
-        call.body,
-        call.textLength,
-        routeDefault ?? deps.defaultMaxTokens,
-      )
-      const tokens = worst.input + worst.output
       const tpm = policy.tokens_per_minute
+      const budget = policy.budget
+      // the worst case is read only for a limit that counts tokens or money: a key limited by
+      // requests or concurrency alone (or only watched) pays no body walk and no pricing here
+      const routeDefault = call.route !== null ? deps.routeMaxTokens(call.route) : undefined
+      const worst =
+        tpm !== null || budget !== null
+          ? worstCaseTokens(call.endpoint, call.body, call.textLength, routeDefault ?? deps.defaultMaxTokens)
+          : { input: 0, output: 0 }
+      const tokens = worst.input + worst.output
       if (tpm !== null) {
         const ok = await take(keyId, 'tokens', minute, tokens, tpm)
         const pool = poolOf(keyId, 'tokens', minute)
@@ -327,15 +328,16 @@ export function createLimits(deps: LimitsDeps) {
         undo.push(() => putBack(keyId, 'tokens', minute.period, tokens, tpm))
       }
 
-      const price = dearest(call)
+      const price = budget !== null ? dearest(call) : null
       const worstCost =
-        costOf(
-          { input: worst.input, output: worst.output, cachedInput: 0, reasoning: null },
-          price ?? undefined,
-        ) ?? 0
-      const budget = policy.budget
-      const budgetAt = budgetWindow(policy.budget_period, now)
-      if (budget !== null) {
+        budget !== null
+          ? (costOf(
+              { input: worst.input, output: worst.output, cachedInput: 0, reasoning: null },
+              price ?? undefined,
+            ) ?? 0)
+          : 0
+      const budgetAt = budget !== null ? budgetWindow(policy.budget_period, now) : null
+      if (budget !== null && budgetAt !== null) {
         const ok = await take(keyId, 'spend', budgetAt, worstCost, budget)
         if (!ok) {
           const reset = seconds(budgetAt.endsAt - now)
@@ -358,6 +360,7 @@ export function createLimits(deps: LimitsDeps) {
           if (isSettled) return
           isSettled = true
           inFlight.set(keyId, Math.max(0, (inFlight.get(keyId) ?? 1) - 1))
+          if (tpm === null && budget === null) return
           const usage = outcome?.usage ?? null
           const answered = outcome?.answered ?? false
           // no usage reported for an answer: its input is counted, its output is not known
@@ -375,7 +378,8 @@ export function createLimits(deps: LimitsDeps) {
                 ) ?? 0)
               : 0
           if (tpm !== null) settleCounter(keyId, 'tokens', minute.period, tokens, usedTokens, tpm)
-          if (budget !== null) settleCounter(keyId, 'spend', budgetAt.period, worstCost, usedCost, budget)
+          if (budget !== null && budgetAt !== null)
+            settleCounter(keyId, 'spend', budgetAt.period, worstCost, usedCost, budget)
         },
       }
     },
