@@ -8,7 +8,9 @@
  * The only database queries on the gateway path: a batched insert (every 100 ms) of the ids
  * answered meanwhile, one select per follow-up or lookup this replica did not bind itself.
  */
+
 import type { Logger } from 'pino'
+import { periodic } from '../../core/periodic.js'
 import type { ResponseBindingsRepo } from '../../db/response-bindings.repo.js'
 
 export interface ResponseBindings {
@@ -32,7 +34,6 @@ export function createResponseBindings(deps: {
   const retentionMs = deps.retentionDays * 86_400_000
   const recent = new Map<string, { providerId: number; at: number }>()
   const writes = new Set<Promise<void>>()
-  let timer: NodeJS.Timeout | null = null
   // writes are batched (one multi-row insert every FLUSH_EVERY_MS): one insert per answer would cost
   // more than the rest of the request; this replica answers its own follow-ups from `recent` meanwhile
   let queued: { response_id: string; provider_id: number; created_at: string }[] = []
@@ -57,6 +58,10 @@ export function createResponseBindings(deps: {
     return deps.repo.pruneBefore(new Date(cutoff).toISOString())
   }
 
+  const pruning = periodic(prune, Math.min(PRUNE_EVERY_MS, retentionMs), (error) =>
+    deps.log.warn({ err: error }, 'pruning response bindings failed'),
+  )
+
   return {
     record(responseId: string, providerId: number): void {
       const at = now()
@@ -80,18 +85,10 @@ export function createResponseBindings(deps: {
       return deps.repo.providerOf(responseId, new Date(now() - retentionMs).toISOString())
     },
     prune,
-    start(): void {
-      if (timer) return
-      const run = () =>
-        void prune().catch((error) => deps.log.warn({ err: error }, 'pruning response bindings failed'))
-      run()
-      timer = setInterval(run, Math.min(PRUNE_EVERY_MS, retentionMs))
-      timer.unref()
-    },
+    start: () => pruning.start(),
     /** Stops the pruning and waits for the writes in flight (before the database closes). */
     async stop(): Promise<void> {
-      if (timer) clearInterval(timer)
-      timer = null
+      pruning.stop()
       flush()
       await Promise.all([...writes])
     },

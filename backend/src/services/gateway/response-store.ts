@@ -6,8 +6,10 @@
  * before its write finished waits for it. Rows older than BACKEND_RESPONSE_STORE_RETENTION_DAYS are
  * pruned every hour (and at start); a response bigger than BACKEND_RESPONSE_STORE_MAX_BYTES is not kept.
  */
+
 import type { Logger } from 'pino'
 import { AppError } from '../../core/errors.js'
+import { periodic } from '../../core/periodic.js'
 import type { StoredResponsesRepo } from '../../db/stored-responses.repo.js'
 import { inputItems } from '../../domain/translate/responses-to-chat.js'
 import { isObject, type Json, newId } from '../../domain/translate/types.js'
@@ -48,7 +50,6 @@ export function createResponseStore(deps: {
   const now = deps.now ?? Date.now
   const retentionMs = deps.retentionDays * 86_400_000
   const pending = new Map<string, Promise<void>>()
-  let timer: NodeJS.Timeout | null = null
   const notBefore = () => new Date(now() - retentionMs).toISOString()
 
   async function get(id: string): Promise<StoredResponse | null> {
@@ -66,6 +67,10 @@ export function createResponseStore(deps: {
   async function prune(): Promise<number> {
     return deps.repo.pruneBefore(new Date(now() - retentionMs).toISOString())
   }
+
+  const pruning = periodic(prune, Math.min(PRUNE_EVERY_MS, retentionMs), (error) =>
+    deps.log.warn({ err: error }, 'pruning stored responses failed'),
+  )
 
   return {
     /** Keeps a response (in the background; a follow-up waits for it). */
@@ -170,17 +175,9 @@ export function createResponseStore(deps: {
     },
 
     prune,
-    start(): void {
-      if (timer) return
-      const run = () =>
-        void prune().catch((error) => deps.log.warn({ err: error }, 'pruning stored responses failed'))
-      run()
-      timer = setInterval(run, Math.min(PRUNE_EVERY_MS, retentionMs))
-      timer.unref()
-    },
+    start: () => pruning.start(),
     async stop(): Promise<void> {
-      if (timer) clearInterval(timer)
-      timer = null
+      pruning.stop()
       await Promise.all([...pending.values()])
     },
   }
