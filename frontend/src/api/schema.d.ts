@@ -3566,7 +3566,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), stream_recovery (continue | error: a stream cut after its first content is continued by the next node; unset: only by a node serving the same model), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config: {
                 [key: string]: unknown;
             };
@@ -3811,7 +3811,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), stream_recovery (continue | error: a stream cut after its first content is continued by the next node; unset: only by a node serving the same model), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3841,7 +3841,7 @@ export interface components {
             name?: string;
             mode?: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), stream_recovery (continue | error: a stream cut after its first content is continued by the next node; unset: only by a node serving the same model), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -4029,6 +4029,8 @@ export interface components {
                     duration_ms: number;
                     /** @description the attempt was translated: client format->provider format, e.g. chat->messages */
                     translated?: string;
+                    /** @description a leg continuing a stream cut after its first content: asked to continue the sent text (prefill) or restarted, its start matched to the sent text (restart) */
+                    continuation?: "prefill" | "restart";
                 }[];
                 latency_ms: number;
                 /** @description streams: arrival to the first content sent */
@@ -4077,6 +4079,8 @@ export interface components {
                 duration_ms: number;
                 /** @description the attempt was translated: client format->provider format, e.g. chat->messages */
                 translated?: string;
+                /** @description a leg continuing a stream cut after its first content: asked to continue the sent text (prefill) or restarted, its start matched to the sent text (restart) */
+                continuation?: "prefill" | "restart";
             }[];
             latency_ms: number;
             /** @description streams: arrival to the first content sent */
