@@ -31,6 +31,18 @@ const ProbeStatusField = Type.Union([
   Type.Literal('unreachable'),
   Type.Literal('error'),
 ])
+/**
+ * How the provider continues a stream cut mid-answer (docs/gateway.md#mid-stream-continuation):
+ * `prefill` (the sent text as the start of its answer), `restart` (the request again, its answer
+ * used only when it begins with the sent text); null: prefill, until the provider answers one with 400.
+ */
+export const ContinuationField = Nullable(
+  Type.Union([Type.Literal('prefill'), Type.Literal('restart')], {
+    description:
+      "how a stream cut mid-answer is continued here: prefill (the text sent as the start of the assistant's answer) or restart (the request again, used only when its answer begins with that text); null: prefill until a 400 says otherwise",
+  }),
+)
+export type ContinuationSetting = Static<typeof ContinuationField>
 const HealthOverrideField = Nullable(Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')]))
 
 export type ProbeStatus = Static<typeof ProbeStatusField>
@@ -46,6 +58,7 @@ export const ProviderSchema = Type.Object(
     base_url: Type.String(),
     kind: ProviderKind,
     endpoints: Nullable(ProviderEndpoints),
+    continuation: ContinuationField,
     models: Type.Array(Type.String()),
     is_active: Type.Boolean(),
     health_check_path: Type.String(),
@@ -81,6 +94,7 @@ export const NewProviderBody = Type.Object(
     base_url: BaseUrl,
     kind: Type.Optional(ProviderKind),
     endpoints: Type.Optional(Nullable(ProviderEndpoints)),
+    continuation: Type.Optional(ContinuationField),
     api_key: Type.Optional(Nullable(ApiKey)),
     models: Type.Optional(ModelList),
     is_active: Type.Optional(Type.Boolean()),
@@ -95,6 +109,7 @@ export const ProviderPatchBody = Type.Object(
     base_url: Type.Optional(BaseUrl),
     kind: Type.Optional(ProviderKind),
     endpoints: Type.Optional(Nullable(ProviderEndpoints)),
+    continuation: Type.Optional(ContinuationField),
     api_key: Type.Optional(Nullable(ApiKey)),
     models: Type.Optional(ModelList),
     is_active: Type.Optional(Type.Boolean()),

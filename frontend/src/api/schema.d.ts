@@ -2133,6 +2133,7 @@ export interface paths {
                                 kind?: "openai" | "anthropic" | "azure";
                                 /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
                                 endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
+                                continuation?: ("prefill" | "restart") | (never | null);
                                 api_key_encrypted: string | null;
                                 api_key_hint?: string | null;
                                 models: string[];
@@ -3442,6 +3443,7 @@ export interface components {
             kind: "openai" | "anthropic" | "azure";
             /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
             endpoints: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
+            continuation: ("prefill" | "restart") | (never | null);
             models: string[];
             is_active: boolean;
             health_check_path: string;
@@ -3661,6 +3663,7 @@ export interface components {
             kind?: "openai" | "anthropic" | "azure";
             /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
             endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
+            continuation?: ("prefill" | "restart") | (never | null);
             /** @description write-only; never returned */
             api_key?: string | null;
             models?: string[];
@@ -3680,6 +3683,7 @@ export interface components {
             kind?: "openai" | "anthropic" | "azure";
             /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
             endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
+            continuation?: ("prefill" | "restart") | (never | null);
             /** @description write-only; never returned */
             api_key?: string | null;
             models?: string[];

@@ -350,6 +350,24 @@ describe('mid-stream continuation (chat)', () => {
     expect(ids.size).toBe(1)
   })
 
+  it('restarts at once on a provider declared continuation: restart, which a backup keeps', async () => {
+    const { gw, b, bId } = await routeOf(canonical({ cutAfter: () => 8 }), canonical())
+    const patched = await gw.admin('PATCH', `/api/providers/${bId}`, { continuation: 'restart' })
+    expect(patched.body).toMatchObject({ continuation: 'restart' })
+    const got = read((await rawPost(gw, '/chat/completions', request)).text)
+    expect(got.content).toBe(ANSWER)
+    expect(got.last?.x_switchboard?.legs.at(-1)?.mode).toBe('restart')
+    expect(b.requests.map(isPrefill)).toEqual([false])
+    const exported = await gw.admin('GET', '/api/admin/providers/export')
+    const providers = (exported.body as { providers: { id: number; continuation?: unknown }[] }).providers
+    expect(providers.map((p) => p.continuation ?? null)).toEqual([null, 'restart'])
+    await gw.admin('PATCH', `/api/providers/${bId}`, { continuation: null })
+    expect((await gw.admin('POST', '/api/admin/providers/restore', exported.body)).status).toBe(200)
+    expect((await gw.admin('GET', `/api/providers/${bId}`)).body).toMatchObject({ continuation: 'restart' })
+    const bad = await gw.admin('PATCH', `/api/providers/${bId}`, { continuation: 'sometimes' })
+    expect(bad.status).toBe(422)
+  })
+
   it('refuses a stream_recovery that is not continue or error with a 422 naming the field', async () => {
     const gw = await startGateway()
     const p = await fakeUpstream(canonical())

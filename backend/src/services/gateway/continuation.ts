@@ -56,7 +56,8 @@ export interface ContinueDeps<P extends Provider> {
   /** The node can be asked now (no cooldown, circuit admits, serves the endpoint natively). */
   isUsable(attempt: Attempt<P>): boolean
   modeOf(attempt: Attempt<P>): ContinuationMode
-  refusePrefill(attempt: Attempt<P>): void
+  /** The node answered a prefill with 400: true when that is learnt and it is restarted now. */
+  refusePrefill(attempt: Attempt<P>): boolean
   /** Runs one continuing leg; null when no attempt may be made any more (limit, client gone). */
   run(attempt: Attempt<P>, mode: ContinuationMode): Promise<Settlement | null>
 }
@@ -95,11 +96,14 @@ export async function continueStream<P extends Provider>(
       if (!deps.isUsable(attempt)) continue
       const mode = deps.modeOf(attempt)
       let settlement = await deps.run(attempt, mode)
-      if (settlement?.kind === 'failed' && mode === 'prefill' && settlement.status === 400) {
-        // a provider that refuses a trailing assistant message: learnt, then restarted at once
+      // a provider that refuses a trailing assistant message: learnt, then restarted at once
+      if (
+        settlement?.kind === 'failed' &&
+        mode === 'prefill' &&
+        settlement.status === 400 &&
         deps.refusePrefill(attempt)
+      )
         settlement = await deps.run(attempt, 'restart')
-      }
       if (settlement === null) break
       if (settlement.kind === 'answered') {
         next = settlement

@@ -689,8 +689,15 @@ export function createProxy(deps: ProxyDeps) {
             !cooldowns.has(node.provider.id, node.model) &&
             servesEndpoint(node.provider, SERVED_AS[call.endpoint as Endpoint]) &&
             circuits.admit(node.provider),
-          modeOf: (node) => (prefillRefusals.has(node.provider.id, node.model) ? 'restart' : 'prefill'),
-          refusePrefill: (node) => prefillRefusals.add(node.provider.id, node.model),
+          // the provider's own setting wins; else prefill until it answers one with 400
+          modeOf: (node) =>
+            node.provider.continuation ??
+            (prefillRefusals.has(node.provider.id, node.model) ? 'restart' : 'prefill'),
+          refusePrefill: (node) => {
+            if (node.provider.continuation === 'prefill') return false
+            prefillRefusals.add(node.provider.id, node.model)
+            return true
+          },
           run,
         })
         answered = result.settlement
