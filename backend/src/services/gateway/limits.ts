@@ -237,6 +237,14 @@ export function createLimits(deps: LimitsDeps) {
     })
   }
 
+  /** Counts the request in flight if the lease, still valid, has a slot free (no I/O). */
+  function admitSlot(keyId: number, lease: Slots, limit: number): boolean {
+    const running = inFlight.get(keyId) ?? 0
+    if (running >= Math.min(lease.held, limit) || deps.now() >= lease.validUntil) return false
+    inFlight.set(keyId, running + 1)
+    return true
+  }
+
   /**
    * Takes a concurrency slot (counting the request in flight): in memory while the lease has one
    * free, else one lease from the database for the requests in flight and one chunk more.
@@ -248,16 +256,10 @@ export function createLimits(deps: LimitsDeps) {
       slots.set(keyId, lease)
     }
     const own = lease
-    const admit = () => {
-      const running = inFlight.get(keyId) ?? 0
-      if (running >= Math.min(own.held, limit) || deps.now() >= own.validUntil) return false
-      inFlight.set(keyId, running + 1)
-      return true
-    }
-    if (admit()) return Promise.resolve(true)
+    if (admitSlot(keyId, own, limit)) return Promise.resolve(true)
     if ((inFlight.get(keyId) ?? 0) >= limit) return Promise.resolve(false)
     const run = own.lock.then(async () => {
-      if (admit()) return true
+      if (admitSlot(keyId, own, limit)) return true
       const keep = inFlight.get(keyId) ?? 0
       if (keep >= limit) return false
       const at = deps.now()
@@ -276,7 +278,7 @@ export function createLimits(deps: LimitsDeps) {
       }
       own.validUntil = at + SLOT_LEASE_MS
       renewInBackground()
-      return admit()
+      return admitSlot(keyId, own, limit)
     })
     own.lock = run.catch(() => undefined)
     return run
