@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { QuotaRepo, SlotLease } from '../../db/quota.repo.js'
-import { DEFAULT_POLICY } from '../../domain/key-policy.js'
+import { DEFAULT_POLICY, type KeyPolicy } from '../../domain/key-policy.js'
 import { type AdmitCall, createLimits, SLOT_LEASE_MS } from './limits.js'
 
 const CALL: AdmitCall = {
@@ -18,11 +18,12 @@ const CALL: AdmitCall = {
   attempts: [],
 }
 
-function setUp(limit: number) {
+function setUp(limit: number, policy: Partial<KeyPolicy> = {}) {
   const clock = { now: Date.parse('2026-12-03T10:00:05Z') }
   const leases: SlotLease[] = []
   const given: number[] = []
   let isDown = false
+  let isCounterDown = false
   // the cluster leaves this replica `free` slots beyond what it keeps
   const cluster = { free: limit }
   const quota = {
@@ -30,6 +31,14 @@ function setUp(limit: number) {
       leases.push(lease)
       if (isDown) throw new Error('database down')
       return Math.max(lease.keep, Math.min(lease.want, cluster.free))
+    },
+    async lease(_key: unknown, chunk: number) {
+      if (isCounterDown) throw new Error('database down')
+      return { granted: chunk, leased: chunk }
+    },
+    async giveBack() {},
+    async leased() {
+      return []
     },
     async setSlots(_keyId: number, _replica: string, held: number) {
       given.push(held)
@@ -39,7 +48,7 @@ function setUp(limit: number) {
   } as unknown as QuotaRepo
   const limits = createLimits({
     quota,
-    policyOf: () => ({ ...DEFAULT_POLICY, max_concurrent: limit }),
+    policyOf: () => ({ ...DEFAULT_POLICY, max_concurrent: limit, ...policy }),
     priceOf: () => undefined,
     routeMaxTokens: () => undefined,
     leasePercent: 50,
@@ -55,6 +64,9 @@ function setUp(limit: number) {
     cluster,
     setDown: (down: boolean) => {
       isDown = down
+    },
+    setCounterDown: (down: boolean) => {
+      isCounterDown = down
     },
   }
 }
@@ -100,6 +112,17 @@ describe('concurrency slots', () => {
     expect(leases).toHaveLength(3)
     first.settle(null)
     second.settle(null)
+    await limits.close()
+  })
+
+  it('gives its slot back when a counter after it cannot be leased (503)', async () => {
+    const { limits, setCounterDown } = setUp(1, { requests_per_minute: 100 })
+    setCounterDown(true)
+    await expect(limits.admit(1, CALL)).rejects.toMatchObject({ code: 'quota_unavailable' })
+    setCounterDown(false)
+    const admitted = await limits.admit(1, CALL)
+    expect((await limits.usage([{ id: 1, budget_period: 'month' }])).get(1)?.in_flight).toBe(1)
+    admitted.settle(null)
     await limits.close()
   })
 })

@@ -386,10 +386,16 @@ export function createLimits(deps: LimitsDeps) {
         for (const step of undo) step()
         rejected(reason, error)
       }
+      // a lease that fails (503) undoes what this request took before it, its slot included
+      const reserve = (kind: QuotaKind, window: Window, amount: number, limit: number) =>
+        take(keyId, kind, window, amount, limit).catch((error: unknown) => {
+          for (const step of undo) step()
+          throw error
+        })
 
       const rpm = policy.requests_per_minute
       if (rpm !== null) {
-        const ok = await take(keyId, 'requests', minute, 1, rpm)
+        const ok = await reserve('requests', minute, 1, rpm)
         const pool = poolOf(keyId, 'requests', minute)
         const reset = seconds(minute.endsAt - now)
         headers['x-ratelimit-limit-requests'] = String(rpm)
@@ -419,7 +425,7 @@ export function createLimits(deps: LimitsDeps) {
           : { input: 0, output: 0 }
       const tokens = worst.input + worst.output
       if (tpm !== null) {
-        const ok = await take(keyId, 'tokens', minute, tokens, tpm)
+        const ok = await reserve('tokens', minute, tokens, tpm)
         const pool = poolOf(keyId, 'tokens', minute)
         const reset = seconds(minute.endsAt - now)
         headers['x-ratelimit-limit-tokens'] = String(tpm)
@@ -450,7 +456,7 @@ export function createLimits(deps: LimitsDeps) {
           : 0
       const budgetAt = budget !== null ? budgetWindow(policy.budget_period, now) : null
       if (budget !== null && budgetAt !== null) {
-        const ok = await take(keyId, 'spend', budgetAt, worstCost, budget)
+        const ok = await reserve('spend', budgetAt, worstCost, budget)
         if (!ok) {
           const reset = seconds(budgetAt.endsAt - now)
           fail(
