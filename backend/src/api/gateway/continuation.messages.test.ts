@@ -82,12 +82,12 @@ function eventsOf(text: string): Event[] {
     .map((line) => JSON.parse(line.slice(6)) as Event)
 }
 
-async function route(first: Handler, second: Handler) {
+async function route(first: Handler, second: Handler, secondFields: Record<string, unknown> = {}) {
   const gw = await startGateway(QUIET)
   const a = await fakeUpstream(first)
   const b = await fakeUpstream(second)
   const aId = await gw.addProvider(a, { models: [MODEL], fields: { kind: 'anthropic' } })
-  const bId = await gw.addProvider(b, { models: [MODEL], fields: { kind: 'anthropic' } })
+  const bId = await gw.addProvider(b, { models: [MODEL], fields: { kind: 'anthropic', ...secondFields } })
   await gw.addRoute({
     name: 'claude',
     mode: 'auto',
@@ -129,6 +129,49 @@ describe('mid-stream continuation (Messages)', () => {
         ANSWER.slice(0, WORDS.slice(0, cutAfter).join('').length).trimEnd(),
       )
     }
+  })
+
+  it('restarts on a provider declared continuation: restart, skipping the text already sent', async () => {
+    let cutAfter = 0
+    const { gw, b } = await route(
+      claude(() => cutAfter),
+      claude(() => null),
+      { continuation: 'restart' },
+    )
+    for (cutAfter of [1, 17, 59]) {
+      const events = eventsOf((await rawPost(gw, '/messages', streamed)).text)
+      const text = events.map((e) => (e.type === 'content_block_delta' ? e.delta?.text : '')).join('')
+      expect(text, `cut after ${cutAfter}`).toBe(ANSWER)
+      expect(events.at(-1)?.x_switchboard?.legs.map((l) => l.mode)).toEqual(['original', 'restart'])
+      expect(prefillOf(b.requests.at(-1)!)).toBeNull()
+    }
+  })
+
+  it('does not continue a stream cut inside a tool_use block', async () => {
+    const toolUse: Handler = (_req, res) => {
+      const event = (type: string, data: Record<string, unknown>) =>
+        res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      event('message_start', {
+        message: { id: 'msg_t', type: 'message', role: 'assistant', model: MODEL, content: [] },
+      })
+      event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } })
+      event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Let me look. ' } })
+      event('content_block_stop', { index: 0 })
+      event('content_block_start', {
+        index: 1,
+        content_block: { type: 'tool_use', id: 'tu_1', name: 'get', input: {} },
+      })
+      event('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"ci' } })
+      res.write('', () => res.socket?.destroy())
+    }
+    const { gw, b } = await route(
+      toolUse,
+      claude(() => null),
+    )
+    const events = eventsOf((await rawPost(gw, '/messages', streamed)).text)
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { type: 'api_error' } })
+    expect(b.requests).toHaveLength(0)
   })
 
   it('gives the Anthropic SDK one complete message', async () => {
