@@ -40,6 +40,8 @@ interface CanonicalOptions {
   refusesPrefill?: boolean
   /** The answer a request without prefill gets (default the canonical one). */
   answer?: string
+  /** Milliseconds between content chunks (default: all at once). */
+  paceMs?: number
 }
 
 function lastMessage(req: RecordedRequest): { role?: string; content?: unknown } | undefined {
@@ -66,7 +68,7 @@ function piecesFrom(text: string, from: number): string[] {
 
 /** A chat upstream serving the canonical answer (continuing a prefill of it), cut as told. */
 function canonical(opts: CanonicalOptions = {}): Handler {
-  return (_req, res, recorded) => {
+  return async (_req, res, recorded) => {
     const body = recorded.json as { model: string; stream_options?: { include_usage?: boolean } }
     let from = 0
     if (isPrefill(recorded)) {
@@ -94,6 +96,7 @@ function canonical(opts: CanonicalOptions = {}): Handler {
     const cutAfter = opts.cutAfter?.(recorded) ?? null
     for (const [i, piece] of pieces.entries()) {
       if (i === cutAfter) return breakStream(res, opts.ending ?? 'cut')
+      if (opts.paceMs) await new Promise((resolve) => setTimeout(resolve, opts.paceMs))
       send([{ index: 0, delta: { content: piece }, finish_reason: null }])
     }
     send([{ index: 0, delta: {}, finish_reason: 'stop' }])
@@ -366,6 +369,17 @@ describe('mid-stream continuation (chat)', () => {
     expect((await gw.admin('GET', `/api/providers/${bId}`)).body).toMatchObject({ continuation: 'restart' })
     const bad = await gw.admin('PATCH', `/api/providers/${bId}`, { continuation: 'sometimes' })
     expect(bad.status).toBe(422)
+  })
+
+  it('keeps a restart that replays the sent text for longer than the first-token timeout', async () => {
+    const { gw, bId } = await routeOf(canonical({ cutAfter: () => 40 }), canonical({ paceMs: 15 }), {
+      config: { first_token_timeout: 0.3, idle_timeout: 2 },
+    })
+    await gw.admin('PATCH', `/api/providers/${bId}`, { continuation: 'restart' })
+    // 40 replayed chunks 15 ms apart: past the 0.3 s first-token timeout before the first new text
+    const got = read((await rawPost(gw, '/chat/completions', request)).text)
+    expect(got.content).toBe(ANSWER)
+    expect(got.last?.x_switchboard?.legs.at(-1)?.mode).toBe('restart')
   })
 
   it('refuses a stream_recovery that is not continue or error with a 422 naming the field', async () => {

@@ -465,7 +465,12 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
         this.#onDiverged()
         return
       }
-      if (passed === null) return
+      if (passed === null) {
+        // a restart replaying the sent text is not silent: from its first token it gets the idle timeout
+        if (kind === 'content' && !this.#isCommitted && this.opts.splice.isContinuing)
+          this.#armDeadline(this.#lastDataAt + this.opts.idleTimeoutMs)
+        return
+      }
       this.#route(passed, chunk, kind)
       return
     }
