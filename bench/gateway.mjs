@@ -15,6 +15,8 @@
  *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream,translated,responses,messages]
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
  *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
+ *                          [--idle 30 (each target's RSS after that many seconds idle once started, and
+ *                           again after the load cases)]
  *                          [--escapes (content with a line break, i.e. a `\n` escape, in every JSON chunk)]
  *                          [--log-compare (a second Switchboard with BACKEND_REQUEST_LOG=false, measured
  *                           beside the first in the same run: the request log's cost)]
@@ -590,6 +592,18 @@ function printTranslatedTable(rows) {
   }
 }
 
+/** RSS of each target after `seconds` without a request (no forced collection from here). */
+async function idleRss(seconds, targets) {
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
+  const rss = Object.fromEntries(targets.map((target) => [target.name, rssMb(target.pid)]))
+  console.log(
+    `idle ${seconds} s: ${Object.entries(rss)
+      .map(([name, mb]) => `${name} ${mb} MB`)
+      .join(', ')}`,
+  )
+  return rss
+}
+
 async function soak(seconds, target) {
   const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true })
   const samples = []
@@ -679,6 +693,10 @@ async function main() {
       })
     }
     const only = flag('only', '').split(',').filter(Boolean)
+    const measured = targets.filter((target) => only.length === 0 || only.includes(target.name))
+    const idleSeconds = Number(flag('idle', '0'))
+    const idle =
+      idleSeconds > 0 ? { seconds: idleSeconds, started: await idleRss(idleSeconds, measured) } : null
     const modes = flag('modes', 'json,stream').split(',')
     const rows = []
     for (const mode of modes) {
@@ -703,6 +721,7 @@ async function main() {
       }
       printRateTable(rateRows)
     }
+    if (idle) idle.after_load = await idleRss(idleSeconds, measured)
     const soakResult = soakSeconds > 0 ? await soak(soakSeconds, targets[2]) : null
     const results = {
       at: new Date().toISOString(),
@@ -715,6 +734,7 @@ async function main() {
       log_compare: logCompare,
       rows,
       fixed_rate: rateRows,
+      idle,
       soak: soakResult,
     }
     mkdirSync(join(root, 'bench', 'results'), { recursive: true })
