@@ -124,7 +124,7 @@ async function main() {
       `INSERT INTO request_log (at, request_id, key_id, endpoint, route, model, provider_id, provider, served_model,
          stream, status, error_code, attempts, latency_ms, ttft_ms, overhead_ms, input_tokens, output_tokens,
          cached_input_tokens, reasoning_tokens, cost)
-       SELECT to_char(to_timestamp(($1 + g * $2) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+       SELECT to_char(to_timestamp(($1::float8 + g * $2::float8) / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
          md5(g::text), 1 + ((g / $6) * 7919) % $3, 'chat/completions', 'route-' || (m % 5), 'model-' || m, 1 + m % 5,
          'provider-' || (m % 5), 'model-' || m, (g % 3 = 0)::int,
          CASE WHEN g % 50 = 0 THEN 502 ELSE 200 END,

@@ -166,7 +166,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     log,
     onRejected: (reason) => metrics.recordLimitRejection(reason),
   })
-  const requestsRepo = createRequestsRepo(db.kysely, db.engine)
+  const requestsRepo = createRequestsRepo(db.kysely, db.engine, db.sqlite)
   const requestLog = createRequestLog({
     repo: requestsRepo,
     log,

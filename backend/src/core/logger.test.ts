@@ -1,9 +1,17 @@
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import pino, { type Logger } from 'pino'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { tempDir } from '../../test/helpers.js'
-import { createLogger, formatConsoleLine, LOG_RING_SIZE, logSinkOf, logStoreFor } from './logger.js'
+import {
+  createLogger,
+  formatConsoleLine,
+  isoTimestamp,
+  LOG_RING_SIZE,
+  logSinkOf,
+  logStoreFor,
+} from './logger.js'
 import { redactLogObject, redactString } from './redact.js'
 
 const KEY = 'sk-live-0123456789abcdefXYZ'
@@ -71,6 +79,48 @@ describe('log lines', () => {
     )
     expect(line).toBe(
       '2024-01-15 10:30:00.000 INFO    switchboard.http: request completed  request_id=abc status_code=200\n',
+    )
+  })
+})
+
+describe('line pieces', () => {
+  it('writes the same time as toISOString, millisecond by millisecond across seconds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => {
+        expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString())
+        expect(isoTimestamp(ms + 1)).toBe(new Date(ms + 1).toISOString())
+      }),
+    )
+  })
+
+  it('prints every field of a line, in order, after the message', () => {
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.boolean(),
+      fc.constant(null),
+    )
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1 }), fc.oneof(value, fc.array(value))), (fields) => {
+        const line = {
+          level: 'INFO',
+          timestamp: '2024-01-15T10:30:00.000Z',
+          logger: 'x',
+          ...fields,
+          message: 'm',
+        }
+        const rest = Object.entries(line).filter(
+          ([k]) => !['level', 'timestamp', 'logger', 'message'].includes(k),
+        )
+        const expected = rest
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' ')
+        const { level, logger, message } = line
+        expect(formatConsoleLine(JSON.stringify(line))).toBe(
+          `2024-01-15 10:30:00.000 ${String(level).padEnd(7)} ${String(logger)}: ${String(message)}${expected ? `  ${expected}` : ''}\n`,
+        )
+      }),
     )
   })
 })

@@ -13,6 +13,11 @@ import type { Database, Engine } from './schema.js'
 export interface Db {
   kysely: Kysely<Database>
   engine: Engine
+  /**
+   * SQLite only: the connection under Kysely, for the request log's batch writes (requests.repo.ts).
+   * Use it only inside `kysely.connection().execute(…)`, which holds Kysely's lock on it.
+   */
+  sqlite?: SQLite.Database
   close(): Promise<void>
 }
 
@@ -64,7 +69,7 @@ export function keepingStatements(sqlite: SQLite.Database, max = STATEMENT_CACHE
   }
 }
 
-function openSqlite(path: string, log?: Logger): Kysely<Database> {
+function openSqlite(path: string, log?: Logger): { kysely: Kysely<Database>; sqlite: SQLite.Database } {
   if (path !== ':memory:') prepareSqliteFiles(path, log)
   const sqlite = new SQLite(path)
   // WAL + busy timeout: concurrent writers (the CLI while the server runs) wait instead of failing.
@@ -72,7 +77,10 @@ function openSqlite(path: string, log?: Logger): Kysely<Database> {
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('synchronous = NORMAL')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) })
+  return {
+    kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) }),
+    sqlite,
+  }
 }
 
 function openPostgres(url: string): Kysely<Database> {
@@ -83,12 +91,15 @@ function openPostgres(url: string): Kysely<Database> {
 }
 
 export async function openDatabase(config: DatabaseConfig, opts: { log?: Logger } = {}): Promise<Db> {
-  const kysely = config.engine === 'sqlite' ? openSqlite(config.path, opts.log) : openPostgres(config.url)
+  const { kysely, sqlite } =
+    config.engine === 'sqlite'
+      ? openSqlite(config.path, opts.log)
+      : { kysely: openPostgres(config.url), sqlite: undefined }
   try {
     await migrate(kysely as unknown as Kysely<unknown>, config.engine)
   } catch (error) {
     await kysely.destroy()
     throw error
   }
-  return { kysely, engine: config.engine, close: () => kysely.destroy() }
+  return { kysely, engine: config.engine, sqlite, close: () => kysely.destroy() }
 }

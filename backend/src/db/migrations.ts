@@ -403,6 +403,24 @@ const storedResponses: Builder = async (db) => {
     .execute()
 }
 
+/**
+ * Concurrency slots leased per replica (issue 15 item 6, docs/limits.md): how many requests in
+ * flight of a key each replica may hold (`held`), until `expires_at` (ISO-8601; the replica renews
+ * it in the background). A replica that dies stops renewing: its slots count no longer after
+ * `expires_at`. The row with `replica = ''` holds nothing: a lease writes it first, so leases of
+ * one key queue behind its row lock (db/quota.repo.ts).
+ */
+const keyConcurrency: Builder = async (db) => {
+  await db.schema
+    .createTable('key_concurrency')
+    .addColumn('key_id', 'integer', (c) => c.notNull())
+    .addColumn('replica', 'text', (c) => c.notNull())
+    .addColumn('held', 'integer', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('key_concurrency_pk', ['key_id', 'replica'])
+    .execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
@@ -415,6 +433,7 @@ const builders: Record<string, Builder> = {
   '0009_health_events': healthEvents,
   '0010_stored_responses': storedResponses,
   '0011_request_log_scale': requestLogScale,
+  '0012_key_concurrency': keyConcurrency,
 }
 
 /** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */

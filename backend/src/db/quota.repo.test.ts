@@ -57,3 +57,49 @@ describe('quota leases', () => {
     expect((await quota.leased(['d2026-12-02', 'd2026-12-03'])).map((r) => r.period)).toEqual(['d2026-12-03'])
   })
 })
+
+describe('concurrency slot leases', () => {
+  const NOW = '2026-12-03T10:00:00.000Z'
+  const LATER = '2026-12-03T10:00:30.000Z'
+  const slot = (replica: string, keep: number, want: number, limit = 10) => ({
+    keyId: 1,
+    replica,
+    keep,
+    want,
+    limit,
+    now: NOW,
+    expiresAt: LATER,
+  })
+
+  it('grants each replica what the others leave below the limit, never less than it keeps', async () => {
+    const quota = await repo()
+    expect(await quota.leaseSlots(slot('a', 0, 6))).toBe(6)
+    expect(await quota.leaseSlots(slot('b', 0, 6))).toBe(4)
+    expect(await quota.leaseSlots(slot('b', 4, 6))).toBe(4)
+    // a request in flight is kept even when the limit was lowered under it
+    expect(await quota.leaseSlots(slot('b', 4, 5, 8))).toBe(4)
+    await quota.setSlots(1, 'a', 2)
+    expect(await quota.leaseSlots(slot('b', 4, 8))).toBe(8)
+    await quota.dropSlots('a')
+    expect(await quota.leaseSlots(slot('b', 0, 10))).toBe(10)
+  })
+
+  it('never grants past the limit to 40 replicas leasing at once', async () => {
+    const quota = await repo()
+    const grants = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => quota.leaseSlots(slot(`r${i}`, 0, 3, 20))),
+    )
+    expect(grants.reduce((sum, n) => sum + n, 0)).toBe(20)
+  })
+
+  it('stops counting a replica whose lease was not renewed, and renews only forward', async () => {
+    const quota = await repo()
+    expect(await quota.leaseSlots(slot('a', 0, 10))).toBe(10)
+    await quota.renewSlots('a', NOW, '2026-12-03T10:00:20.000Z')
+    expect(await quota.leaseSlots(slot('b', 0, 10))).toBe(0)
+    expect(await quota.leaseSlots({ ...slot('b', 0, 10), now: LATER })).toBe(10)
+    await quota.renewSlots('b', LATER, '2026-12-03T10:01:00.000Z')
+    // the expired lease of a is gone; a asks again and finds nothing left
+    expect(await quota.leaseSlots({ ...slot('a', 0, 10), now: LATER })).toBe(0)
+  })
+})

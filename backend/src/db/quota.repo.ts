@@ -4,11 +4,30 @@
  * below the limit), so the grants of every replica together never pass the limit; it gives back
  * what it did not use, and charges usage beyond its reservation. The same SQL runs on SQLite and
  * PostgreSQL (CASE instead of LEAST/MIN; every SET reads the row as it was before the statement).
+ *
+ * Concurrency is not a counter of a window but a level: each replica holds slots of a key
+ * (`key_concurrency`, one row per key and replica) until a time it renews; a lease sums the other
+ * replicas' live slots, so it needs them to stand still while it reads: it first writes the key's
+ * lock row (`replica = ''`), whose row lock (PostgreSQL) or write lock (SQLite) queues every other
+ * lease of the key until this one commits.
  */
 import { type Kysely, sql } from 'kysely'
 import type { Database } from './schema.js'
 
 export type QuotaKind = 'requests' | 'tokens' | 'spend'
+
+export interface SlotLease {
+  keyId: number
+  replica: string
+  /** Slots in use on this replica: it keeps them whatever the others hold. */
+  keep: number
+  /** Slots it asks for (keep included); it gets what is left below the limit, down to `keep`. */
+  want: number
+  limit: number
+  /** Other replicas' slots count until their `expires_at` passes this time (ISO-8601). */
+  now: string
+  expiresAt: string
+}
 
 export interface QuotaKey {
   keyId: number
@@ -17,6 +36,7 @@ export interface QuotaKey {
 }
 
 const asFloat = (n: number) => sql<number>`CAST(${n} AS DOUBLE PRECISION)`
+const asInt = (n: number) => sql<number>`CAST(${n} AS INTEGER)`
 
 export function createQuotaRepo(db: Kysely<Database>) {
   const where = (key: QuotaKey) =>
@@ -84,6 +104,62 @@ export function createQuotaRepo(db: Kysely<Database>) {
         .where('period', 'in', periods)
         .execute()
       return rows.map((r) => ({ ...r, leased: Number(r.leased) }))
+    },
+
+    /** Sets this replica's slots of a key to what the cluster leaves it; answers what it holds now. */
+    async leaseSlots(lease: SlotLease): Promise<number> {
+      const { keyId, replica } = lease
+      return db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('key_concurrency')
+          .values({ key_id: keyId, replica: '', held: 0, expires_at: '' })
+          .onConflict((oc) => oc.columns(['key_id', 'replica']).doUpdateSet({ held: 0 }))
+          .execute()
+        // read after the lock: on PostgreSQL each statement of the transaction sees what others committed
+        const left = sql`${asInt(lease.limit)} - o.others`
+        const result = await sql<{ held: number }>`
+          INSERT INTO key_concurrency (key_id, replica, held, expires_at)
+          SELECT ${asInt(keyId)}, ${replica},
+            CASE WHEN ${left} >= ${asInt(lease.want)} THEN ${asInt(lease.want)}
+              WHEN ${left} > ${asInt(lease.keep)} THEN ${left} ELSE ${asInt(lease.keep)} END,
+            ${lease.expiresAt}
+          FROM (SELECT coalesce(sum(held), 0) AS others FROM key_concurrency
+            WHERE key_id = ${asInt(keyId)} AND replica <> ${replica} AND expires_at > ${lease.now}) AS o
+          WHERE 1 = 1
+          ON CONFLICT (key_id, replica) DO UPDATE SET held = excluded.held, expires_at = excluded.expires_at
+          RETURNING held`.execute(tx)
+        return Number(result.rows[0]?.held ?? lease.keep)
+      })
+    },
+
+    /** Lowers this replica's slots of a key (giving them back needs no lock: nobody is refused for it). */
+    async setSlots(keyId: number, replica: string, held: number): Promise<void> {
+      await db
+        .updateTable('key_concurrency')
+        .set({ held })
+        .where('key_id', '=', keyId)
+        .where('replica', '=', replica)
+        .execute()
+    },
+
+    /** Renews every slot this replica holds until `expiresAt`, and removes slots expired before `now`. */
+    async renewSlots(replica: string, now: string, expiresAt: string): Promise<void> {
+      await db
+        .updateTable('key_concurrency')
+        .set({ expires_at: expiresAt })
+        .where('replica', '=', replica)
+        .where('expires_at', '<', expiresAt) // never shortens a lease written meanwhile
+        .execute()
+      await db
+        .deleteFrom('key_concurrency')
+        .where('replica', '<>', '')
+        .where('expires_at', '<', now)
+        .execute()
+    },
+
+    /** Gives back every slot of this replica (at shutdown). */
+    async dropSlots(replica: string): Promise<void> {
+      await db.deleteFrom('key_concurrency').where('replica', '=', replica).execute()
     },
 
     /** Removes the key's rows of this counter for other (past) windows. */

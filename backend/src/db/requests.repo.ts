@@ -3,7 +3,9 @@
  * adds them to their minute, hour and day buckets; reads page by (at, id); retention deletes in batches
  * (SQLite) or drops day partitions (PostgreSQL).
  */
-import { CompiledQuery, type Insertable, type Kysely, type Selectable, sql } from 'kysely'
+import type SQLite from 'better-sqlite3'
+import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely'
+import { sql } from 'kysely'
 import { nextDay, partitionName } from './migrations.js'
 import type { Database, Engine, RequestLogTable, UsageRollupsTable } from './schema.js'
 
@@ -40,45 +42,69 @@ function sumColumns(row: RollupRow): string[] {
   return Object.keys(row).filter((c) => !keys.includes(c) && c !== 'provider')
 }
 
-/** Compiled single-row statements by table and column list. */
-const compiledByColumns = new Map<string, CompiledQuery>()
-
 /**
- * Runs a single-row statement once per row, with that row's values in its columns' order: the
- * statement is compiled once per table and column list (`compile` gets the row, undefined values
- * as null so every column is a parameter), and SQLite keeps it prepared.
+ * SQLite's batch writer: the records and their rollups as one synchronous transaction of
+ * single-row statements on the raw connection, each statement compiled by Kysely once per table
+ * and column list (every column a parameter) and kept prepared. Through Kysely's executor each row
+ * was a compiled query, a promise chain and a statement lookup: 40–54 µs per logged row against
+ * 20 µs here (in-process, 40-row batches); the log runs on the gateway's event loop.
  */
-async function runEach<R extends object>(
-  tx: Kysely<Database>,
-  table: string,
-  rows: readonly R[],
-  compile: (row: R) => CompiledQuery,
-): Promise<void> {
-  for (const row of rows) {
+function sqliteBatchWriter(sqlite: SQLite.Database) {
+  const statements = new Map<string, { statement: SQLite.Statement; columns: string[] }>()
+
+  function run(table: string, row: object, compile: (row: never) => CompiledQuery): void {
     const values = row as Record<string, unknown>
     const columns = Object.keys(values)
     const key = `${table}:${columns.join(',')}`
-    let compiled = compiledByColumns.get(key)
-    if (compiled === undefined) {
-      const nulled = Object.fromEntries(columns.map((c) => [c, values[c] ?? null])) as R
-      compiled = compile(nulled)
+    let prepared = statements.get(key)
+    if (prepared === undefined) {
+      const nulled = Object.fromEntries(columns.map((c) => [c, values[c] ?? null]))
+      const compiled = compile(nulled as never)
       if (compiled.parameters.length !== columns.length)
         throw new Error(
           `${table}: compiled ${compiled.parameters.length} parameters for ${columns.length} columns`,
         )
-      compiledByColumns.set(key, compiled)
+      prepared = { statement: sqlite.prepare(compiled.sql), columns }
+      statements.set(key, prepared)
     }
-    await tx.executeQuery(
-      CompiledQuery.raw(
-        compiled.sql,
-        columns.map((c) => values[c] ?? null),
-      ),
-    )
+    prepared.statement.run(prepared.columns.map((c) => values[c] ?? null))
   }
+
+  return sqlite.transaction(
+    (
+      rows: readonly NewRequestRow[],
+      rollups: readonly RollupRow[],
+      compileInsert: (row: NewRequestRow) => CompiledQuery,
+      compileUpsert: (row: RollupRow) => CompiledQuery,
+    ) => {
+      for (const row of rows) run('request_log', row, compileInsert)
+      for (const rollup of rollups) run('usage_rollups', rollup, compileUpsert)
+    },
+  )
 }
 
-export function createRequestsRepo(db: Kysely<Database>, engine: Engine = 'sqlite') {
+/** `sqlite`: the raw connection under `db` when it is SQLite (Db.sqlite): batches are written on it. */
+export function createRequestsRepo(
+  db: Kysely<Database>,
+  engine: Engine = 'sqlite',
+  sqlite?: SQLite.Database,
+) {
   const partitioned = engine === 'postgres'
+  const writeSqliteBatch = sqlite ? sqliteBatchWriter(sqlite) : null
+  const insert = (to: Kysely<Database>, part: NewRequestRow[]) => to.insertInto('request_log').values(part)
+  const upsert = (to: Kysely<Database>, part: RollupRow[]) =>
+    to
+      .insertInto('usage_rollups')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns([...ROLLUP_KEY]).doUpdateSet(() => {
+          const set: Record<string, unknown> = {}
+          for (const c of sumColumns(part[0] as RollupRow))
+            set[c] = sql`${sql.ref(`usage_rollups.${c}`)} + ${sql.ref(`excluded.${c}`)}`
+          set.provider = sql.ref('excluded.provider')
+          return set as never
+        }),
+      )
   return {
     partitioned,
 
@@ -133,32 +159,23 @@ export function createRequestsRepo(db: Kysely<Database>, engine: Engine = 'sqlit
     /** One batch: the rows and their rollups, together or not at all. */
     async insertBatch(rows: NewRequestRow[], rollups: RollupRow[]): Promise<void> {
       if (rows.length === 0) return
+      if (writeSqliteBatch) {
+        // Kysely's connection lock is held meanwhile, so no Kysely transaction is open around it
+        await db.connection().execute(async () =>
+          writeSqliteBatch(
+            rows,
+            rollups,
+            (row) => insert(db, [row]).compile(),
+            (row) => upsert(db, [row]).compile(),
+          ),
+        )
+        return
+      }
       await db.transaction().execute(async (tx) => {
-        const insert = (part: NewRequestRow[]) => tx.insertInto('request_log').values(part)
-        const upsert = (part: RollupRow[]) =>
-          tx
-            .insertInto('usage_rollups')
-            .values(part)
-            .onConflict((oc) =>
-              oc.columns([...ROLLUP_KEY]).doUpdateSet(() => {
-                const set: Record<string, unknown> = {}
-                for (const c of sumColumns(part[0] as RollupRow))
-                  set[c] = sql`${sql.ref(`usage_rollups.${c}`)} + ${sql.ref(`excluded.${c}`)}`
-                set.provider = sql.ref('excluded.provider')
-                return set as never
-              }),
-            )
-        if (engine === 'postgres') {
-          // one statement per 500 records (and 200 rollups): a round trip each
-          for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500)).execute()
-          for (let i = 0; i < rollups.length; i += 200) await upsert(rollups.slice(i, i + 200)).execute()
-          return
-        }
-        // SQLite, in process: one row per statement, its SQL compiled once per column list and its
-        // statement kept prepared (database.ts), so a row costs its execution only — building and
-        // preparing a multi-row statement each batch cost more than running it.
-        await runEach(tx, 'request_log', rows, (row) => insert([row]).compile())
-        await runEach(tx, 'usage_rollups', rollups, (row) => upsert([row]).compile())
+        // PostgreSQL (or SQLite without its raw connection): one statement per 500 records (and
+        // 200 rollups), a round trip each
+        for (let i = 0; i < rows.length; i += 500) await insert(tx, rows.slice(i, i + 500)).execute()
+        for (let i = 0; i < rollups.length; i += 200) await upsert(tx, rollups.slice(i, i + 200)).execute()
       })
     },
 

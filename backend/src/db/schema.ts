@@ -74,6 +74,13 @@ export interface KeyQuotaTable {
   granted: number
 }
 
+export interface KeyConcurrencyTable {
+  key_id: number
+  replica: string
+  held: number
+  expires_at: string
+}
+
 export interface HealthChecksTable {
   id: Generated<number>
   provider_id: number
@@ -202,6 +209,7 @@ export interface Database {
   usage_rollups: UsageRollupsTable
   prices: PricesTable
   key_quota: KeyQuotaTable
+  key_concurrency: KeyConcurrencyTable
   replicas: ReplicasTable
   response_bindings: ResponseBindingsTable
   stored_responses: StoredResponsesTable

@@ -25,7 +25,7 @@ export const KeyPolicyFields = {
   ),
   requests_per_minute: Count('requests per UTC minute, for the whole cluster'),
   tokens_per_minute: Count('input + output tokens per UTC minute, for the whole cluster'),
-  max_concurrent: Count('requests in flight at once, per replica'),
+  max_concurrent: Count('requests in flight at once, for the whole cluster'),
   budget: Nullable(
     Type.Number({
       minimum: 0,

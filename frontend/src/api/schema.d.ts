@@ -2179,7 +2179,7 @@ export interface paths {
                                     requests_per_minute: number | null;
                                     /** @description input + output tokens per UTC minute, for the whole cluster; null: no limit */
                                     tokens_per_minute: number | null;
-                                    /** @description requests in flight at once, per replica; null: no limit */
+                                    /** @description requests in flight at once, for the whole cluster; null: no limit */
                                     max_concurrent: number | null;
                                     /** @description spend per budget_period in the currency of the prices; null: no budget */
                                     budget: number | null;
@@ -3602,7 +3602,7 @@ export interface components {
             requests_per_minute: number | null;
             /** @description input + output tokens per UTC minute, for the whole cluster; null: no limit */
             tokens_per_minute: number | null;
-            /** @description requests in flight at once, per replica; null: no limit */
+            /** @description requests in flight at once, for the whole cluster; null: no limit */
             max_concurrent: number | null;
             /** @description spend per budget_period in the currency of the prices; null: no budget */
             budget: number | null;
@@ -3987,7 +3987,7 @@ export interface components {
             requests_per_minute?: number | null;
             /** @description input + output tokens per UTC minute, for the whole cluster; null: no limit */
             tokens_per_minute?: number | null;
-            /** @description requests in flight at once, per replica; null: no limit */
+            /** @description requests in flight at once, for the whole cluster; null: no limit */
             max_concurrent?: number | null;
             /** @description spend per budget_period in the currency of the prices; null: no budget */
             budget?: number | null;

@@ -5,19 +5,19 @@
  */
 import { describe, expect, it } from 'vitest'
 import { type Gateway, ok, startGateway } from '../../../test/fake-openai.js'
-import { fakeUpstream, waitFor } from '../../../test/fake-upstream.js'
+import { fakeUpstream, type Handler, waitFor } from '../../../test/fake-upstream.js'
 
 const T0 = Date.parse('2026-12-03T10:00:05Z')
 const SYNC = { BACKEND_SYNC_INTERVAL_SECONDS: '0.1' }
 
-async function twoReplicas() {
+async function twoReplicas(handler: Handler = ok()) {
   const now = () => T0
   const first = await startGateway(SYNC, { now })
   const second = await startGateway(
     { ...SYNC, BACKEND_DATABASE_URL: first.app.core.settings.databaseUrl },
     { now },
   )
-  await first.addProvider(await fakeUpstream(ok()))
+  await first.addProvider(await fakeUpstream(handler))
   return { first, second }
 }
 
@@ -52,6 +52,36 @@ async function drive(gw: Gateway, key: string, total: number, parallel: number):
     }),
   )
   return statuses
+}
+
+/** An upstream that, once closed, holds every request until release(), counting them. */
+function gate(handler: Handler) {
+  const waiting: (() => void)[] = []
+  let isOpen = true
+  return {
+    handler: ((req, res, recorded) => {
+      if (isOpen) return handler(req, res, recorded)
+      waiting.push(() => handler(req, res, recorded))
+    }) as Handler,
+    waiting,
+    close() {
+      isOpen = false
+    },
+    release() {
+      for (const go of waiting.splice(0)) go()
+    },
+  }
+}
+
+/** `n` requests at once to one replica; calls `onRefused` as each 429 arrives. */
+function burst(gw: Gateway, key: string, n: number, onRefused: () => void): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const status = await send(gw, key)
+      if (status === 429) onRefused()
+      return status
+    }),
+  )
 }
 
 async function waitUntilServed(gw: Gateway, key: string) {
@@ -110,5 +140,42 @@ describe('client-key limits across replicas', () => {
       10_000,
       'the other replica to apply the limit',
     )
+  }, 60_000)
+
+  it('holds max_concurrent for the cluster: 2 × 12 requests held open against a limit of 6', async () => {
+    const upstream = gate(ok())
+    const { first, second } = await twoReplicas(upstream.handler)
+    const { key } = await createKey(first, { max_concurrent: 6 })
+    await waitUntilServed(second, key)
+    upstream.close()
+    let refused = 0
+    const round = () =>
+      Promise.all([burst(first, key, 12, () => refused++), burst(second, key, 12, () => refused++)])
+    const answers = round()
+    // every request is either held upstream or refused: then the cluster's in-flight is upstream
+    await waitFor(() => upstream.waiting.length + refused === 24, 20_000, 'every request upstream or refused')
+    const inFlight = upstream.waiting.length
+    // docs/limits.md: never more than the limit; fewer by at most (replicas − 1) × chunk (10 % of 6 → 1)
+    expect(inFlight).toBeLessThanOrEqual(6)
+    expect(inFlight).toBeGreaterThanOrEqual(5)
+    upstream.release()
+    const statuses = (await answers).flat()
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([])
+    expect(statuses.filter((s) => s === 200)).toHaveLength(inFlight)
+
+    // the slots come back when the requests end: the first replica alone gets the cluster's share
+    // less what the second keeps free (one chunk)
+    refused = 0
+    const alone = burst(first, key, 12, () => refused++)
+    await waitFor(
+      () => upstream.waiting.length + refused === 12,
+      20_000,
+      'the second round upstream or refused',
+    )
+    expect(upstream.waiting.length).toBeLessThanOrEqual(6)
+    expect(upstream.waiting.length).toBeGreaterThanOrEqual(5)
+    expect((await first.admin('GET', '/api/keys')).status).toBe(200)
+    upstream.release()
+    expect((await alone).filter((s) => s !== 200 && s !== 429)).toEqual([])
   }, 60_000)
 })

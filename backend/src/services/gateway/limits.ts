@@ -9,8 +9,14 @@
  * The counters belong to the cluster: each replica leases chunks of a counter from the database
  * (db/quota.repo.ts: one statement that never grants past the limit) and serves requests from its
  * local pool until the chunk is spent; a pool keeps at most one chunk and gives the rest back. The
- * same path runs on SQLite (one process). Concurrency is counted per replica (in memory).
+ * same path runs on SQLite (one process).
+ *
+ * Concurrency holds for the cluster the same way: each replica leases slots of a key's
+ * `max_concurrent` (at most one chunk beyond its requests in flight), admits requests in memory
+ * within them, renews the lease in the background and gives back what it does not need; a lease
+ * that is not renewed (a dead replica) stops counting after SLOT_LEASE_MS.
  */
+import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { AppError } from '../../core/errors.js'
 import type { QuotaKind, QuotaRepo } from '../../db/quota.repo.js'
@@ -74,6 +80,20 @@ export interface LimitsDeps {
   now: () => number
   log: Pick<Logger, 'warn'>
   onRejected?: (reason: RejectionReason) => void
+  /** This replica's name in the slot leases (a fresh UUID by default). */
+  replica?: string
+}
+
+/** A slot lease lasts this long unless renewed; renewed every third of it. */
+export const SLOT_LEASE_MS = 30_000
+
+/** A key's concurrency slots on this replica. */
+interface Slots {
+  /** Leased from the cluster (the requests in flight take from them). */
+  held: number
+  /** The lease's end by this replica's clock: past it, no request is admitted without a new lease. */
+  validUntil: number
+  lock: Promise<unknown>
 }
 
 interface Pool {
@@ -96,6 +116,9 @@ function seconds(ms: number): number {
 export function createLimits(deps: LimitsDeps) {
   const pools = new Map<string, Pool>()
   const inFlight = new Map<number, number>()
+  const slots = new Map<number, Slots>()
+  const replica = deps.replica ?? randomUUID()
+  let renewal: NodeJS.Timeout | null = null
 
   function poolOf(keyId: number, kind: QuotaKind, window: Window): Pool {
     const name = `${keyId}:${kind}`
@@ -149,14 +172,7 @@ export function createLimits(deps: LimitsDeps) {
       try {
         lease = await deps.quota.lease({ keyId, kind, period: window.period }, chunk, limit)
       } catch (error) {
-        deps.log.warn({ err: error, keyId, kind }, 'limits: leasing quota from the database failed')
-        throw new AppError(
-          'quota_unavailable',
-          'the limits of this client key cannot be checked now; retry',
-          {
-            headers: { 'retry-after': '1' },
-          },
-        )
+        throw quotaUnavailable(error, keyId)
       }
       if (pool.period !== window.period) return false
       pool.available += lease.granted
@@ -211,6 +227,95 @@ export function createLimits(deps: LimitsDeps) {
     return Math.max(0, Math.floor(limit - (pool.clusterLeased - pool.available)))
   }
 
+  const slotChunkOf = (limit: number) => Math.max(1, Math.ceil((limit * deps.leasePercent) / 100))
+  const iso = (ms: number) => new Date(ms).toISOString()
+
+  function quotaUnavailable(error: unknown, keyId: number): AppError {
+    deps.log.warn({ err: error, keyId }, 'limits: leasing quota from the database failed')
+    return new AppError('quota_unavailable', 'the limits of this client key cannot be checked now; retry', {
+      headers: { 'retry-after': '1' },
+    })
+  }
+
+  /** Counts the request in flight if the lease, still valid, has a slot free (no I/O). */
+  function admitSlot(keyId: number, lease: Slots, limit: number): boolean {
+    const running = inFlight.get(keyId) ?? 0
+    if (running >= Math.min(lease.held, limit) || deps.now() >= lease.validUntil) return false
+    inFlight.set(keyId, running + 1)
+    return true
+  }
+
+  /**
+   * Takes a concurrency slot (counting the request in flight): in memory while the lease has one
+   * free, else one lease from the database for the requests in flight and one chunk more.
+   */
+  function takeSlot(keyId: number, limit: number): Promise<boolean> {
+    let lease = slots.get(keyId)
+    if (!lease) {
+      lease = { held: 0, validUntil: 0, lock: Promise.resolve() }
+      slots.set(keyId, lease)
+    }
+    const own = lease
+    if (admitSlot(keyId, own, limit)) return Promise.resolve(true)
+    if ((inFlight.get(keyId) ?? 0) >= limit) return Promise.resolve(false)
+    const run = own.lock.then(async () => {
+      if (admitSlot(keyId, own, limit)) return true
+      const keep = inFlight.get(keyId) ?? 0
+      if (keep >= limit) return false
+      const at = deps.now()
+      try {
+        own.held = await deps.quota.leaseSlots({
+          keyId,
+          replica,
+          keep,
+          want: Math.min(limit, keep + slotChunkOf(limit)),
+          limit,
+          now: iso(at),
+          expiresAt: iso(at + SLOT_LEASE_MS),
+        })
+      } catch (error) {
+        throw quotaUnavailable(error, keyId)
+      }
+      own.validUntil = at + SLOT_LEASE_MS
+      renewInBackground()
+      return admitSlot(keyId, own, limit)
+    })
+    own.lock = run.catch(() => undefined)
+    return run
+  }
+
+  /** Ends a request's slot; slots beyond one chunk free go back to the cluster (in the background). */
+  function releaseSlot(keyId: number, limit: number | null): void {
+    const lease = slots.get(keyId)
+    if (!lease || limit === null) return
+    const own = lease
+    if (own.held - (inFlight.get(keyId) ?? 0) <= slotChunkOf(limit)) return
+    own.lock = own.lock
+      .then(async () => {
+        const target = (inFlight.get(keyId) ?? 0) + slotChunkOf(limit)
+        if (own.held <= target) return
+        own.held = target
+        await deps.quota.setSlots(keyId, replica, target)
+      })
+      .catch((error: unknown) => deps.log.warn({ err: error, keyId }, 'limits: giving slots back failed'))
+  }
+
+  /** Renews this replica's slot leases every third of SLOT_LEASE_MS (from its first lease on). */
+  function renewInBackground(): void {
+    if (renewal) return
+    renewal = setInterval(() => {
+      const at = deps.now()
+      deps.quota
+        .renewSlots(replica, iso(at), iso(at + SLOT_LEASE_MS))
+        .then(() => {
+          for (const lease of slots.values())
+            lease.validUntil = Math.max(lease.validUntil, at + SLOT_LEASE_MS)
+        })
+        .catch((error: unknown) => deps.log.warn({ err: error }, 'limits: renewing slot leases failed'))
+    }, SLOT_LEASE_MS / 3)
+    renewal.unref()
+  }
+
   function rejected(reason: RejectionReason, error: AppError): never {
     deps.onRejected?.(reason)
     throw error
@@ -256,28 +361,41 @@ export function createLimits(deps: LimitsDeps) {
       if (!policy) return NO_LIMITS
       const now = deps.now()
       checkModel(keyId, call.model)
-      const running = inFlight.get(keyId) ?? 0
-      if (policy.max_concurrent !== null && running >= policy.max_concurrent) {
+      // the request counts in flight from here (a slot taken before the counters are awaited, so
+      // requests admitted meanwhile see it), and stops counting if a counter refuses it
+      const concurrent = policy.max_concurrent
+      if (concurrent === null) inFlight.set(keyId, (inFlight.get(keyId) ?? 0) + 1)
+      else if (!(await takeSlot(keyId, concurrent))) {
         rejected(
           'concurrency',
           new AppError(
             'rate_limit_exceeded',
-            `this client key has ${running} requests in flight, its limit (max_concurrent ${policy.max_concurrent}); retry when one ends`,
+            `this client key has ${inFlight.get(keyId) ?? 0} requests in flight here and reached its limit for the cluster (max_concurrent ${concurrent}); retry when one ends`,
             { headers: { 'retry-after': '1' } },
           ),
         )
       }
       const minute = minuteWindow(now)
       const headers: Record<string, string> = {}
-      const undo: (() => void)[] = []
+      const endFlight = () => {
+        inFlight.set(keyId, Math.max(0, (inFlight.get(keyId) ?? 1) - 1))
+        releaseSlot(keyId, concurrent)
+      }
+      const undo: (() => void)[] = [endFlight]
       const fail = (reason: RejectionReason, error: AppError): never => {
         for (const step of undo) step()
         rejected(reason, error)
       }
+      // a lease that fails (503) undoes what this request took before it, its slot included
+      const reserve = (kind: QuotaKind, window: Window, amount: number, limit: number) =>
+        take(keyId, kind, window, amount, limit).catch((error: unknown) => {
+          for (const step of undo) step()
+          throw error
+        })
 
       const rpm = policy.requests_per_minute
       if (rpm !== null) {
-        const ok = await take(keyId, 'requests', minute, 1, rpm)
+        const ok = await reserve('requests', minute, 1, rpm)
         const pool = poolOf(keyId, 'requests', minute)
         const reset = seconds(minute.endsAt - now)
         headers['x-ratelimit-limit-requests'] = String(rpm)
@@ -307,7 +425,7 @@ export function createLimits(deps: LimitsDeps) {
           : { input: 0, output: 0 }
       const tokens = worst.input + worst.output
       if (tpm !== null) {
-        const ok = await take(keyId, 'tokens', minute, tokens, tpm)
+        const ok = await reserve('tokens', minute, tokens, tpm)
         const pool = poolOf(keyId, 'tokens', minute)
         const reset = seconds(minute.endsAt - now)
         headers['x-ratelimit-limit-tokens'] = String(tpm)
@@ -338,7 +456,7 @@ export function createLimits(deps: LimitsDeps) {
           : 0
       const budgetAt = budget !== null ? budgetWindow(policy.budget_period, now) : null
       if (budget !== null && budgetAt !== null) {
-        const ok = await take(keyId, 'spend', budgetAt, worstCost, budget)
+        const ok = await reserve('spend', budgetAt, worstCost, budget)
         if (!ok) {
           const reset = seconds(budgetAt.endsAt - now)
           fail(
@@ -352,14 +470,13 @@ export function createLimits(deps: LimitsDeps) {
         }
       }
 
-      inFlight.set(keyId, (inFlight.get(keyId) ?? 0) + 1)
       let isSettled = false
       return {
         headers,
         settle(outcome) {
           if (isSettled) return
           isSettled = true
-          inFlight.set(keyId, Math.max(0, (inFlight.get(keyId) ?? 1) - 1))
+          endFlight()
           if (tpm === null && budget === null) return
           const usage = outcome?.usage ?? null
           const answered = outcome?.answered ?? false
@@ -424,9 +541,17 @@ export function createLimits(deps: LimitsDeps) {
       )
     },
 
-    /** Gives back every unused lease of the current windows (at shutdown). */
+    /** Gives back every unused lease of the current windows, and every slot (at shutdown). */
     async close(): Promise<void> {
-      await Promise.all([...pools.values()].map((pool) => pool.lock))
+      if (renewal) clearInterval(renewal)
+      renewal = null
+      await Promise.all([...pools.values(), ...slots.values()].map((pool) => pool.lock))
+      if (slots.size > 0) {
+        slots.clear()
+        await deps.quota
+          .dropSlots(replica)
+          .catch((error: unknown) => deps.log.warn({ err: error }, 'limits: giving slots back failed'))
+      }
       const now = deps.now()
       const returns: Promise<void>[] = []
       for (const [name, pool] of pools) {

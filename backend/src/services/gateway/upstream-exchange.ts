@@ -157,7 +157,6 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   #contentEvents = 0
   #bodyCopy: Buffer[] = []
   #bodyCopyBytes = 0
-  #isBodyCopyCut = false
   #boundId: string | null = null
   /** Settled at a terminal event, the upstream's end not seen yet (see onDeadline). */
   #isDraining = false
@@ -818,7 +817,6 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     if (this.#bodyCopyBytes <= USAGE_BODY_BYTES) return
     while (copy.length > 1 && this.#bodyCopyBytes - (copy[0]?.length ?? 0) >= USAGE_TAIL_BYTES) {
       this.#bodyCopyBytes -= copy.shift()?.length ?? 0
-      this.#isBodyCopyCut = true
     }
   }
 
@@ -826,13 +824,11 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     const copy = this.#bodyCopy
     this.#bodyCopy = []
     if (copy.length === 0) return null
-    const text = Buffer.concat(copy).toString('utf8')
-    if (this.#isBodyCopyCut) return readTrailingUsage(text)
-    try {
-      return readUsage(JSON.parse(text))
-    } catch {
-      return null
-    }
+    // the last `"usage": {…}` rather than a parse of the whole answer (its cost grew with the
+    // answer): every format puts usage at the top level of its body, after the output
+    const body = copy.length === 1 ? (copy[0] as Buffer) : Buffer.concat(copy)
+    const at = body.lastIndexOf('"usage"')
+    return at < 0 ? null : readTrailingUsage(body.toString('utf8', at))
   }
 
   /** Reads up to 4 KB of a passed-through body for the id the format binds (a response id). */
