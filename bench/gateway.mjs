@@ -15,6 +15,8 @@
  *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream,translated,responses,messages]
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
  *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
+ *                          [--node-args-b "…" (a second Switchboard, switchboard-b, with these node
+ *                           flags instead, measured right after the first in every case)]
  *                          [--idle 30 (each target's RSS after that many seconds idle once started, and
  *                           again after the load cases)]
  *                          [--escapes (content with a line break, i.e. a `\n` escape, in every JSON chunk)]
@@ -330,7 +332,15 @@ async function api(base, method, path, body) {
 }
 
 /** `extraEnv`: e.g. BACKEND_REQUEST_LOG=false; `name` keeps each instance's files apart. */
-async function startSwitchboard(core, port, upstreamPort, dir, name = 'bench', extraEnv = {}) {
+async function startSwitchboard(
+  core,
+  port,
+  upstreamPort,
+  dir,
+  name = 'bench',
+  extraEnv = {},
+  nodeArgs = flag('node-args', '').split(' ').filter(Boolean),
+) {
   const env = {
     ...process.env,
     ...extraEnv,
@@ -344,7 +354,6 @@ async function startSwitchboard(core, port, upstreamPort, dir, name = 'bench', e
     BACKEND_PORT: String(port),
   }
   // e.g. --node-args "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load
-  const nodeArgs = flag('node-args', '').split(' ').filter(Boolean)
   const child = pinned(core, process.execPath, [...nodeArgs, join(root, 'backend', 'dist', 'main.js')], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -690,6 +699,19 @@ async function main() {
         base: `http://127.0.0.1:${offPort}`,
         pid: off.child.pid,
         token: off.key,
+      })
+    }
+    const nodeArgsB = flag('node-args-b', null)
+    if (nodeArgsB !== null) {
+      // the same server under other node flags (e.g. a V8 heap setting), same core, measured right after
+      const bPort = await freePort()
+      const b = await startSwitchboard(0, bPort, upPort, dir, 'b', {}, nodeArgsB.split(' ').filter(Boolean))
+      children.push(b.child)
+      targets.push({
+        name: 'switchboard-b',
+        base: `http://127.0.0.1:${bPort}`,
+        pid: b.child.pid,
+        token: b.key,
       })
     }
     const only = flag('only', '').split(',').filter(Boolean)
