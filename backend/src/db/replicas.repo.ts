@@ -3,7 +3,7 @@
  * the lock that makes one of them the health prober.
  */
 import type { Kysely } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import type { DatabaseConfig } from '../settings.js'
 import type { Database, ReplicasTable } from './schema.js'
 
@@ -86,7 +86,8 @@ export function createLeaderLock(config: DatabaseConfig, name: string): LeaderLo
     async tryHold(): Promise<boolean> {
       if (held && client) return true
       if (!client) {
-        const fresh = new pg.Client({ connectionString: config.url })
+        const { Client } = (await import('pg')).default
+        const fresh = new Client({ connectionString: config.url })
         // A lost connection frees the lock on the server; try again at the next cycle.
         fresh.on('error', forget)
         fresh.on('end', forget)
