@@ -15,6 +15,10 @@
  *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream,translated,responses,messages]
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
  *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
+ *                          [--node-args-b "…" (a second Switchboard, switchboard-b, with these node
+ *                           flags instead, measured right after the first in every case)]
+ *                          [--idle 30 (each target's RSS after that many seconds idle once started, and
+ *                           again after the load cases)]
  *                          [--escapes (content with a line break, i.e. a `\n` escape, in every JSON chunk)]
  *                          [--log-compare (a second Switchboard with BACKEND_REQUEST_LOG=false, measured
  *                           beside the first in the same run: the request log's cost)]
@@ -328,7 +332,15 @@ async function api(base, method, path, body) {
 }
 
 /** `extraEnv`: e.g. BACKEND_REQUEST_LOG=false; `name` keeps each instance's files apart. */
-async function startSwitchboard(core, port, upstreamPort, dir, name = 'bench', extraEnv = {}) {
+async function startSwitchboard(
+  core,
+  port,
+  upstreamPort,
+  dir,
+  name = 'bench',
+  extraEnv = {},
+  nodeArgs = flag('node-args', '').split(' ').filter(Boolean),
+) {
   const env = {
     ...process.env,
     ...extraEnv,
@@ -342,7 +354,6 @@ async function startSwitchboard(core, port, upstreamPort, dir, name = 'bench', e
     BACKEND_PORT: String(port),
   }
   // e.g. --node-args "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load
-  const nodeArgs = flag('node-args', '').split(' ').filter(Boolean)
   const child = pinned(core, process.execPath, [...nodeArgs, join(root, 'backend', 'dist', 'main.js')], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -590,6 +601,18 @@ function printTranslatedTable(rows) {
   }
 }
 
+/** RSS of each target after `seconds` without a request (no forced collection from here). */
+async function idleRss(seconds, targets) {
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
+  const rss = Object.fromEntries(targets.map((target) => [target.name, rssMb(target.pid)]))
+  console.log(
+    `idle ${seconds} s: ${Object.entries(rss)
+      .map(([name, mb]) => `${name} ${mb} MB`)
+      .join(', ')}`,
+  )
+  return rss
+}
+
 async function soak(seconds, target) {
   const body = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true })
   const samples = []
@@ -678,7 +701,24 @@ async function main() {
         token: off.key,
       })
     }
+    const nodeArgsB = flag('node-args-b', null)
+    if (nodeArgsB !== null) {
+      // the same server under other node flags (e.g. a V8 heap setting), same core, measured right after
+      const bPort = await freePort()
+      const b = await startSwitchboard(0, bPort, upPort, dir, 'b', {}, nodeArgsB.split(' ').filter(Boolean))
+      children.push(b.child)
+      targets.push({
+        name: 'switchboard-b',
+        base: `http://127.0.0.1:${bPort}`,
+        pid: b.child.pid,
+        token: b.key,
+      })
+    }
     const only = flag('only', '').split(',').filter(Boolean)
+    const measured = targets.filter((target) => only.length === 0 || only.includes(target.name))
+    const idleSeconds = Number(flag('idle', '0'))
+    const idle =
+      idleSeconds > 0 ? { seconds: idleSeconds, started: await idleRss(idleSeconds, measured) } : null
     const modes = flag('modes', 'json,stream').split(',')
     const rows = []
     for (const mode of modes) {
@@ -703,6 +743,7 @@ async function main() {
       }
       printRateTable(rateRows)
     }
+    if (idle) idle.after_load = await idleRss(idleSeconds, measured)
     const soakResult = soakSeconds > 0 ? await soak(soakSeconds, targets[2]) : null
     const results = {
       at: new Date().toISOString(),
@@ -715,6 +756,7 @@ async function main() {
       log_compare: logCompare,
       rows,
       fixed_rate: rateRows,
+      idle,
       soak: soakResult,
     }
     mkdirSync(join(root, 'bench', 'results'), { recursive: true })

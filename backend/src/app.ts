@@ -33,6 +33,7 @@ import { answerUnroutable, registerNotFound } from './api/plugins/not-found.js'
 import { openApiNames } from './api/plugins/openapi-names.js'
 import { generateRequestId } from './api/plugins/request-id.js'
 import { registerRequestLogging } from './api/plugins/request-logging.js'
+import { serializersOnFirstUse, validatorOnFirstUse } from './api/plugins/schema-compilers.js'
 import { registerSecurityHeaders, skipSecurityHeaders } from './api/plugins/security-headers.js'
 import { type Core, createCore } from './composition.js'
 import { AppError } from './core/errors.js'
@@ -124,6 +125,7 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
     // Requests that reach a closing server get our 503 (problem document / OpenAI shape) below.
     return503OnClosing: false,
     frameworkErrors: answerUnroutable,
+    schemaController: { compilersFactory: { buildSerializer: serializersOnFirstUse } },
   })
   // Past the cap Node closes a new connection at once: file descriptors stay for upstream sockets,
   // the database and the logs, and the connections already open keep being served.
@@ -133,7 +135,9 @@ export async function buildApp(settings: Settings, options: BuildOptions = {}): 
   app.removeContentTypeParser('text/plain')
   const validators = createValidators()
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? validators.strict : validators.coercing).compile(schema),
+    validatorOnFirstUse(() =>
+      (httpPart === 'body' ? validators.strict : validators.coercing).compile(schema),
+    ),
   )
   // Set when close() starts: a request still arriving on an open connection gets a 503 that a load
   // balancer retries elsewhere (nginx: proxy_next_upstream http_503), not a handler run.

@@ -228,6 +228,9 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     rejected(detail, status, durationMs) {
       if (settings.requestLog) requestLog.rejected(detail, status, durationMs)
     },
+    continuation(outcome) {
+      metrics.gatewayObserver.continuation?.(outcome)
+    },
   }
   const responseBindings = createResponseBindings({
     repo: createResponseBindingsRepo(db.kysely),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import { buildApp } from './app.js'
 import { isEntryPoint } from './core/entry-point.js'
+import { startIdleCollector } from './core/idle-gc.js'
 import { isLoopbackHost, loadSettings, SettingsError, startupRefusal, weakSecretWarning } from './settings.js'
 
 /**
@@ -63,12 +64,14 @@ export async function startServer(): Promise<void> {
   const capWarning = connectionCapWarning(settings.maxConnections, readProcessLimits())
   if (capWarning) app.log.warn(capWarning)
   let closing = false
+  let stopIdleCollector = () => {}
   // Graceful: stop accepting connections, let requests and streams in flight finish (app.close()
   // waits for every open connection, hijacked gateway streams included), then the onClose hooks stop
   // the scheduler and close the database. Bounded: past the grace period the process exits anyway.
   const close = async (signal: string) => {
     if (closing) return
     closing = true
+    stopIdleCollector()
     const graceMs = settings.shutdownGraceSeconds * 1000
     app.log.info({ signal, grace_seconds: settings.shutdownGraceSeconds }, 'shutting down')
     const deadline = setTimeout(() => {
@@ -91,6 +94,7 @@ export async function startServer(): Promise<void> {
   process.on('SIGTERM', () => void close('SIGTERM'))
   process.on('SIGINT', () => void close('SIGINT'))
   await app.listen({ host: settings.host, port: settings.port })
+  stopIdleCollector = startIdleCollector()
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -15,6 +15,7 @@ import { type KeyPolicy, policyOf } from '../domain/key-policy.js'
 import { DEFAULT_KIND, type ProviderEndpoint, type ProviderKind } from '../domain/provider-kinds.js'
 import { ID_TABLES } from './migrations.js'
 import { replacePrices } from './prices.repo.js'
+import { continuationOf } from './providers.repo.js'
 import type { Database, Engine } from './schema.js'
 
 type Config = Pick<BackupDocument, 'providers'> & {
@@ -52,6 +53,7 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
             base_url: p.base_url,
             kind: p.kind as ProviderKind,
             endpoints: p.endpoints === null ? null : parseJsonColumn<ProviderEndpoint[]>(p.endpoints, []),
+            continuation: continuationOf(p.continuation),
             api_key_encrypted: p.api_key_sealed,
             api_key_hint: p.api_key_hint,
             models: parseJsonColumn<string[]>(p.models, []),
@@ -150,6 +152,7 @@ export function createConfigRepo(db: Kysely<Database>, engine: Engine) {
             base_url: p.base_url,
             kind: p.kind ?? DEFAULT_KIND,
             endpoints: p.endpoints ? JSON.stringify(p.endpoints) : null,
+            continuation: p.continuation ?? null,
             api_key_sealed: p.api_key_encrypted,
             api_key_hint: p.api_key_hint ?? null,
             models: JSON.stringify(p.models),

@@ -421,6 +421,11 @@ const keyConcurrency: Builder = async (db) => {
     .execute()
 }
 
+/** Issue 16: how a provider continues a stream cut mid-answer (prefill | restart; null: prefill until a 400 says otherwise). */
+const providerContinuation: Builder = async (db) => {
+  await db.schema.alterTable('providers').addColumn('continuation', 'text').execute()
+}
+
 const builders: Record<string, Builder> = {
   '0001_initial': initial,
   '0002_id_range': idRange,
@@ -434,6 +439,7 @@ const builders: Record<string, Builder> = {
   '0010_stored_responses': storedResponses,
   '0011_request_log_scale': requestLogScale,
   '0012_key_concurrency': keyConcurrency,
+  '0013_provider_continuation': providerContinuation,
 }
 
 /** Runs every migration (`upTo`: only as far as that one, for the tests of a migration). */

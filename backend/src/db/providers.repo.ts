@@ -1,13 +1,17 @@
 /** SQL for the providers table; the one mapping between its rows and the API's objects. */
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely'
 import { parseJsonColumn } from '../core/json.js'
-import type { HealthOverride, ProbeStatus, ProviderWithSecret } from '../domain/model.js'
+import type { ContinuationSetting, HealthOverride, ProbeStatus, ProviderWithSecret } from '../domain/model.js'
 import { DEFAULT_KIND, isProviderKind, type ProviderEndpoint } from '../domain/provider-kinds.js'
 import type { Database, Engine, ProvidersTable } from './schema.js'
 
 export type ProviderRow = Selectable<ProvidersTable>
 export type NewProviderRow = Insertable<ProvidersTable>
 export type ProviderRowPatch = Updateable<ProvidersTable>
+
+export function continuationOf(value: string | null): ContinuationSetting {
+  return value === 'prefill' || value === 'restart' ? value : null
+}
 
 export function rowToProvider(row: ProviderRow): ProviderWithSecret & { api_key_hint: string | null } {
   return {
@@ -16,6 +20,7 @@ export function rowToProvider(row: ProviderRow): ProviderWithSecret & { api_key_
     base_url: row.base_url,
     kind: isProviderKind(row.kind) ? row.kind : DEFAULT_KIND,
     endpoints: row.endpoints === null ? null : parseJsonColumn<ProviderEndpoint[]>(row.endpoints, []),
+    continuation: continuationOf(row.continuation),
     models: parseJsonColumn<string[]>(row.models, []),
     is_active: row.is_active === 1,
     health_check_path: row.health_check_path,

@@ -14,6 +14,7 @@ export interface ProvidersTable {
   base_url: string
   kind: ColumnType<string, string | undefined, string>
   endpoints: string | null
+  continuation: ColumnType<string | null, string | null | undefined, string | null>
   api_key_sealed: string | null
   api_key_hint: string | null
   models: string

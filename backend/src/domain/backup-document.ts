@@ -25,6 +25,7 @@ import {
   Weight,
 } from './fields.js'
 import { KeyPolicySchema, policyErrors } from './key-policy.js'
+import { ContinuationField } from './model.js'
 import { normalizeBaseUrl, providerFieldErrors } from './provider-rules.js'
 import { routeInputErrors, storedConfig } from './routing-validation.js'
 import { MAX_PRICES, PriceSchema } from './usage.js'
@@ -46,6 +47,8 @@ export const BackupProvider = Type.Object({
   // absent in backups from before issue 13: those providers restore as openai with every endpoint
   kind: Type.Optional(ProviderKind),
   endpoints: Type.Optional(Nullable(ProviderEndpoints)),
+  // absent in backups from before issue 16: prefill until a 400 says otherwise
+  continuation: Type.Optional(ContinuationField),
   api_key_encrypted: Type.Union([Type.String({ maxLength: 20_000 }), Type.Null()]),
   api_key_hint: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
   models: ModelList,

@@ -31,6 +31,19 @@ const ProbeStatusField = Type.Union([
   Type.Literal('unreachable'),
   Type.Literal('error'),
 ])
+/**
+ * How the provider continues a stream cut mid-answer (docs/gateway.md#mid-stream-continuation):
+ * `prefill` (the sent text as the start of its answer), `restart` (the request again, its answer
+ * used only when it begins with the sent text); null: by kind — prefill for `anthropic` (until it
+ * answers one with 400), restart for `openai` and `azure` (services/gateway/continuation.ts).
+ */
+export const ContinuationField = Nullable(
+  Type.Union([Type.Literal('prefill'), Type.Literal('restart')], {
+    description:
+      "how a stream cut mid-answer is continued here: prefill (the text sent as the start of the assistant's answer) or restart (the request again, used only when its answer begins with that text); null: by kind, prefill for anthropic (until a 400 says otherwise), restart for openai and azure (OpenAI's API takes a trailing assistant message as a finished turn)",
+  }),
+)
+export type ContinuationSetting = Static<typeof ContinuationField>
 const HealthOverrideField = Nullable(Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')]))
 
 export type ProbeStatus = Static<typeof ProbeStatusField>
@@ -46,6 +59,7 @@ export const ProviderSchema = Type.Object(
     base_url: Type.String(),
     kind: ProviderKind,
     endpoints: Nullable(ProviderEndpoints),
+    continuation: ContinuationField,
     models: Type.Array(Type.String()),
     is_active: Type.Boolean(),
     health_check_path: Type.String(),
@@ -81,6 +95,7 @@ export const NewProviderBody = Type.Object(
     base_url: BaseUrl,
     kind: Type.Optional(ProviderKind),
     endpoints: Type.Optional(Nullable(ProviderEndpoints)),
+    continuation: Type.Optional(ContinuationField),
     api_key: Type.Optional(Nullable(ApiKey)),
     models: Type.Optional(ModelList),
     is_active: Type.Optional(Type.Boolean()),
@@ -95,6 +110,7 @@ export const ProviderPatchBody = Type.Object(
     base_url: Type.Optional(BaseUrl),
     kind: Type.Optional(ProviderKind),
     endpoints: Type.Optional(Nullable(ProviderEndpoints)),
+    continuation: Type.Optional(ContinuationField),
     api_key: Type.Optional(Nullable(ApiKey)),
     models: Type.Optional(ModelList),
     is_active: Type.Optional(Type.Boolean()),
@@ -113,7 +129,7 @@ export type ProviderPatch = Static<typeof ProviderPatchBody>
 // Field bounds are the backup document's (fields.ts): whatever the API accepts restores.
 const Models = Type.Array(ModelName, { maxItems: 5000, description: "empty: the provider's models" })
 const Config = JsonObject(
-  'optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key',
+  'optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), stream_recovery (continue | error: a stream cut after its first content is continued by the next node; unset: only by a node serving the same model), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key',
 )
 
 export const RouteNodeSchema = Type.Object(

@@ -35,6 +35,12 @@ export const RequestRecordSchema = Type.Object(
             description: 'the attempt was translated: client format->provider format, e.g. chat->messages',
           }),
         ),
+        continuation: Type.Optional(
+          Type.Union([Type.Literal('prefill'), Type.Literal('restart')], {
+            description:
+              'a leg continuing a stream cut after its first content: asked to continue the sent text (prefill) or restarted, its start matched to the sent text (restart)',
+          }),
+        ),
       }),
     ),
     latency_ms: Type.Number(),

@@ -24,6 +24,7 @@ export type RetryableOutcome =
   | 'connection_error'
   | 'stream_error'
   | 'aborted'
+  | 'diverged'
 
 export interface FailedAttempt {
   outcome: RetryableOutcome

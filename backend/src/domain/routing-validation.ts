@@ -46,6 +46,10 @@ export function routeInputErrors(input: RouteInput, knownProviders: KnownProvide
   }
   errors.push(...groupStrategyErrors(groupStrategies))
   errors.push(...affinityErrors(input.config?.affinity))
+  const recovery = input.config?.stream_recovery
+  if (recovery !== undefined && recovery !== null && recovery !== 'continue' && recovery !== 'error') {
+    errors.push({ field: 'config.stream_recovery', message: "Must be 'continue' or 'error'" })
+  }
   errors.push(...policyErrors(input.config, 'config'))
   input.nodes?.forEach((node, i) => {
     errors.push(...policyErrors(node.metadata, `nodes[${i}].metadata`))

@@ -18,6 +18,7 @@ function provider(id: number, overrides: Partial<Provider> = {}): Provider {
     base_url: `http://p${id}.test/v1`,
     kind: 'openai',
     endpoints: null,
+    continuation: null,
     models: [`m${id}`],
     is_active: true,
     health_check_path: '/models',

@@ -2133,6 +2133,7 @@ export interface paths {
                                 kind?: "openai" | "anthropic" | "azure";
                                 /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
                                 endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
+                                continuation?: ("prefill" | "restart") | (never | null);
                                 api_key_encrypted: string | null;
                                 api_key_hint?: string | null;
                                 models: string[];
@@ -3442,6 +3443,7 @@ export interface components {
             kind: "openai" | "anthropic" | "azure";
             /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
             endpoints: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
+            continuation: ("prefill" | "restart") | (never | null);
             models: string[];
             is_active: boolean;
             health_check_path: string;
@@ -3566,7 +3568,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), stream_recovery (continue | error: a stream cut after its first content is continued by the next node; unset: only by a node serving the same model), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config: {
                 [key: string]: unknown;
             };
@@ -3661,6 +3663,7 @@ export interface components {
             kind?: "openai" | "anthropic" | "azure";
             /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
             endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
+            continuation?: ("prefill" | "restart") | (never | null);
             /** @description write-only; never returned */
             api_key?: string | null;
             models?: string[];
@@ -3680,6 +3683,7 @@ export interface components {
             kind?: "openai" | "anthropic" | "azure";
             /** @description narrows the /v1 endpoints the provider serves to these (each one its kind serves); null: all of the kind's */
             endpoints?: ("chat" | "completions" | "embeddings" | "models" | "responses" | "messages" | "count_tokens" | "moderations" | "images" | "audio_speech" | "audio_transcriptions" | "rerank")[] | null;
+            continuation?: ("prefill" | "restart") | (never | null);
             /** @description write-only; never returned */
             api_key?: string | null;
             models?: string[];
@@ -3811,7 +3815,7 @@ export interface components {
             name: string;
             mode: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), stream_recovery (continue | error: a stream cut after its first content is continued by the next node; unset: only by a node serving the same model), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -3841,7 +3845,7 @@ export interface components {
             name?: string;
             mode?: "auto" | "specific" | "multi";
             is_active?: boolean;
-            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
+            /** @description optional keys: strategy (failover | round-robin | weighted | least-busy | latency; overrides the old per-node field), group_strategies (multi: {"<priority>": strategy} per priority group), model (default for specific mode), affinity (session affinity: {"enabled": true, "sources"?: [x-session-id | prompt_cache_key | user | safety_identifier | metadata.user_id], "hash_messages"?: bool}), retries, max_retry_wait, headers_timeout, first_token_timeout (seconds or "adaptive"), idle_timeout (see docs/gateway.md), stream_recovery (continue | error: a stream cut after its first content is continued by the next node; unset: only by a node serving the same model), drop_unsupported_params (default true: a parameter a translated target cannot take is left out and named in x-switchboard-dropped-params; false: a 400 naming it), default_max_tokens (the output a request without max_tokens may use, for client-key token limits and budgets); a null value unsets a key */
             config?: {
                 [key: string]: unknown;
             };
@@ -4029,6 +4033,8 @@ export interface components {
                     duration_ms: number;
                     /** @description the attempt was translated: client format->provider format, e.g. chat->messages */
                     translated?: string;
+                    /** @description a leg continuing a stream cut after its first content: asked to continue the sent text (prefill) or restarted, its start matched to the sent text (restart) */
+                    continuation?: "prefill" | "restart";
                 }[];
                 latency_ms: number;
                 /** @description streams: arrival to the first content sent */
@@ -4077,6 +4083,8 @@ export interface components {
                 duration_ms: number;
                 /** @description the attempt was translated: client format->provider format, e.g. chat->messages */
                 translated?: string;
+                /** @description a leg continuing a stream cut after its first content: asked to continue the sent text (prefill) or restarted, its start matched to the sent text (restart) */
+                continuation?: "prefill" | "restart";
             }[];
             latency_ms: number;
             /** @description streams: arrival to the first content sent */

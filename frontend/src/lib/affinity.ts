@@ -1,14 +1,23 @@
 /** Session affinity as the route editor shows it (backend: domain/affinity.ts, docs/routing.md#session-affinity). */
-import type { ModelRoute } from '../api/types'
+import type { ModelRoute, RouteState } from '../api/types'
 
+/** The sources the API names (its OpenAPI document, generated into schema.d.ts). */
+export type SessionSource = RouteState['state']['affinity']['sources'][number]
+
+/**
+ * The form's checkboxes, in the backend's default order. Checked against the API's list at
+ * typecheck time both ways: a source the backend adds or drops fails `npm run typecheck` here.
+ */
 export const SESSION_SOURCES = [
   'x-session-id',
   'prompt_cache_key',
   'user',
   'safety_identifier',
   'metadata.user_id',
-] as const
-export type SessionSource = (typeof SESSION_SOURCES)[number]
+] as const satisfies readonly SessionSource[]
+type Unlisted = Exclude<SessionSource, (typeof SESSION_SOURCES)[number]>
+const everySourceListed: [Unlisted] extends [never] ? true : Unlisted = true
+void everySourceListed
 
 export const SESSION_SOURCE_LABELS: Record<SessionSource, string> = {
   'x-session-id': 'x-session-id header',

@@ -159,6 +159,7 @@ export function createBackup(deps: {
         p.base_url,
         p.kind ?? 'openai',
         p.endpoints ?? null,
+        p.continuation ?? null,
         p.api_key_encrypted,
         p.models,
         p.is_active,

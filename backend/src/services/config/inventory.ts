@@ -81,6 +81,7 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
           base_url: baseUrl,
           kind: input.kind ?? DEFAULT_KIND,
           endpoints: input.endpoints ? JSON.stringify(input.endpoints) : null,
+          continuation: input.continuation ?? null,
           models: JSON.stringify(input.models ?? []),
           is_active: input.is_active === false ? 0 : 1,
           health_check_path: input.health_check_path ?? '/models',
@@ -129,6 +130,7 @@ export function createInventory(deps: { providers: ProvidersRepo; keyBox: KeyBox
       if (patch.kind !== undefined) changes.kind = patch.kind
       if (patch.endpoints !== undefined)
         changes.endpoints = patch.endpoints === null ? null : JSON.stringify(patch.endpoints)
+      if (patch.continuation !== undefined) changes.continuation = patch.continuation
       if (patch.models !== undefined) changes.models = JSON.stringify(patch.models)
       if (patch.is_active !== undefined) changes.is_active = patch.is_active ? 1 : 0
       if (patch.health_check_path !== undefined) changes.health_check_path = patch.health_check_path

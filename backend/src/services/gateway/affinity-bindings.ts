@@ -35,11 +35,21 @@ export interface AffinityBindingsOptions {
 
 export class AffinityBindings {
   readonly ttlMs: number
-  readonly #cache: LRUCache<string, Binding>
+  readonly #options: AffinityBindingsOptions
+  /**
+   * Made at the first binding: lru-cache allocates its arrays for `max` entries up front (~4.7 MB
+   * at the default 100,000), which a gateway without an affinity route never fills.
+   */
+  #cache: LRUCache<string, Binding> | null = null
 
   constructor(options: AffinityBindingsOptions) {
     this.ttlMs = options.ttlMs
-    this.#cache = new LRUCache<string, Binding>({
+    this.#options = options
+  }
+
+  #store(): LRUCache<string, Binding> {
+    const options = this.#options
+    this.#cache ??= new LRUCache<string, Binding>({
       max: options.max,
       ttl: options.ttlMs,
       // the age restarts with each successful answer (bind), not with each lookup: the provider's
@@ -49,6 +59,7 @@ export class AffinityBindings {
       ttlResolution: 0,
       ...(options.clock ? { perf: { now: options.clock } } : {}),
     })
+    return this.#cache
   }
 
   /**
@@ -64,7 +75,7 @@ export class AffinityBindings {
   ): BoundSession {
     const scoped = `${clientKeyId ?? '-'}\u0000${sessionKey}`
     const key = createHash('sha256').update(`${routeId}\u0000${scoped}`).digest('base64url').slice(0, 22)
-    const binding = options.peek ? this.#cache.peek(key) : this.#cache.get(key)
+    const binding = options.peek ? this.#cache?.peek(key) : this.#cache?.get(key)
     return {
       routeId,
       key,
@@ -77,13 +88,13 @@ export class AffinityBindings {
 
   /** After a successful answer from `providerId`: binds, moves or refreshes the session. */
   bind(session: BoundSession, providerId: number): void {
-    this.#cache.set(session.key, { routeId: session.routeId, providerId })
+    this.#store().set(session.key, { routeId: session.routeId, providerId })
   }
 
   /** Live bindings of a route, by provider id (the state view). A walk over the store: admin use only. */
   countsOf(routeId: number): Map<number, number> {
     const counts = new Map<number, number>()
-    for (const binding of this.#cache.values()) {
+    for (const binding of this.#cache?.values() ?? []) {
       if (binding.routeId === routeId)
         counts.set(binding.providerId, (counts.get(binding.providerId) ?? 0) + 1)
     }

@@ -3,6 +3,7 @@
  * service) and metrics (stats and Prometheus). The gateway knows only this interface.
  */
 import type { Usage } from '../../domain/usage.js'
+import type { ContinuationOutcome } from './continuation.js'
 
 export type AttemptOutcome =
   | 'success' // 2xx (for a stream: completed after the commit)
@@ -13,6 +14,7 @@ export type AttemptOutcome =
   | 'connection_error' // refused, reset, DNS, TLS
   | 'stream_error' // failed after the commit (reset, idle timeout, truncated)
   | 'aborted' // the client went away
+  | 'diverged' // a restarted continuation did not begin with the text already sent (not a health matter)
 
 export interface AttemptRecord {
   providerId: number
@@ -52,6 +54,8 @@ export interface RequestDetail {
     status: number | null
     durationMs: number
     translated?: string
+    /** A continuing leg of a stream cut after the commit, and how it was asked (stream-splice.ts). */
+    continuation?: 'prefill' | 'restart'
   }[]
   /** Streams: from the request's arrival to the first content sent to the client. */
   ttftMs: number | null
@@ -75,6 +79,8 @@ export interface GatewayObserver {
   request(record: GatewayRequestRecord): void
   /** A request refused before any attempt (unknown model, bad body, nothing available). */
   rejected?(detail: RequestDetail, status: number, durationMs: number): void
+  /** A stream cut after the commit on a route that continues streams: how its continuation ended. */
+  continuation?(outcome: ContinuationOutcome): void
 }
 
 /** Passive health reads an attempt's outcome like this (DESIGN.md §4). */
@@ -90,6 +96,7 @@ export function healthEffect(outcome: AttemptOutcome): 'success' | 'failure' | '
     case 'client_error':
     case 'rate_limited':
     case 'aborted':
+    case 'diverged':
       return 'none'
   }
 }

@@ -32,10 +32,18 @@ import {
   translation,
 } from '../../domain/translate/index.js'
 import { newId } from '../../domain/translate/types.js'
+import type { Usage } from '../../domain/usage.js'
 import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import type { AffinityBindings, BoundSession } from './affinity-bindings.js'
 import { type Circuits, deferSlowStarters } from './circuits.js'
+import {
+  continueStream,
+  defaultContinuation,
+  PrefillRefusals,
+  type StreamRecovery,
+  streamRecoveryOf,
+} from './continuation.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { chatFormat, plainFormat } from './formats/chat.js'
@@ -52,6 +60,7 @@ import { bodyFor, type CallBody, withStreamUsage } from './request-body.js'
 import type { ResponseBindings } from './response-bindings.js'
 import type { ResponseStore } from './response-store.js'
 import { AttemptQueue, waitForClient } from './retries.js'
+import { addUsage, type ContinuationMode, SPLICE_FORMATS, Splice } from './stream-splice.js'
 import {
   type AttemptTranslation,
   Exchange,
@@ -167,6 +176,8 @@ export interface PreparedCall extends CallBody {
   multipart?: { bytes: Buffer; contentType: string; field: { start: number; end: number } }
   /** Set on chat/completions, messages and responses: a provider of another format may answer. */
   translatable?: TranslatableRequest
+  /** A stream on a route that may continue it when cut after the commit (continuation.ts). */
+  recovery?: Exclude<StreamRecovery, 'error'>
 }
 
 /** How one attempt goes: the upstream path and body, and its translation if it needs one. */
@@ -339,6 +350,10 @@ export function createProxy(deps: ProxyDeps) {
       hidesUsage,
       attempts: [],
     }
+    if (stream && route !== null && SPLICE_FORMATS[endpoint]) {
+      const recovery = streamRecoveryOf(named!.config)
+      if (recovery !== 'error') call.recovery = recovery
+    }
     if (TRANSLATED_ENDPOINTS[endpoint]) {
       const config = named?.is_active ? named.config : {}
       call.translatable = {
@@ -442,12 +457,34 @@ export function createProxy(deps: ProxyDeps) {
     return target
   }
 
+  /** The (provider, model) pairs that answered a prefill with 400: continued by restarting. */
+  const prefillRefusals = new PrefillRefusals()
+
+  function newSplice(call: PreparedCall): Splice {
+    return new Splice(SPLICE_FORMATS[call.endpoint]!, !call.hidesUsage)
+  }
+
+  /** A continuing leg's body: the prefill of the sent text, or the request again (restart). */
+  function continuationPlan(
+    call: PreparedCall,
+    attempt: Attempt<ProviderWithSecret>,
+    mode: ContinuationMode,
+    splice: Splice,
+  ): AttemptPlan & { skip: string } {
+    const model = attempt.model ?? call.model
+    if (mode === 'restart')
+      return { path: call.endpoint, body: bodyFor(call, attempt.model), skip: splice.text }
+    const { body, skip } = splice.format.prefill(call.body, model, splice.text)
+    return { path: call.endpoint, body: JSON.stringify(body), skip }
+  }
+
   function startAttempt(
     call: PreparedCall,
     attempt: Attempt<ProviderWithSecret>,
     io: ClientIo,
     n: number,
     how: AttemptPlan,
+    splice?: Splice,
   ) {
     const base = targetFor(attempt.provider)
     const url = joinUpstream(base.base, how.path)
@@ -475,6 +512,11 @@ export function createProxy(deps: ProxyDeps) {
       deadlines,
     }
     if (how.translation) options.translation = how.translation
+    if (splice) {
+      options.splice = splice
+      // a continuing leg's usage chunk is never passed on: the last event carries the sum
+      if (splice.isContinuing) options.hideUsageChunk = true
+    }
     const exchange = new Exchange(target, options)
     const dispatch: Dispatcher.DispatchOptions = {
       origin: url.origin,
@@ -537,6 +579,7 @@ export function createProxy(deps: ProxyDeps) {
     let upstreamMs = 0
     let answered: Settlement | null = null
     let last: { providerId: number; failure: Failure } | null = null
+    let cut: { attempt: Attempt<ProviderWithSecret>; splice: Splice } | null = null
     try {
       const queue = new AttemptQueue(call.attempts)
       for (const attempt of queue) {
@@ -558,8 +601,9 @@ export function createProxy(deps: ProxyDeps) {
         let durationMs = 0
         deps.roundRobin.begin(attempt.provider.id)
         const attemptAt = performance.now()
+        const splice = call.recovery && !how.translation ? newSplice(call) : undefined
         try {
-          current = startAttempt(call, attempt, io, tried, how)
+          current = startAttempt(call, attempt, io, tried, how, splice)
           settlement = await current.settled
           durationMs = current.elapsedMs
           deps.roundRobin.end(attempt.provider.id, latencySample(settlement, durationMs, call.stream))
@@ -603,6 +647,7 @@ export function createProxy(deps: ProxyDeps) {
           if (kept && response && settlement.outcome === 'success') {
             deps.responseStore.save({ id: String(response.id), response, ...kept })
           }
+          if (settlement.cut && splice) cut = { attempt, splice }
           break
         }
         if (settlement.outcome === 'rate_limited') {
@@ -611,6 +656,59 @@ export function createProxy(deps: ProxyDeps) {
         last = { providerId: attempt.provider.id, failure: settlement.failure }
         if (!settlement.retry) break
         queue.retryAfter(attempt, settlement)
+      }
+      if (cut && answered?.kind === 'answered') {
+        const { attempt, splice } = cut
+        // the continuing legs: attempts as any other, counted, reported and logged the same way
+        const run = async (node: Attempt<ProviderWithSecret>, mode: ContinuationMode) => {
+          if (tried >= settings.gatewayMaxAttempts || isClientGone) return null
+          const how = continuationPlan(call, node, mode, splice)
+          tried += 1
+          splice.beginLeg({ providerId: node.provider.id, model: node.model, mode }, how.skip)
+          deps.roundRobin.begin(node.provider.id)
+          current = startAttempt(call, node, io, tried, how, splice)
+          const settlement = await current.settled
+          const durationMs = current.elapsedMs
+          current = null
+          deps.roundRobin.end(node.provider.id, latencySample(settlement, durationMs, true))
+          upstreamMs += durationMs
+          recordAttempt(node.provider, settlement, durationMs, true, undefined)
+          logAttempt(io, node.provider, tried, settlement)
+          noteAttempt(detail, node, settlement, durationMs, undefined, mode)
+          if (settlement.kind === 'failed') splice.dropLeg()
+          else splice.usage = addUsage(splice.usage, settlement.usage)
+          return settlement
+        }
+        splice.current = { providerId: attempt.provider.id, model: attempt.model, mode: 'original' }
+        splice.usage = answered.usage
+        const result = await continueStream(answered, {
+          res,
+          attempts: call.attempts,
+          from: Math.max(
+            0,
+            call.attempts.findIndex((a) => a.provider === attempt.provider && a.model === attempt.model),
+          ),
+          recovery: call.recovery ?? 'default',
+          model: attempt.model ?? call.model,
+          modelOf: (node) => node.model ?? call.model,
+          isUsable: (node) =>
+            !cooldowns.has(node.provider.id, node.model) &&
+            servesEndpoint(node.provider, SERVED_AS[call.endpoint as Endpoint]) &&
+            circuits.admit(node.provider),
+          // the provider's own setting wins; else its kind's default (continuation.ts)
+          modeOf: (node) =>
+            node.provider.continuation ??
+            defaultContinuation(node.provider.kind, prefillRefusals.has(node.provider.id, node.model)),
+          refusePrefill: (node) => {
+            if (node.provider.continuation === 'prefill') return false
+            prefillRefusals.add(node.provider.id, node.model)
+            return true
+          },
+          run,
+        })
+        answered = result.settlement
+        noteContinued(detail, result.attempt, splice.usage, result.settlement, call.model)
+        observer.continuation?.(result.outcome)
       }
       if (!answered && !isClientGone) writeFailure(call, io, tried, last)
     } catch (error) {
@@ -891,6 +989,7 @@ function noteAttempt(
   settlement: Settlement,
   durationMs: number,
   translated: string | undefined,
+  continuation?: ContinuationMode,
 ): void {
   detail.attempts.push({
     providerId: attempt.provider.id,
@@ -899,6 +998,7 @@ function noteAttempt(
     status: settlement.status,
     durationMs,
     ...(translated ? { translated } : {}),
+    ...(continuation ? { continuation } : {}),
   })
   detail.providerId = attempt.provider.id
   detail.providerName = attempt.provider.name
@@ -910,6 +1010,28 @@ function noteAttempt(
     const code = errorCodeOf(settlement.failure.body)
     detail.errorCode = typeof code === 'string' ? code : settlement.outcome
   }
+}
+
+/** The request log's view of a continued stream: the last leg's provider, every leg's tokens. */
+function noteContinued(
+  detail: RequestDetail,
+  answering: Attempt<ProviderWithSecret> | null,
+  usage: Usage | null,
+  settlement: Settlement,
+  requestModel: string,
+): void {
+  if (answering) {
+    detail.providerId = answering.provider.id
+    detail.providerName = answering.provider.name
+    detail.servedModel = answering.model ?? requestModel
+  }
+  detail.usage = usage
+  detail.errorCode =
+    settlement.kind === 'answered' && settlement.outcome === 'success'
+      ? null
+      : settlement.outcome === 'aborted'
+        ? 'aborted'
+        : 'stream_error'
 }
 
 /** A stream's time to first token teaches a node on an adaptive route (a client gone early does not). */

@@ -31,6 +31,7 @@ import { copyUpstreamHeaders } from './forwarded-headers.js'
 import { type KeyPattern, KeyScrubber } from './key-scrubber.js'
 import type { AttemptOutcome } from './observer.js'
 import { SseParser } from './sse.js'
+import { DIVERGED, type Splice } from './stream-splice.js'
 import { errorCodeOf, type Failure, isTimeoutError } from './upstream-failure.js'
 
 /** Where an attempt goes and with what credentials. */
@@ -61,6 +62,12 @@ export interface ExchangeOptions {
   deadlines: Deadlines
   /** The provider speaks another format: the answer is translated to the client's (`format`). */
   translation?: AttemptTranslation
+  /**
+   * The stream may be continued when it is cut after the commit (stream-splice.ts): what is sent
+   * is kept in it, and a cut settles with `cut` leaving the client's stream open. A splice that
+   * `isContinuing` makes this attempt a continuing leg: its events are rewritten, no head is sent.
+   */
+  splice?: Splice
 }
 
 /** One attempt's translation: the target's wire format and the mappers (domain/translate/). */
@@ -82,6 +89,11 @@ export type Settlement =
       usage: Usage | null
       /** An id the answer carries that binds follow-ups to this provider (a Responses response id). */
       boundId?: string
+      /**
+       * The stream was cut after the commit and may be continued: the client's stream is still
+       * open and whoever settles it must end it, with `end` (the error event) when it is not continued.
+       */
+      cut?: { end: string; code: string }
     }
   | {
       kind: 'failed'
@@ -447,6 +459,21 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
       this.#onErrorEvent(raw, chunk, data)
       return
     }
+    if (this.opts.splice) {
+      const passed = this.opts.splice.pass(chunk, kind, raw)
+      if (passed === DIVERGED) {
+        this.#onDiverged()
+        return
+      }
+      if (passed === null) {
+        // a restart replaying the sent text is not silent: from its first token it gets the idle timeout
+        if (kind === 'content' && !this.#isCommitted && this.opts.splice.isContinuing)
+          this.#armDeadline(this.#lastDataAt + this.opts.idleTimeoutMs)
+        return
+      }
+      this.#route(passed, chunk, kind)
+      return
+    }
     this.#route(raw, chunk, kind)
   }
 
@@ -585,7 +612,9 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
   }
 
   #commitStream(raw: string): void {
-    this.#commitHead(200, 'text/event-stream; charset=utf-8', this.#headers)
+    // a continuing leg joins the client's stream: its head went out with the first leg
+    if (this.opts.splice?.isContinuing) this.#isCommitted = true
+    else this.#commitHead(200, 'text/event-stream; charset=utf-8', this.#headers)
     this.#ttfbMs = this.elapsedMs
     const held = this.#held
     this.#held = []
@@ -612,12 +641,16 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#mode = 'ignore'
     this.#stopDeadline()
     this.#abortUpstream()
+    let end = raw
     if (translation) {
       const info = readError(502, data)
-      this.opts.res.end(
-        this.opts.format.streamError(info.code ?? info.type ?? 'upstream_error', info.message),
-      )
-    } else this.opts.res.end(raw)
+      end = this.opts.format.streamError(info.code ?? info.type ?? 'upstream_error', info.message)
+    }
+    if (this.#isSplicing()) {
+      this.#settle({ ...this.#answered('stream_error'), cut: { end, code: 'upstream_error_event' } })
+      return
+    }
+    this.opts.res.end(end)
     this.#settle(this.#answered('stream_error'))
   }
 
@@ -643,7 +676,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     }
     this.#mode = 'ignore'
     this.#stopDeadline()
-    const end = this.opts.format.completeEnd
+    const final = this.opts.splice?.finalEvent(this.#cutUsage()) ?? ''
+    const end = final + this.opts.format.completeEnd
     if (end) this.opts.res.end(end)
     else this.opts.res.end()
     this.#settle(this.#answered('success'))
@@ -653,8 +687,28 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
     this.#mode = 'ignore'
     this.#stopDeadline()
     this.#abortUpstream()
-    this.opts.res.end(this.opts.format.streamError(code, message))
+    const end = this.opts.format.streamError(code, message)
+    // past the maximum duration the gateway itself ends the answer: it is not continued
+    if (code !== 'upstream_max_duration' && this.#isSplicing()) {
+      this.#settle({ ...this.#answered('stream_error'), cut: { end, code } })
+      return
+    }
+    this.opts.res.end(end)
     this.#settle(this.#answered('stream_error'))
+  }
+
+  /** A cut now leaves the client's stream open for a continuation (the proxy ends it either way). */
+  #isSplicing(): boolean {
+    const { splice } = this.opts
+    return splice?.isContinuable === true && this.#isCommitted && !this.#isSettled
+  }
+
+  /** A restarted answer that does not begin with the sent text: not a continuation, never spliced. */
+  #onDiverged(): void {
+    this.#abortUpstream()
+    const message = 'the continuation did not begin with the text already sent'
+    const failure = this.opts.format.failure(502, 'continuation_diverged', message)
+    this.#fail(false, 'diverged', failure)
   }
 
   // ---- timers ----
@@ -781,8 +835,8 @@ export class Exchange implements Dispatcher.DispatchHandler, Timed {
 
   // ---- ending ----
 
-  #answered(outcome: AttemptOutcome): Settlement {
-    const settlement: Settlement = {
+  #answered(outcome: AttemptOutcome): Settlement & { kind: 'answered' } {
+    const settlement: Settlement & { kind: 'answered' } = {
       kind: 'answered',
       outcome,
       status: this.#status || null,

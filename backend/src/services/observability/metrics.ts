@@ -354,6 +354,7 @@ export function createMetrics(deps: MetricsDeps) {
   const gatewayObserver: GatewayObserver = {
     attempt: recordAttempt,
     request: recordGatewayRequest,
+    continuation: (outcome) => prom.continuations.inc({ outcome }),
   }
 
   return {

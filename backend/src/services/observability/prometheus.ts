@@ -154,6 +154,12 @@ export function createPrometheus(
     labelNames: ['reason'] as const,
     registers: [registry],
   })
+  const continuations = new Counter({
+    name: 'switchboard_stream_continuations_total',
+    help: 'Streams cut after their first content on a route that continues them, by how it ended (continued, diverged: a restart that did not begin with the sent text, unavailable: no node could continue, failed, aborted)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  })
   void healthy
   void failures
   const { resilience } = options
@@ -250,6 +256,7 @@ export function createPrometheus(
     gatewayRequests,
     overhead,
     limitRejections,
+    continuations,
     tokens,
     cost,
     ttft,

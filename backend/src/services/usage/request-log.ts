@@ -68,6 +68,7 @@ function rowOf(p: Pending, priceOf: RequestLogDeps['priceOf']): NewRequestRow {
         status: a.status,
         duration_ms: Math.round(a.durationMs * 10) / 10,
         ...(a.translated ? { translated: a.translated } : {}),
+        ...(a.continuation ? { continuation: a.continuation } : {}),
       })),
     ),
     latency_ms: p.durationMs,

@@ -43,6 +43,7 @@ const saved: Provider = {
   base_url: 'https://api.openai.com/v1',
   kind: 'openai',
   endpoints: null,
+  continuation: null,
   models: ['gpt-4o'],
   is_active: true,
   health_check_path: '/models',

@@ -19,6 +19,7 @@ const anthropic: Provider = {
   models: [],
   is_active: true,
   health_check_path: '/models',
+  continuation: null,
   status: null,
   latency_ms: null,
   last_tested_at: null,
@@ -64,6 +65,17 @@ describe('the provider form state', () => {
     expect(formToPatch({ ...form, kind: 'azure', endpoints: [] }, anthropic)).toEqual({
       kind: 'azure',
       endpoints: null,
+    })
+  })
+
+  it('sends the continuation only when it is set, and null when set back to the default', () => {
+    const form = { ...emptyProviderForm(), name: 'x', base_url: 'https://x.io/v1' }
+    expect(formToCreate(form).continuation).toBeUndefined()
+    expect(formToCreate({ ...form, continuation: 'restart' }).continuation).toBe('restart')
+    const restarting = { ...anthropic, continuation: 'restart' as const }
+    expect(formToPatch(providerToForm(restarting), restarting)).toEqual({})
+    expect(formToPatch({ ...providerToForm(restarting), continuation: 'auto' }, restarting)).toEqual({
+      continuation: null,
     })
   })
 })

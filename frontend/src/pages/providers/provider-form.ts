@@ -41,7 +41,15 @@ export interface ProviderFormState {
   models: string[]
   is_active: boolean
   health_check_path: string
+  /** How a stream cut mid-answer is continued here ('auto': by kind, prefill for anthropic, restart otherwise). */
+  continuation: 'auto' | 'prefill' | 'restart'
 }
+
+export const CONTINUATION_OPTIONS: { label: string; value: ProviderFormState['continuation'] }[] = [
+  { label: 'By kind (default): prefill for Anthropic, restart otherwise', value: 'auto' },
+  { label: 'Prefill: it continues the text sent', value: 'prefill' },
+  { label: 'Restart: ask again, use it only if it begins with the text sent', value: 'restart' },
+]
 
 export const PROVIDER_FIELDS = [
   'name',
@@ -51,6 +59,7 @@ export const PROVIDER_FIELDS = [
   'api_key',
   'models',
   'health_check_path',
+  'continuation',
 ] as const
 export type ProviderField = (typeof PROVIDER_FIELDS)[number]
 export type FieldErrors = Partial<Record<ProviderField, string>>
@@ -68,6 +77,7 @@ export function emptyProviderForm(): ProviderFormState {
     models: [],
     is_active: true,
     health_check_path: DEFAULT_HEALTH_CHECK_PATH,
+    continuation: 'auto',
   }
 }
 
@@ -82,6 +92,7 @@ export function providerToForm(provider: Provider): ProviderFormState {
     models: [...provider.models],
     is_active: provider.is_active,
     health_check_path: provider.health_check_path || DEFAULT_HEALTH_CHECK_PATH,
+    continuation: provider.continuation ?? 'auto',
   }
 }
 
@@ -146,6 +157,7 @@ export function formToCreate(form: ProviderFormState): ProviderInput {
     is_active: form.is_active,
     health_check_path: form.health_check_path.trim() || DEFAULT_HEALTH_CHECK_PATH,
   }
+  if (form.continuation !== 'auto') input.continuation = form.continuation
   if (form.api_key) input.api_key = form.api_key
   return input
 }
@@ -162,6 +174,8 @@ export function formToPatch(form: ProviderFormState, original: Provider): Provid
   if (JSON.stringify(next.models) !== JSON.stringify(original.models)) patch.models = next.models
   if (next.is_active !== original.is_active) patch.is_active = next.is_active
   if (next.health_check_path !== original.health_check_path) patch.health_check_path = next.health_check_path
+  const continuation = next.continuation ?? null
+  if (continuation !== (original.continuation ?? null)) patch.continuation = continuation
   if (form.remove_key) patch.api_key = null
   else if (form.api_key) patch.api_key = form.api_key
   return patch

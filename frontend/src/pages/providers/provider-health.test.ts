@@ -8,6 +8,7 @@ const base: Provider = {
   base_url: 'https://api.example.com/v1',
   kind: 'openai',
   endpoints: null,
+  continuation: null,
   models: [],
   is_active: true,
   health_check_path: '/models',
