@@ -153,7 +153,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
   const prices = createPrices({ repo: createPricesRepo(db.kysely), changes, log })
   await prices.reload()
   const limits = createLimits({
-    quota: createQuotaRepo(db.kysely),
+    quota: createQuotaRepo(db.kysely, db.engine),
     policyOf: (id) => clientKeys.policyOf(id),
     priceOf: prices.priceOf,
     routeMaxTokens: (route) => {

@@ -407,8 +407,8 @@ const storedResponses: Builder = async (db) => {
  * Concurrency slots leased per replica (issue 15 item 6, docs/limits.md): how many requests in
  * flight of a key each replica may hold (`held`), until `expires_at` (ISO-8601; the replica renews
  * it in the background). A replica that dies stops renewing: its slots count no longer after
- * `expires_at`. The row with `replica = ''` holds nothing: a lease writes it first, so leases of
- * one key queue behind its row lock (db/quota.repo.ts).
+ * `expires_at`. The row with `replica = ''` holds nothing: on PostgreSQL a lease writes it first,
+ * so leases of one key queue behind its row lock (db/quota.repo.ts).
  */
 const keyConcurrency: Builder = async (db) => {
   await db.schema

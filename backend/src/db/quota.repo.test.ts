@@ -11,7 +11,7 @@ import { createQuotaRepo, type QuotaKey } from './quota.repo.js'
 async function repo() {
   const db = await openDatabase(parseDatabaseUrl(await testDatabaseUrl(tempDir()))!)
   onTestFinished(() => db.close())
-  return createQuotaRepo(db.kysely)
+  return createQuotaRepo(db.kysely, db.engine)
 }
 
 const KEY: QuotaKey = { keyId: 1, kind: 'requests', period: 'm100' }

@@ -7,12 +7,15 @@
  *
  * Concurrency is not a counter of a window but a level: each replica holds slots of a key
  * (`key_concurrency`, one row per key and replica) until a time it renews; a lease sums the other
- * replicas' live slots, so it needs them to stand still while it reads: it first writes the key's
- * lock row (`replica = ''`), whose row lock (PostgreSQL) or write lock (SQLite) queues every other
- * lease of the key until this one commits.
+ * replicas' live slots, so it needs them to stand still while it reads. On PostgreSQL it first
+ * writes the key's lock row (`replica = ''`), whose row lock queues every other lease of the key
+ * until this one commits. On SQLite the one statement is enough: a write statement takes the
+ * database's write lock before it reads (and a transaction held across an await would make a second
+ * connection in the same process wait in better-sqlite3's synchronous busy handler, blocking the
+ * very event loop that would commit it).
  */
 import { type Kysely, sql } from 'kysely'
-import type { Database } from './schema.js'
+import type { Database, Engine } from './schema.js'
 
 export type QuotaKind = 'requests' | 'tokens' | 'spend'
 
@@ -38,7 +41,25 @@ export interface QuotaKey {
 const asFloat = (n: number) => sql<number>`CAST(${n} AS DOUBLE PRECISION)`
 const asInt = (n: number) => sql<number>`CAST(${n} AS INTEGER)`
 
-export function createQuotaRepo(db: Kysely<Database>) {
+/** Sets this replica's slots of a key to what the others' live leases leave (one statement). */
+async function grantSlots(db: Kysely<Database>, lease: SlotLease): Promise<number> {
+  const { keyId, replica } = lease
+  const left = sql`${asInt(lease.limit)} - o.others`
+  const result = await sql<{ held: number }>`
+    INSERT INTO key_concurrency (key_id, replica, held, expires_at)
+    SELECT ${asInt(keyId)}, ${replica},
+      CASE WHEN ${left} >= ${asInt(lease.want)} THEN ${asInt(lease.want)}
+        WHEN ${left} > ${asInt(lease.keep)} THEN ${left} ELSE ${asInt(lease.keep)} END,
+      ${lease.expiresAt}
+    FROM (SELECT coalesce(sum(held), 0) AS others FROM key_concurrency
+      WHERE key_id = ${asInt(keyId)} AND replica <> ${replica} AND expires_at > ${lease.now}) AS o
+    WHERE 1 = 1
+    ON CONFLICT (key_id, replica) DO UPDATE SET held = excluded.held, expires_at = excluded.expires_at
+    RETURNING held`.execute(db)
+  return Number(result.rows[0]?.held ?? lease.keep)
+}
+
+export function createQuotaRepo(db: Kysely<Database>, engine: Engine = 'sqlite') {
   const where = (key: QuotaKey) =>
     db
       .updateTable('key_quota')
@@ -108,27 +129,15 @@ export function createQuotaRepo(db: Kysely<Database>) {
 
     /** Sets this replica's slots of a key to what the cluster leaves it; answers what it holds now. */
     async leaseSlots(lease: SlotLease): Promise<number> {
-      const { keyId, replica } = lease
+      if (engine !== 'postgres') return grantSlots(db, lease)
       return db.transaction().execute(async (tx) => {
         await tx
           .insertInto('key_concurrency')
-          .values({ key_id: keyId, replica: '', held: 0, expires_at: '' })
+          .values({ key_id: lease.keyId, replica: '', held: 0, expires_at: '' })
           .onConflict((oc) => oc.columns(['key_id', 'replica']).doUpdateSet({ held: 0 }))
           .execute()
-        // read after the lock: on PostgreSQL each statement of the transaction sees what others committed
-        const left = sql`${asInt(lease.limit)} - o.others`
-        const result = await sql<{ held: number }>`
-          INSERT INTO key_concurrency (key_id, replica, held, expires_at)
-          SELECT ${asInt(keyId)}, ${replica},
-            CASE WHEN ${left} >= ${asInt(lease.want)} THEN ${asInt(lease.want)}
-              WHEN ${left} > ${asInt(lease.keep)} THEN ${left} ELSE ${asInt(lease.keep)} END,
-            ${lease.expiresAt}
-          FROM (SELECT coalesce(sum(held), 0) AS others FROM key_concurrency
-            WHERE key_id = ${asInt(keyId)} AND replica <> ${replica} AND expires_at > ${lease.now}) AS o
-          WHERE 1 = 1
-          ON CONFLICT (key_id, replica) DO UPDATE SET held = excluded.held, expires_at = excluded.expires_at
-          RETURNING held`.execute(tx)
-        return Number(result.rows[0]?.held ?? lease.keep)
+        // read after the lock: each statement of the transaction sees what the others committed
+        return grantSlots(tx, lease)
       })
     },
 

@@ -34,12 +34,13 @@ const ProbeStatusField = Type.Union([
 /**
  * How the provider continues a stream cut mid-answer (docs/gateway.md#mid-stream-continuation):
  * `prefill` (the sent text as the start of its answer), `restart` (the request again, its answer
- * used only when it begins with the sent text); null: prefill, until the provider answers one with 400.
+ * used only when it begins with the sent text); null: by kind — prefill for `anthropic` (until it
+ * answers one with 400), restart for `openai` and `azure` (services/gateway/continuation.ts).
  */
 export const ContinuationField = Nullable(
   Type.Union([Type.Literal('prefill'), Type.Literal('restart')], {
     description:
-      "how a stream cut mid-answer is continued here: prefill (the text sent as the start of the assistant's answer) or restart (the request again, used only when its answer begins with that text); null: prefill until a 400 says otherwise",
+      "how a stream cut mid-answer is continued here: prefill (the text sent as the start of the assistant's answer) or restart (the request again, used only when its answer begins with that text); null: by kind, prefill for anthropic (until a 400 says otherwise), restart for openai and azure (OpenAI's API takes a trailing assistant message as a finished turn)",
   }),
 )
 export type ContinuationSetting = Static<typeof ContinuationField>

@@ -24,10 +24,14 @@ function prefillOf(req: RecordedRequest): string | null {
 }
 
 /** An Anthropic upstream streaming ANSWER word by word (after a prefill: the rest of it), cut as told. */
-function claude(cutAfter: (req: RecordedRequest) => number | null): Handler {
+function claude(
+  cutAfter: (req: RecordedRequest) => number | null,
+  opts: { refusesPrefill?: boolean } = {},
+): Handler {
   return (req, res, recorded) => {
     const prefill = prefillOf(recorded)
-    if (prefill !== null && (prefill !== prefill.trimEnd() || !ANSWER.startsWith(prefill)))
+    const refused = opts.refusesPrefill || prefill !== prefill?.trimEnd() || !ANSWER.startsWith(prefill ?? '')
+    if (prefill !== null && refused)
       return json(400, { type: 'error', error: { type: 'invalid_request_error', message: 'bad prefill' } })(
         req,
         res,
@@ -128,6 +132,24 @@ describe('mid-stream continuation (Messages)', () => {
       expect(prefillOf(b.requests.at(-1)!)).toBe(
         ANSWER.slice(0, WORDS.slice(0, cutAfter).join('').length).trimEnd(),
       )
+    }
+  })
+
+  it('restarts an Anthropic provider that answers a prefill with 400, and remembers it', async () => {
+    let cutAfter = 0
+    const { gw, b } = await route(
+      claude(() => cutAfter),
+      claude(() => null, { refusesPrefill: true }),
+    )
+    for (cutAfter of [1, 17, 59]) {
+      const before = b.requests.length
+      const events = eventsOf((await rawPost(gw, '/messages', streamed)).text)
+      const text = events.map((e) => (e.type === 'content_block_delta' ? e.delta?.text : '')).join('')
+      expect(text, `cut after ${cutAfter}`).toBe(ANSWER)
+      expect(events.at(-1)?.x_switchboard?.legs.map((l) => l.mode)).toEqual(['original', 'restart'])
+      // the first cut learns the 400; every later one goes straight to the restart
+      const asked = b.requests.slice(before).map((r) => prefillOf(r) !== null)
+      expect(asked).toEqual(cutAfter === 1 ? [true, false] : [false])
     }
   })
 

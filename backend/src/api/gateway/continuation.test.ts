@@ -150,13 +150,23 @@ const request = { model: 'r', messages: [{ role: 'user', content: 'count' }], st
 async function routeOf(
   first: Handler,
   second: Handler,
-  opts: { config?: Record<string, unknown>; secondModels?: string[]; env?: Record<string, string> } = {},
+  opts: {
+    config?: Record<string, unknown>
+    secondModels?: string[]
+    env?: Record<string, string>
+    /** How the nodes continue (`continuation` of both providers); unset: the openai kind's default, restart. */
+    continuation?: 'prefill' | 'restart'
+  } = {},
 ) {
   const gw = await startGateway({ ...QUIET, ...opts.env })
   const a = await fakeUpstream(first)
   const b = await fakeUpstream(second)
-  const aId = await gw.addProvider(a)
-  const bId = await gw.addProvider(b, opts.secondModels ? { models: opts.secondModels } : {})
+  const fields = opts.continuation ? { continuation: opts.continuation } : undefined
+  const aId = await gw.addProvider(a, fields ? { fields } : {})
+  const bId = await gw.addProvider(b, {
+    ...(opts.secondModels ? { models: opts.secondModels } : {}),
+    ...(fields ? { fields } : {}),
+  })
   await gw.addRoute({
     name: 'r',
     mode: 'auto',
@@ -176,7 +186,9 @@ function expectConsistent(chunks: Chunk[]): void {
 describe('mid-stream continuation (chat)', () => {
   it('continues a stream cut at every position of the answer by prefill, byte for byte', async () => {
     let cutAfter = 0
-    const { gw, b, aId, bId } = await routeOf(canonical({ cutAfter: () => cutAfter }), canonical())
+    const { gw, b, aId, bId } = await routeOf(canonical({ cutAfter: () => cutAfter }), canonical(), {
+      continuation: 'prefill',
+    })
     for (cutAfter = 1; cutAfter < 60; cutAfter++) {
       const res = await rawPost(gw, '/chat/completions', request)
       const got = read(res.text)
@@ -200,7 +212,7 @@ describe('mid-stream continuation (chat)', () => {
     expect(b.requests).toHaveLength(59)
   })
 
-  it('restarts on a provider that refuses prefill and skips the sent text, at every position; the refusal is remembered', async () => {
+  it('restarts an OpenAI-compatible provider by default (never a prefill it would answer as a new turn), skipping the sent text, at every position', async () => {
     let cutAfter = 0
     const { gw, b } = await routeOf(
       canonical({ cutAfter: () => cutAfter }),
@@ -213,9 +225,7 @@ describe('mid-stream continuation (chat)', () => {
       expect(got.done).toBe(true)
       expectConsistent(got.chunks)
       expect(got.last?.x_switchboard?.legs.at(-1)?.mode).toBe('restart')
-      // the first cut learns the 400; every later one goes straight to the restart
-      const asked = b.requests.slice(before)
-      expect(asked.map(isPrefill)).toEqual(cutAfter === 1 ? [true, false] : [false])
+      expect(b.requests.slice(before).map(isPrefill)).toEqual([false])
     }
   })
 
@@ -228,7 +238,7 @@ describe('mid-stream continuation (chat)', () => {
     expect(got.done).toBe(false)
     expect(got.content).toBe(ANSWER.slice(0, BOUNDARIES[5]))
     expect(got.last?.error).toMatchObject({ code: 'upstream_reset' })
-    expect(b.requests).toHaveLength(2)
+    expect(b.requests).toHaveLength(1)
     const metrics = await gw.app.inject({
       method: 'GET',
       url: '/metrics',
@@ -267,7 +277,9 @@ describe('mid-stream continuation (chat)', () => {
   })
 
   it('sums the usage of both legs in the final chunk and the request log, which names the continuing attempt', async () => {
-    const { gw, bId } = await routeOf(canonical({ cutAfter: () => 20 }), canonical())
+    const { gw, bId } = await routeOf(canonical({ cutAfter: () => 20 }), canonical(), {
+      continuation: 'prefill',
+    })
     const body = { ...request, stream_options: { include_usage: true } }
     const got = read((await rawPost(gw, '/chat/completions', body)).text)
     expect(got.content).toBe(ANSWER)
@@ -329,7 +341,7 @@ describe('mid-stream continuation (chat)', () => {
   it('continues on the same node when it is the only one', async () => {
     const gw = await startGateway(QUIET)
     const only = await fakeUpstream(canonical({ cutAfter: (req) => (isPrefill(req) ? null : 11) }))
-    const id = await gw.addProvider(only)
+    const id = await gw.addProvider(only, { fields: { continuation: 'prefill' } })
     await gw.addRoute({ name: 'r', mode: 'auto', config: {}, nodes: [{ api_id: id }] })
     const got = read((await rawPost(gw, '/chat/completions', request)).text)
     expect(got.content).toBe(ANSWER)

@@ -10,8 +10,8 @@ import { fakeUpstream, type Handler, waitFor } from '../../../test/fake-upstream
 const T0 = Date.parse('2026-12-03T10:00:05Z')
 const SYNC = { BACKEND_SYNC_INTERVAL_SECONDS: '0.1' }
 
-async function twoReplicas(handler: Handler = ok()) {
-  const now = () => T0
+async function twoReplicas(handler: Handler = ok(), clock = { now: T0 }) {
+  const now = () => clock.now
   const first = await startGateway(SYNC, { now })
   const second = await startGateway(
     { ...SYNC, BACKEND_DATABASE_URL: first.app.core.settings.databaseUrl },
@@ -163,8 +163,21 @@ describe('client-key limits across replicas', () => {
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([])
     expect(statuses.filter((s) => s === 200)).toHaveLength(inFlight)
 
-    // the slots come back when the requests end: the first replica alone gets the cluster's share
-    // less what the second keeps free (one chunk)
+    // the slots come back when the requests end (in the background, after the answers): the first
+    // replica alone then gets the cluster's share less what the second keeps free (one chunk)
+    const db = first.app.core.db.kysely
+    await waitFor(
+      async () => {
+        const rows = await db
+          .selectFrom('key_concurrency')
+          .select('held')
+          .where('replica', '<>', '')
+          .execute()
+        return rows.reduce((sum, r) => sum + r.held, 0) <= 2
+      },
+      10_000,
+      'both replicas to give back their slots but one each',
+    )
     refused = 0
     const alone = burst(first, key, 12, () => refused++)
     await waitFor(
@@ -177,5 +190,36 @@ describe('client-key limits across replicas', () => {
     expect((await first.admin('GET', '/api/keys')).status).toBe(200)
     upstream.release()
     expect((await alone).filter((s) => s !== 200 && s !== 429)).toEqual([])
+  }, 60_000)
+
+  it('counts a replica that stopped renewing its slots no longer after the lease: the overshoot is what it had in flight', async () => {
+    const upstream = gate(ok())
+    const clock = { now: T0 }
+    const { first, second } = await twoReplicas(upstream.handler, clock)
+    const { key } = await createKey(first, { max_concurrent: 6 })
+    await waitUntilServed(second, key)
+    upstream.close()
+    let refused = 0
+    const held = burst(first, key, 6, () => refused++)
+    await waitFor(() => upstream.waiting.length + refused === 6, 20_000, 'the first replica placing six')
+    // 5 or 6 upstream: the second may keep one free slot (its chunk) from the request that saw it synced
+    const silent = upstream.waiting.length
+    expect(silent).toBeGreaterThanOrEqual(5)
+    // 30 s on (SLOT_LEASE_MS) without a renewal, as if the first replica had lost the database
+    clock.now += 30_000
+    refused = 0
+    const late = burst(second, key, 6, () => refused++)
+    await waitFor(
+      () => upstream.waiting.length + refused === silent + 6,
+      20_000,
+      'the second replica placing six',
+    )
+    // docs/limits.md: past the limit by at most what the silent replica had in flight; it admits
+    // nothing new without a lease
+    expect(upstream.waiting.length).toBe(silent + 6)
+    expect(await send(first, key)).toBe(429)
+    upstream.release()
+    expect((await late).filter((s) => s === 200)).toHaveLength(6)
+    expect((await held).filter((s) => s === 200)).toHaveLength(silent)
   }, 60_000)
 })

@@ -7,6 +7,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import type { Provider } from '../../domain/model.js'
+import type { ProviderKind } from '../../domain/provider-kinds.js'
 import type { Attempt } from '../../domain/routing.js'
 import type { ContinuationMode } from './stream-splice.js'
 import type { Settlement } from './upstream-exchange.js'
@@ -24,6 +25,18 @@ export function streamRecoveryOf(config: Record<string, unknown>): StreamRecover
 
 /** How outcomes of continuations are counted (metrics). */
 export type ContinuationOutcome = 'continued' | 'diverged' | 'unavailable' | 'failed' | 'aborted'
+
+/**
+ * How a node continues when its provider declares nothing. Anthropic takes a trailing assistant
+ * message as a prefill of its answer (documented; a 400 teaches a restart). OpenAI's API takes one
+ * as a finished turn and answers anew, without an error: a splice after it would not join up and
+ * nothing in the answer says so. So OpenAI-compatible and Azure providers restart (the new answer
+ * must begin with exactly the sent text) unless declared `prefill` (a server that continues a
+ * final assistant message, e.g. vLLM with `continue_final_message`).
+ */
+export function defaultContinuation(kind: ProviderKind, refusedPrefill: boolean): ContinuationMode {
+  return kind === 'anthropic' && !refusedPrefill ? 'prefill' : 'restart'
+}
 
 const MAX_REFUSALS = 10_000
 

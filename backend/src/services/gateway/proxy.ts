@@ -37,7 +37,13 @@ import type { Settings } from '../../settings.js'
 import type { Snapshot } from '../config/snapshot.js'
 import type { AffinityBindings, BoundSession } from './affinity-bindings.js'
 import { type Circuits, deferSlowStarters } from './circuits.js'
-import { continueStream, PrefillRefusals, type StreamRecovery, streamRecoveryOf } from './continuation.js'
+import {
+  continueStream,
+  defaultContinuation,
+  PrefillRefusals,
+  type StreamRecovery,
+  streamRecoveryOf,
+} from './continuation.js'
 import { type Cooldowns, cooldownMs } from './cooldowns.js'
 import { Deadlines } from './deadlines.js'
 import { chatFormat, plainFormat } from './formats/chat.js'
@@ -689,10 +695,10 @@ export function createProxy(deps: ProxyDeps) {
             !cooldowns.has(node.provider.id, node.model) &&
             servesEndpoint(node.provider, SERVED_AS[call.endpoint as Endpoint]) &&
             circuits.admit(node.provider),
-          // the provider's own setting wins; else prefill until it answers one with 400
+          // the provider's own setting wins; else its kind's default (continuation.ts)
           modeOf: (node) =>
             node.provider.continuation ??
-            (prefillRefusals.has(node.provider.id, node.model) ? 'restart' : 'prefill'),
+            defaultContinuation(node.provider.kind, prefillRefusals.has(node.provider.id, node.model)),
           refusePrefill: (node) => {
             if (node.provider.continuation === 'prefill') return false
             prefillRefusals.add(node.provider.id, node.model)

@@ -41,12 +41,12 @@ export interface ProviderFormState {
   models: string[]
   is_active: boolean
   health_check_path: string
-  /** How a stream cut mid-answer is continued here ('auto': prefill until the provider refuses one). */
+  /** How a stream cut mid-answer is continued here ('auto': by kind, prefill for anthropic, restart otherwise). */
   continuation: 'auto' | 'prefill' | 'restart'
 }
 
 export const CONTINUATION_OPTIONS: { label: string; value: ProviderFormState['continuation'] }[] = [
-  { label: 'Prefill, until it refuses one (default)', value: 'auto' },
+  { label: 'By kind (default): prefill for Anthropic, restart otherwise', value: 'auto' },
   { label: 'Prefill: it continues the text sent', value: 'prefill' },
   { label: 'Restart: ask again, use it only if it begins with the text sent', value: 'restart' },
 ]
