@@ -177,6 +177,10 @@ describe('deployment files', () => {
       expect(lines.find((l) => /^ENTRYPOINT/i.test(l))).toBe('ENTRYPOINT ["switchboard-entrypoint"]')
     })
 
+    it('caps the young generation of V8 for the server (docs/performance.md#memory)', () => {
+      expect(runtime?.lines.join('\n')).toMatch(/ENV NODE_OPTIONS=--max-semi-space-size=8\b/)
+    })
+
     it('declares the data and logs folders the compose volumes mount', () => {
       expect(runtime?.lines).toContain('VOLUME ["/app/backend/data", "/app/backend/logs"]')
     })
