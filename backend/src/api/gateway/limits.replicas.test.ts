@@ -145,8 +145,15 @@ describe('client-key limits across replicas', () => {
   it('holds max_concurrent for the cluster: 2 × 12 requests held open against a limit of 6', async () => {
     const upstream = gate(ok())
     const { first, second } = await twoReplicas(upstream.handler)
-    const { key } = await createKey(first, { max_concurrent: 6 })
+    const { id, key } = await createKey(first, { max_concurrent: 6 })
     await waitUntilServed(second, key)
+    // the policy too, in the second replica's memory: a key served before its policy arrived took
+    // no slot (CI saw 7 in flight against 6 when the burst began that early)
+    await waitFor(
+      () => second.app.core.clientKeys.policyOf(id)?.max_concurrent === 6,
+      10_000,
+      'the second replica to load the policy',
+    )
     upstream.close()
     let refused = 0
     const round = () =>
@@ -196,8 +203,15 @@ describe('client-key limits across replicas', () => {
     const upstream = gate(ok())
     const clock = { now: T0 }
     const { first, second } = await twoReplicas(upstream.handler, clock)
-    const { key } = await createKey(first, { max_concurrent: 6 })
+    const { id, key } = await createKey(first, { max_concurrent: 6 })
     await waitUntilServed(second, key)
+    // the policy too, in the second replica's memory: a key served before its policy arrived took
+    // no slot (CI saw 7 in flight against 6 when the burst began that early)
+    await waitFor(
+      () => second.app.core.clientKeys.policyOf(id)?.max_concurrent === 6,
+      10_000,
+      'the second replica to load the policy',
+    )
     upstream.close()
     let refused = 0
     const held = burst(first, key, 6, () => refused++)
