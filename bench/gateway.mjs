@@ -35,15 +35,9 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { cpus, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const args = process.argv.slice(2)
-const flag = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback
-}
+import { args, flag, freePort, root } from './cli.mjs'
 
 const CHUNKS = 20
 const ADMIN_TOKEN = 'bench-admin-token-0123456789'
@@ -254,14 +248,6 @@ function runRateClient(url, rate, seconds, connections, token, body) {
 }
 
 // ---------------------------------------------------------------- helpers
-
-async function freePort() {
-  const server = http.createServer()
-  await new Promise((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address()
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 function pinned(core, command, commandArgs, options) {
   return spawn('taskset', ['-c', String(core), command, ...commandArgs], options)
@@ -688,32 +674,19 @@ async function main() {
       { name: 'raw-proxy', base: `http://127.0.0.1:${rawPort}`, pid: raw.pid, token: 'x' },
       { name: 'switchboard', base: `http://127.0.0.1:${sbPort}`, pid: sb.child.pid, token: sb.key },
     ]
+    /** A second Switchboard beside the first (same core), measured right after it in every case. */
+    const addTwin = async (name, suffix, env, nodeArgs) => {
+      const twinPort = await freePort()
+      const twin = await startSwitchboard(0, twinPort, upPort, dir, suffix, env, nodeArgs)
+      children.push(twin.child)
+      targets.push({ name, base: `http://127.0.0.1:${twinPort}`, pid: twin.child.pid, token: twin.key })
+    }
     const logCompare = args.includes('--log-compare')
-    if (logCompare) {
-      // the same server with the request log off, on the same core, measured right after the first
-      const offPort = await freePort()
-      const off = await startSwitchboard(0, offPort, upPort, dir, 'nolog', { BACKEND_REQUEST_LOG: 'false' })
-      children.push(off.child)
-      targets.push({
-        name: 'switchboard-nolog',
-        base: `http://127.0.0.1:${offPort}`,
-        pid: off.child.pid,
-        token: off.key,
-      })
-    }
+    // the same server with the request log off
+    if (logCompare) await addTwin('switchboard-nolog', 'nolog', { BACKEND_REQUEST_LOG: 'false' })
     const nodeArgsB = flag('node-args-b', null)
-    if (nodeArgsB !== null) {
-      // the same server under other node flags (e.g. a V8 heap setting), same core, measured right after
-      const bPort = await freePort()
-      const b = await startSwitchboard(0, bPort, upPort, dir, 'b', {}, nodeArgsB.split(' ').filter(Boolean))
-      children.push(b.child)
-      targets.push({
-        name: 'switchboard-b',
-        base: `http://127.0.0.1:${bPort}`,
-        pid: b.child.pid,
-        token: b.key,
-      })
-    }
+    // the same server under other node flags (e.g. a V8 heap setting)
+    if (nodeArgsB !== null) await addTwin('switchboard-b', 'b', {}, nodeArgsB.split(' ').filter(Boolean))
     const only = flag('only', '').split(',').filter(Boolean)
     const measured = targets.filter((target) => only.length === 0 || only.includes(target.name))
     const idleSeconds = Number(flag('idle', '0'))

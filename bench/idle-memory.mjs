@@ -11,28 +11,12 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { flag, freePort, root } from './cli.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const args = process.argv.slice(2)
-const flag = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback
-}
 const seconds = Number(flag('seconds', '30'))
 const nodeArgs = flag('node-args', '').split(' ').filter(Boolean)
-
-function freePort() {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolvePort(port))
-    })
-  })
-}
 
 function statusMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

@@ -14,18 +14,11 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import http from 'node:http'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import pg from 'pg'
+import { flag, freePort, root } from './cli.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const args = process.argv.slice(2)
-const flag = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback
-}
 const base = flag('url', process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
 const schema = flag('schema', 'bench_requests')
 const runs = Number(flag('runs', '10'))
@@ -33,14 +26,6 @@ const TOKEN = 'bench-admin-token-0123456789'
 
 const url = new URL(base)
 url.searchParams.set('options', `-c search_path=${schema}`)
-
-async function freePort() {
-  const server = http.createServer()
-  await new Promise((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address()
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 async function get(baseUrl, path) {
   const began = performance.now()

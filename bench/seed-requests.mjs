@@ -15,16 +15,9 @@
  * (with a time to first token), 2 % answered 502 after a failed attempt, tokens and cost per record.
  * Then `node bench/requests-queries.mjs` times the Usage and Requests pages' queries on it.
  */
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import pg from 'pg'
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const args = process.argv.slice(2)
-const flag = (name, fallback) => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? (args[i + 1] ?? fallback) : fallback
-}
+import { flag, root } from './cli.mjs'
 
 const base = flag('url', process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
 const schema = flag('schema', 'bench_requests')

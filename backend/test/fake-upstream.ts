@@ -103,6 +103,34 @@ export async function fakeUpstream(handler: Handler = json(200, { data: [] })): 
 }
 
 /** A URL on 127.0.0.1 where nothing listens (a port taken, then released). */
+/**
+ * An upstream that holds the requests it gets while holding (counting them in `waiting`), so they
+ * pile up in flight: `release()` answers those held so far and keeps holding; `open()` answers them
+ * and every later one at once; `hold()` starts holding again.
+ */
+export function heldUpstream(handler: Handler, opts: { holding?: boolean } = {}) {
+  const waiting: (() => void)[] = []
+  let isHolding = opts.holding ?? true
+  const release = () => {
+    for (const go of waiting.splice(0)) go()
+  }
+  return {
+    handler: ((req, res, recorded) => {
+      if (!isHolding) return handler(req, res, recorded)
+      waiting.push(() => handler(req, res, recorded))
+    }) as Handler,
+    waiting,
+    hold() {
+      isHolding = true
+    },
+    release,
+    open() {
+      isHolding = false
+      release()
+    },
+  }
+}
+
 export async function closedPortUrl(): Promise<string> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { type Gateway, ok, startGateway } from '../../../test/fake-openai.js'
-import { fakeUpstream, type Handler, waitFor } from '../../../test/fake-upstream.js'
+import { fakeUpstream, type Handler, heldUpstream, waitFor } from '../../../test/fake-upstream.js'
+import type { KeyPolicy } from '../../domain/key-policy.js'
 
 const T0 = Date.parse('2026-12-03T10:00:05Z')
 const SYNC = { BACKEND_SYNC_INTERVAL_SECONDS: '0.1' }
@@ -54,25 +55,6 @@ async function drive(gw: Gateway, key: string, total: number, parallel: number):
   return statuses
 }
 
-/** An upstream that, once closed, holds every request until release(), counting them. */
-function gate(handler: Handler) {
-  const waiting: (() => void)[] = []
-  let isOpen = true
-  return {
-    handler: ((req, res, recorded) => {
-      if (isOpen) return handler(req, res, recorded)
-      waiting.push(() => handler(req, res, recorded))
-    }) as Handler,
-    waiting,
-    close() {
-      isOpen = false
-    },
-    release() {
-      for (const go of waiting.splice(0)) go()
-    },
-  }
-}
-
 /** `n` requests at once to one replica; calls `onRefused` as each 429 arrives. */
 function burst(gw: Gateway, key: string, n: number, onRefused: () => void): Promise<number[]> {
   return Promise.all(
@@ -81,6 +63,22 @@ function burst(gw: Gateway, key: string, n: number, onRefused: () => void): Prom
       if (status === 429) onRefused()
       return status
     }),
+  )
+}
+
+/**
+ * Until the replica holds the key's policy in memory (its auth and limits read that, not the
+ * database): a key served before its policy arrived is not limited, so a test that starts early
+ * sees more accepted than the limit (CI saw 7 in flight against a max_concurrent of 6).
+ */
+async function waitForPolicy(gw: Gateway, id: number, isLoaded: (policy: KeyPolicy) => boolean) {
+  await waitFor(
+    () => {
+      const policy = gw.app.core.clientKeys.policyOf(id)
+      return policy !== undefined && isLoaded(policy)
+    },
+    10_000,
+    'the replica to load the key and its policy',
   )
 }
 
@@ -96,14 +94,9 @@ describe('client-key limits across replicas', () => {
     const probe = await createKey(first, {})
     await waitUntilServed(second, probe.key)
     const { id, key } = await createKey(first, { requests_per_minute: 60 })
-    // what the second replica holds in memory: its auth and limits read that, not the database
     // (waiting on its GET /api/keys, which reads the database, let early requests meet an unknown
     // key — 401 — or a key without its policy yet on a loaded machine)
-    await waitFor(
-      () => second.app.core.clientKeys.policyOf(id)?.requests_per_minute === 60,
-      10_000,
-      'the second replica to load the key and its policy',
-    )
+    await waitForPolicy(second, id, (policy) => policy.requests_per_minute === 60)
     const [a, b] = await Promise.all([drive(first, key, 200, 8), drive(second, key, 200, 8)])
     const accepted = [...a, ...b].filter((s) => s === 200).length
     const refused = [...a, ...b].filter((s) => s === 429).length
@@ -143,18 +136,12 @@ describe('client-key limits across replicas', () => {
   }, 60_000)
 
   it('holds max_concurrent for the cluster: 2 × 12 requests held open against a limit of 6', async () => {
-    const upstream = gate(ok())
+    const upstream = heldUpstream(ok(), { holding: false })
     const { first, second } = await twoReplicas(upstream.handler)
     const { id, key } = await createKey(first, { max_concurrent: 6 })
     await waitUntilServed(second, key)
-    // the policy too, in the second replica's memory: a key served before its policy arrived took
-    // no slot (CI saw 7 in flight against 6 when the burst began that early)
-    await waitFor(
-      () => second.app.core.clientKeys.policyOf(id)?.max_concurrent === 6,
-      10_000,
-      'the second replica to load the policy',
-    )
-    upstream.close()
+    await waitForPolicy(second, id, (policy) => policy.max_concurrent === 6)
+    upstream.hold()
     let refused = 0
     const round = () =>
       Promise.all([burst(first, key, 12, () => refused++), burst(second, key, 12, () => refused++)])
@@ -200,19 +187,13 @@ describe('client-key limits across replicas', () => {
   }, 60_000)
 
   it('counts a replica that stopped renewing its slots no longer after the lease: the overshoot is what it had in flight', async () => {
-    const upstream = gate(ok())
+    const upstream = heldUpstream(ok(), { holding: false })
     const clock = { now: T0 }
     const { first, second } = await twoReplicas(upstream.handler, clock)
     const { id, key } = await createKey(first, { max_concurrent: 6 })
     await waitUntilServed(second, key)
-    // the policy too, in the second replica's memory: a key served before its policy arrived took
-    // no slot (CI saw 7 in flight against 6 when the burst began that early)
-    await waitFor(
-      () => second.app.core.clientKeys.policyOf(id)?.max_concurrent === 6,
-      10_000,
-      'the second replica to load the policy',
-    )
-    upstream.close()
+    await waitForPolicy(second, id, (policy) => policy.max_concurrent === 6)
+    upstream.hold()
     let refused = 0
     const held = burst(first, key, 6, () => refused++)
     await waitFor(() => upstream.waiting.length + refused === 6, 20_000, 'the first replica placing six')

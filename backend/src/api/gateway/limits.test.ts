@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { messages } from '../../../test/fake-anthropic.js'
 import { completionBody, type Gateway, ok, rawPost, startGateway } from '../../../test/fake-openai.js'
 import { responses } from '../../../test/fake-responses.js'
-import { fakeUpstream, type Handler, json, waitFor } from '../../../test/fake-upstream.js'
+import { fakeUpstream, type Handler, heldUpstream, json, waitFor } from '../../../test/fake-upstream.js'
 
 const T0 = Date.parse('2026-12-03T10:00:05Z')
 
@@ -40,23 +40,6 @@ async function usageOf(gw: Gateway, id: number) {
   const list = await gw.admin('GET', '/api/keys')
   const key = (list.body as { id: number; usage: Record<string, number> }[]).find((k) => k.id === id)
   return key?.usage
-}
-
-/** Answers once the test calls release(): requests pile up in flight meanwhile. */
-function held(handler: Handler) {
-  const waiting: (() => void)[] = []
-  let isOpen = false
-  return {
-    handler: ((req, res, recorded) => {
-      if (isOpen) return handler(req, res, recorded)
-      waiting.push(() => handler(req, res, recorded))
-    }) as Handler,
-    waiting,
-    release() {
-      isOpen = true
-      for (const go of waiting.splice(0)) go()
-    },
-  }
 }
 
 describe('client-key limits on /v1', () => {
@@ -214,7 +197,7 @@ describe('client-key limits on /v1', () => {
 
   it('holds max_concurrent requests in flight and refuses the next one with 429', async () => {
     const { gw } = await gateway()
-    const gate = held(ok())
+    const gate = heldUpstream(ok())
     await gw.addProvider(await fakeUpstream(gate.handler))
     const { id, key } = await keyWith(gw, { max_concurrent: 2 })
     const first = [chat(gw, key), chat(gw, key)]
@@ -223,14 +206,14 @@ describe('client-key limits on /v1', () => {
     const third = await chat(gw, key)
     expect(third.status).toBe(429)
     expect(JSON.parse(third.text).error.message).toContain('max_concurrent 2')
-    gate.release()
+    gate.open()
     expect((await Promise.all(first)).map((r) => r.status)).toEqual([200, 200])
     expect((await chat(gw, key)).status).toBe(200)
   })
 
   it('reserves the worst-case cost of concurrent requests so they cannot overspend the budget, then settles to the real cost', async () => {
     const { gw } = await gateway()
-    const gate = held(json(200, completionBody('gpt-test')))
+    const gate = heldUpstream(json(200, completionBody('gpt-test')))
     const providerId = await gw.addProvider(await fakeUpstream(gate.handler))
     // 1 per output token, input free: a request with max_tokens 4 may cost 4; it really costs 2
     const price = await gw.admin('PUT', '/api/prices', {
@@ -249,7 +232,7 @@ describe('client-key limits on /v1', () => {
     )
     // the four others are refused while two are in flight: 2 × 4 reserved, a third would pass 10
     await waitFor(() => gate.waiting.length === 2 && answered === 4, 5000, 'two upstream, four refused')
-    gate.release()
+    gate.open()
     const answers = await Promise.all(calls)
     const statuses = answers.map((r) => r.status).sort()
     expect(statuses).toEqual([200, 200, 429, 429, 429, 429])
