@@ -87,6 +87,9 @@ describe('client keys', () => {
         body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 5 }),
       })
     expect((await call('gpt-other')).status).toBe(403)
+    // the limits count in whole clock minutes: a minute that ended between the calls and the bar's
+    // next read would show 0 used, so the calls start with at least 25 s of their minute left
+    await untilMinuteHas(25_000)
     // two a minute: a third is refused (a minute that ends meanwhile lets at most two more through)
     const statuses: number[] = []
     for (let i = 0; i < 5 && !statuses.includes(429); i++) statuses.push((await call('gpt-e2e')).status)
@@ -106,3 +109,11 @@ describe('client keys', () => {
     await screenshot(page, '12-key-limits')
   })
 })
+
+/** Waits, if need be, for the next clock minute, so that at least `ms` of the current one is left. */
+async function untilMinuteHas(ms: number): Promise<void> {
+  const left = () => 60_000 - (Date.now() % 60_000)
+  if (left() >= ms) return
+  const deadline = Date.now() + left() + 1000
+  while (left() < ms && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200))
+}
