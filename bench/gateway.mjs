@@ -15,6 +15,8 @@
  *   node bench/gateway.mjs [--duration 10] [--connections 32,128] [--modes json,stream,translated,responses,messages]
  *                          [--only raw-proxy,switchboard] [--no-build] [--soak 300] [--node-args "…"]
  *                          [--rate 1000 (0: skip the fixed-rate latency cases)]
+ *                          [--rounds 3 (every load case that many times, the targets' order reversed
+ *                           every other round; the tables give medians and the lowest–highest)]
  *                          [--node-args-b "…" (a second Switchboard, switchboard-b, with these node
  *                           flags instead, measured right after the first in every case)]
  *                          [--idle 30 (each target's RSS after that many seconds idle once started, and
@@ -520,6 +522,50 @@ function printRateTable(rows) {
   }
 }
 
+/**
+ * One row per target, mode and connections: the median of its rounds in every figure, with the
+ * lowest and highest req/s and CPU per request when there was more than one round.
+ */
+function medianRows(runs) {
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    const mid = Math.floor(sorted.length / 2)
+    if (sorted.length % 2) return sorted[mid]
+    // an even count: the mean of the middle two, kept as whole as the figures are (RSS has a decimal)
+    const [a, b] = [sorted[mid - 1], sorted[mid]]
+    return Number.isInteger(a) && Number.isInteger(b) ? Math.round((a + b) / 2) : Math.round((a + b) * 5) / 10
+  }
+  const groups = new Map()
+  for (const run of runs) {
+    const key = `${run.mode}:${run.connections}:${run.name}`
+    if (!groups.has(key)) groups.set(key, [])
+    groups.get(key).push(run)
+  }
+  // the groups keep the first round's order: mode, connections, then the targets as listed
+  return [...groups.values()].map((group) => {
+    const { round: _round, ...first } = group[0]
+    if (group.length === 1) return first
+    const row = { ...first }
+    for (const field of ['rps', 'p50_ms', 'p99_ms', 'cpu_us_per_req', 'other_threads_us_per_req', 'rss_mb'])
+      row[field] = median(group.map((r) => r[field]))
+    for (const field of ['non2xx', 'errors']) row[field] = group.reduce((sum, r) => sum + r[field], 0)
+    row.rounds = group.length
+    row.spread = {
+      rps: [Math.min(...group.map((r) => r.rps)), Math.max(...group.map((r) => r.rps))],
+      cpu_us_per_req: [
+        Math.min(...group.map((r) => r.cpu_us_per_req)),
+        Math.max(...group.map((r) => r.cpu_us_per_req)),
+      ],
+    }
+    return row
+  })
+}
+
+/** ` (4100–4480)`: a figure's lowest and highest over the rounds, or nothing for a single round. */
+function spreadOf(row, field) {
+  return row.spread ? ` (${row.spread[field][0]}–${row.spread[field][1]})` : ''
+}
+
 function printTable(rows) {
   console.log(
     '\n| mode | conns | target | req/s | p50 ms | p99 ms | CPU µs/req (other threads) | RSS MB | vs raw: req/s | CPU | +p50 ms |',
@@ -532,7 +578,7 @@ function printTable(rows) {
     const isSb = row.name.startsWith('switchboard') && raw
     const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '')
     console.log(
-      `| ${row.mode} | ${row.connections} | ${row.name} | ${row.rps} | ${row.p50_ms} | ${row.p99_ms} | ${row.cpu_us_per_req} (${row.other_threads_us_per_req}) | ${row.rss_mb} | ${isSb ? ratio(row.rps, raw.rps) : ''} | ${isSb ? ratio(row.cpu_us_per_req, raw.cpu_us_per_req) : ''} | ${isSb ? (row.p50_ms - raw.p50_ms).toFixed(2) : ''} |`,
+      `| ${row.mode} | ${row.connections} | ${row.name} | ${row.rps}${spreadOf(row, 'rps')} | ${row.p50_ms} | ${row.p99_ms} | ${row.cpu_us_per_req}${spreadOf(row, 'cpu_us_per_req')} (${row.other_threads_us_per_req}) | ${row.rss_mb} | ${isSb ? ratio(row.rps, raw.rps) : ''} | ${isSb ? ratio(row.cpu_us_per_req, raw.cpu_us_per_req) : ''} | ${isSb ? (row.p50_ms - raw.p50_ms).toFixed(2) : ''} |`,
     )
   }
 }
@@ -556,7 +602,7 @@ function printLogTable(rows) {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const { on, off } of pairs) {
     console.log(
-      `| ${on.mode} | ${on.connections} | ${on.rps} | ${off.rps} | ${(on.rps / off.rps).toFixed(2)} | ${on.cpu_us_per_req} | ${off.cpu_us_per_req} | ${on.p99_ms} | ${off.p99_ms} |`,
+      `| ${on.mode} | ${on.connections} | ${on.rps}${spreadOf(on, 'rps')} | ${off.rps}${spreadOf(off, 'rps')} | ${(on.rps / off.rps).toFixed(2)} | ${on.cpu_us_per_req}${spreadOf(on, 'cpu_us_per_req')} | ${off.cpu_us_per_req}${spreadOf(off, 'cpu_us_per_req')} | ${on.p99_ms} | ${off.p99_ms} |`,
     )
   }
 }
@@ -693,15 +739,22 @@ async function main() {
     const idle =
       idleSeconds > 0 ? { seconds: idleSeconds, started: await idleRss(idleSeconds, measured) } : null
     const modes = flag('modes', 'json,stream').split(',')
-    const rows = []
-    for (const mode of modes) {
-      for (const connections of connectionList) {
-        for (const target of targets) {
-          if (only.length === 0 || only.includes(target.name))
-            rows.push(await measure({ ...target, mode, connections, duration }))
+    // --rounds N: every case N times, the targets in reverse order every other round (so neither
+    // of two twins always runs first); the tables give each case's median and the spread
+    const rounds = Math.max(1, Number(flag('rounds', '1')))
+    const runs = []
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? targets : [...targets].reverse()
+      for (const mode of modes) {
+        for (const connections of connectionList) {
+          for (const target of order) {
+            if (only.length === 0 || only.includes(target.name))
+              runs.push({ round, ...(await measure({ ...target, mode, connections, duration })) })
+          }
         }
       }
     }
+    const rows = medianRows(runs)
     printTable(rows)
     printLogTable(rows)
     printTranslatedTable(rows)
@@ -727,7 +780,9 @@ async function main() {
       chunks_per_stream: CHUNKS,
       escapes,
       log_compare: logCompare,
+      rounds,
       rows,
+      runs: rounds > 1 ? runs : undefined,
       fixed_rate: rateRows,
       idle,
       soak: soakResult,
