@@ -212,6 +212,32 @@ describe('mid-stream continuation (chat)', () => {
     expect(b.requests).toHaveLength(59)
   })
 
+  it("lowers the client's max_tokens by the sent text on a prefill, and keeps it on a restart", async () => {
+    const capped = { ...request, max_tokens: 100, max_completion_tokens: 90 }
+    const sent = ANSWER.slice(0, BOUNDARIES[20])
+    const caps = (r: RecordedRequest) => {
+      const { max_tokens, max_completion_tokens } = r.json as Record<string, unknown>
+      return { max_tokens, max_completion_tokens }
+    }
+    const prefilled = await routeOf(canonical({ cutAfter: () => 20 }), canonical(), {
+      continuation: 'prefill',
+    })
+    expect(read((await rawPost(prefilled.gw, '/chat/completions', capped)).text).content).toBe(ANSWER)
+    const spent = Math.ceil(sent.length / 4)
+    expect(caps(prefilled.b.requests.at(-1)!)).toEqual({
+      max_tokens: 100 - spent,
+      max_completion_tokens: 90 - spent,
+    })
+    // a cap the sent text used up still leaves the continuation one token, not a refused request
+    const tight = { ...request, max_tokens: 2 }
+    expect(read((await rawPost(prefilled.gw, '/chat/completions', tight)).text).content).toBe(ANSWER)
+    expect(caps(prefilled.b.requests.at(-1)!).max_tokens).toBe(1)
+
+    const restarted = await routeOf(canonical({ cutAfter: () => 20 }), canonical({ refusesPrefill: true }))
+    expect(read((await rawPost(restarted.gw, '/chat/completions', capped)).text).content).toBe(ANSWER)
+    expect(caps(restarted.b.requests.at(-1)!)).toEqual({ max_tokens: 100, max_completion_tokens: 90 })
+  })
+
   it('restarts an OpenAI-compatible provider by default (never a prefill it would answer as a new turn), skipping the sent text, at every position', async () => {
     let cutAfter = 0
     const { gw, b } = await routeOf(

@@ -216,6 +216,7 @@ const chatSplice: SpliceFormat = {
     return {
       body: {
         ...body,
+        ...capsLeft(body, text),
         model,
         messages: [...messages, { role: 'assistant', content: text }],
         stream_options: { ...(options && typeof options === 'object' ? options : {}), include_usage: true },
@@ -335,7 +336,12 @@ const messagesSplice: SpliceFormat = {
     const kept = text.trimEnd()
     const messages = Array.isArray(body.messages) ? body.messages : []
     return {
-      body: { ...body, model, messages: [...messages, { role: 'assistant', content: kept }] },
+      body: {
+        ...body,
+        ...capsLeft(body, kept),
+        model,
+        messages: [...messages, { role: 'assistant', content: kept }],
+      },
       skip: text.slice(kept.length),
     }
   },
@@ -343,6 +349,23 @@ const messagesSplice: SpliceFormat = {
   final() {
     return ''
   },
+}
+
+/**
+ * The output fields of a prefill continuation, lowered by the tokens the sent text took: the
+ * continuation only writes the rest of the answer, and the client's cap holds for the whole of it.
+ * The tokens are estimated as the limits estimate them (4 characters a token); at least 1 is left.
+ * A restart regenerates the sent text, so its body keeps the client's cap (not through here).
+ */
+function capsLeft(body: Json, text: string): Json {
+  const spent = Math.ceil(text.length / 4)
+  const caps: Json = {}
+  for (const field of ['max_tokens', 'max_completion_tokens']) {
+    const value = body[field]
+    if (typeof value === 'number' && Number.isFinite(value))
+      caps[field] = Math.max(1, Math.ceil(value) - spent)
+  }
+  return caps
 }
 
 /** The endpoints whose committed streams may be continued, and how. */
