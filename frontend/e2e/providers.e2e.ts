@@ -86,16 +86,17 @@ describe('providers', () => {
     await pickOption(page, 'Kind', 'Anthropic')
     await form.getByPlaceholder('Optional; sent as x-api-key').waitFor()
     await pickMany(page, 'Endpoints', ['count_tokens'])
+    await pickOption(page, 'Continuing a cut stream', 'Restart: ask again')
     await form.getByRole('button', { name: 'Create provider' }).click()
     await form.waitFor({ state: 'hidden' })
     await tableRow(page, name).getByTestId('provider-kind').getByText('anthropic', { exact: false }).waitFor()
-    const providers = await api<{ name: string; kind: string; endpoints: string[] | null }[]>(
-      'GET',
-      '/api/providers',
-    )
+    const providers = await api<
+      { name: string; kind: string; endpoints: string[] | null; continuation: string | null }[]
+    >('GET', '/api/providers')
     expect(providers.find((p) => p.name === name)).toMatchObject({
       kind: 'anthropic',
       endpoints: ['count_tokens'],
+      continuation: 'restart',
     })
   })
 

@@ -98,6 +98,7 @@ describe('routes', () => {
     await formItem(page, 'Session affinity').getByText('prompt cache', { exact: false }).waitFor()
     await page.getByText('first one a request carries wins', { exact: false }).waitFor()
     await page.getByRole('switch', { name: 'Hash the first messages' }).click()
+    await pickOption(page, 'When a stream breaks mid-answer', 'Continue on any node')
     await screenshot(page, '07c-route-affinity')
     await page.getByRole('button', { name: 'Create route' }).click()
     await tableRow(page, routeName).getByText(provider.name, { exact: false }).waitFor()
@@ -110,6 +111,7 @@ describe('routes', () => {
       sources: ['x-session-id', 'prompt_cache_key', 'user', 'safety_identifier', 'metadata.user_id'],
       hash_messages: true,
     })
+    expect((await saved())?.config.stream_recovery).toBe('continue')
     const state = await api<{ state: { affinity: { enabled: boolean; bindings: number } } }>(
       'GET',
       `/api/model-routes/${(await saved())?.id}/state`,
@@ -131,9 +133,13 @@ describe('routes', () => {
     const toggle = page.getByRole('switch', { name: 'Session affinity' })
     await expect(toggle.getAttribute('aria-checked')).resolves.toBe('true')
     await toggle.click()
+    await formItem(page, 'When a stream breaks mid-answer').getByText('Continue on any node').waitFor()
+    await pickOption(page, 'When a stream breaks mid-answer', 'Continue on a node serving the same model')
     await page.getByRole('button', { name: 'Save changes' }).click()
     await page.getByRole('button', { name: 'Save changes' }).waitFor({ state: 'detached' })
     expect((await saved())?.config.affinity).toBeUndefined()
+    // the default is no key at all
+    expect((await saved())?.config).not.toHaveProperty('stream_recovery')
   })
 
   it('orders nodes and picks models per node in the editor', async () => {
