@@ -73,6 +73,16 @@ describe('KeyLimits', () => {
     w.unmount()
   })
 
+  it("asks a phone for its number pad on the number fields' inputs themselves", async () => {
+    const w = mountLimits()
+    const modeOf = (id: string) => w.find(`#${id}`).attributes('inputmode')
+    expect(modeOf('limit-requests_per_minute')).toBe('numeric')
+    expect(modeOf('limit-max_concurrent')).toBe('numeric')
+    expect(modeOf('limit-budget')).toBe('decimal')
+    expect(modeOf('limit-expires_at')).toBeUndefined()
+    w.unmount()
+  })
+
   it('refuses a bad value beside its field without calling the server', async () => {
     const w = mountLimits()
     await w.find('#limit-requests_per_minute').setValue('0')
