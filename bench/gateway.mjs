@@ -550,13 +550,11 @@ function medianRows(runs) {
       row[field] = median(group.map((r) => r[field]))
     for (const field of ['non2xx', 'errors']) row[field] = group.reduce((sum, r) => sum + r[field], 0)
     row.rounds = group.length
-    row.spread = {
-      rps: [Math.min(...group.map((r) => r.rps)), Math.max(...group.map((r) => r.rps))],
-      cpu_us_per_req: [
-        Math.min(...group.map((r) => r.cpu_us_per_req)),
-        Math.max(...group.map((r) => r.cpu_us_per_req)),
-      ],
-    }
+    const range = (field) => [
+      Math.min(...group.map((r) => r[field])),
+      Math.max(...group.map((r) => r[field])),
+    ]
+    row.spread = { rps: range('rps'), cpu_us_per_req: range('cpu_us_per_req') }
     return row
   })
 }

@@ -102,7 +102,6 @@ export async function fakeUpstream(handler: Handler = json(200, { data: [] })): 
   return fake
 }
 
-/** A URL on 127.0.0.1 where nothing listens (a port taken, then released). */
 /**
  * An upstream that holds the requests it gets while holding (counting them in `waiting`), so they
  * pile up in flight: `release()` answers those held so far and keeps holding; `open()` answers them
@@ -131,6 +130,7 @@ export function heldUpstream(handler: Handler, opts: { holding?: boolean } = {})
   }
 }
 
+/** A URL on 127.0.0.1 where nothing listens (a port taken, then released). */
 export async function closedPortUrl(): Promise<string> {
   const server = createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -117,6 +117,11 @@ export function budgetWindow(period: KeyPolicy['budget_period'], now: number): W
 /** Endpoints whose answer carries no generated tokens (their worst case is the input alone). */
 const NO_OUTPUT = new Set(['embeddings', 'moderations', 'rerank', 'messages/count_tokens'])
 
+/** Tokens in `length` characters of text, as the gateway estimates them: 4 characters a token. */
+export function estimatedTokens(length: number): number {
+  return Math.ceil(length / 4)
+}
+
 /**
  * The most tokens a request can use: its input, estimated from the body's length (4 characters a
  * token, more than any tokenizer counts for text, so the estimate errs high), plus the output it
@@ -128,7 +133,7 @@ export function worstCaseTokens(
   textLength: number,
   defaultMaxTokens: number,
 ): { input: number; output: number } {
-  const input = Math.ceil(textLength / 4)
+  const input = estimatedTokens(textLength)
   if (NO_OUTPUT.has(endpoint)) return { input, output: 0 }
   for (const field of ['max_completion_tokens', 'max_output_tokens', 'max_tokens']) {
     const value = body[field]

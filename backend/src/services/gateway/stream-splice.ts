@@ -8,6 +8,7 @@
  * Only text is continued: a tool call, reasoning, a refusal, several choices or a second content
  * block make the answer one that is not continued (the stream ends with the honest error event).
  */
+import { estimatedTokens } from '../../domain/key-policy.js'
 import type { Json } from '../../domain/translate/index.js'
 import type { Usage } from '../../domain/usage.js'
 import type { EventKind } from './formats/types.js'
@@ -354,11 +355,11 @@ const messagesSplice: SpliceFormat = {
 /**
  * The output fields of a prefill continuation, lowered by the tokens the sent text took: the
  * continuation only writes the rest of the answer, and the client's cap holds for the whole of it.
- * The tokens are estimated as the limits estimate them (4 characters a token); at least 1 is left.
+ * The tokens are estimated as the limits estimate them (`estimatedTokens`); at least 1 is left.
  * A restart regenerates the sent text, so its body keeps the client's cap (not through here).
  */
 function capsLeft(body: Json, text: string): Json {
-  const spent = Math.ceil(text.length / 4)
+  const spent = estimatedTokens(text.length)
   const caps: Json = {}
   for (const field of ['max_tokens', 'max_completion_tokens']) {
     const value = body[field]
