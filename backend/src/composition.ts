@@ -12,6 +12,7 @@ import { openDatabase } from './db/database.js'
 import { createHealthRepo } from './db/health.repo.js'
 import { createHealthEventsRepo } from './db/health-events.repo.js'
 import { createKeysRepo } from './db/keys.repo.js'
+import { createLogWriterThread } from './db/log-writer-thread.js'
 import { createPricesRepo } from './db/prices.repo.js'
 import { createProvidersRepo } from './db/providers.repo.js'
 import { createQuotaRepo } from './db/quota.repo.js'
@@ -166,7 +167,12 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
     log,
     onRejected: (reason) => metrics.recordLimitRejection(reason),
   })
-  const requestsRepo = createRequestsRepo(db.kysely, db.engine, db.sqlite)
+  // SQLite on a file: the log's batches are written by a thread of their own (db/log-writer-thread.ts)
+  const logWriter =
+    settings.database.engine === 'sqlite' && settings.database.path !== ':memory:'
+      ? createLogWriterThread(settings.database.path)
+      : undefined
+  const requestsRepo = createRequestsRepo(db.kysely, db.engine, db.sqlite, logWriter)
   const requestLog = createRequestLog({
     repo: requestsRepo,
     log,
@@ -309,6 +315,7 @@ export async function createCore(settings: Settings, log: Logger, options: CoreO
       await limits.close()
       await healthEvents.close()
       await requestLog.close()
+      await logWriter?.close()
       prices.stop()
       await upstreamAgent.close()
       await responseBindings.stop()
