@@ -6,35 +6,16 @@ import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { tempDir } from '../../test/helpers.js'
+import { requestRow } from '../../test/request-rows.js'
 import { rollupsOf } from '../services/usage/rollup.js'
 import { openDatabase } from './database.js'
 import { createLogWriterThread } from './log-writer-thread.js'
 import { createRequestsRepo, type NewRequestRow } from './requests.repo.js'
 
+/** Fifty records spread over one minute; every tenth failed; 3 tokens in, 5 out. */
 function row(n: number): NewRequestRow {
-  return {
-    at: new Date(Date.UTC(2026, 11, 3, 7, 41, n % 60)).toISOString(),
-    request_id: `r${n}`,
-    key_id: null,
-    endpoint: 'chat/completions',
-    route: null,
-    model: 'm',
-    provider_id: 1,
-    provider: 'p',
-    served_model: 'm',
-    stream: 0,
-    status: n % 10 === 0 ? 502 : 200,
-    error_code: null,
-    attempts: '[]',
-    latency_ms: 10,
-    ttft_ms: null,
-    overhead_ms: 1,
-    input_tokens: 3,
-    output_tokens: 5,
-    cached_input_tokens: null,
-    reasoning_tokens: null,
-    cost: null,
-  }
+  const at = new Date(Date.UTC(2026, 11, 3, 7, 41, n % 60)).toISOString()
+  return requestRow(at, n, { status: n % 10 === 0 ? 502 : 200, input_tokens: 3, output_tokens: 5 })
 }
 
 /** A SQLite file, and the repository writing its batches through a writer thread. */

@@ -4,39 +4,16 @@ import pg from 'pg'
 import pino from 'pino'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { tempPostgresUrl } from '../../test/helpers.js'
+import { requestRow } from '../../test/request-rows.js'
 import { createRequestLog } from '../services/usage/request-log.js'
 import { openDatabase } from './database.js'
 import { migrate } from './migrations.js'
-import { createRequestsRepo, type NewRequestRow } from './requests.repo.js'
+import { createRequestsRepo } from './requests.repo.js'
 import type { Database } from './schema.js'
 
 const DAY = 86_400_000
 
-function row(at: string, n: number): NewRequestRow {
-  return {
-    at,
-    request_id: `r${n}`,
-    key_id: null,
-    endpoint: 'chat/completions',
-    route: null,
-    model: 'm',
-    provider_id: 1,
-    provider: 'p',
-    served_model: 'm',
-    stream: 0,
-    status: 200,
-    error_code: null,
-    attempts: '[]',
-    latency_ms: 10,
-    ttft_ms: null,
-    overhead_ms: 1,
-    input_tokens: 1,
-    output_tokens: 1,
-    cached_input_tokens: null,
-    reasoning_tokens: null,
-    cost: null,
-  }
-}
+const row = requestRow
 
 async function partitions(db: Kysely<Database>): Promise<string[]> {
   const r = await sql<{ name: string }>`
